@@ -1,0 +1,95 @@
+"""Command line: `python -m etl {demo,refresh,ensure,status}`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from etl.load import LoadError, read_runs
+from utfordringsbilde.config import ConfigError
+from utfordringsbilde.paths import warehouse_path
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from etl import demo
+
+    run = demo.build(seed=args.seed)
+    print(f"Demo warehouse built: {run.rows} observations -> {warehouse_path()} (run {run.run_id})")
+    return 0
+
+
+def _refresh(args: argparse.Namespace) -> int:
+    from etl import refresh
+
+    kommuner = args.kommune.split(",") if args.kommune else None
+    sources = args.source.split(",") if args.source else None
+    return refresh.main(kommuner=kommuner, sources=sources, dry_run=args.dry_run)
+
+
+def _ensure(args: argparse.Namespace) -> int:
+    """Used by `make run`: keep a warehouse that exists, else try live, else build demo data."""
+    from etl import demo, refresh
+
+    path = warehouse_path()
+    if path.exists():
+        print(f"Using the existing warehouse at {path}.")
+        return 0
+    if not args.offline and refresh.apis_reachable(timeout=args.probe_timeout):
+        print("The public APIs answer: fetching live data (this takes a few minutes).")
+        try:
+            return refresh.main(kommuner=None, sources=None, dry_run=False)
+        except LoadError as e:
+            print(f"Live refresh failed ({e}); using the demo data instead.")
+    else:
+        print("The public APIs did not answer within a few seconds: using the demo data.")
+    run = demo.build()
+    print(f"Demo warehouse built: {run.rows} observations (simulated numbers, shown as such).")
+    return 0
+
+
+def _status(args: argparse.Namespace) -> int:
+    runs = read_runs()[-args.limit :]
+    if not runs:
+        print("No ETL runs recorded yet.")
+        return 0
+    print(f"{'started':19}  {'status':7}  {'source':14}  {'rows':>9}  message")
+    for r in runs:
+        rows = "" if r.rows is None else f"{r.rows:,}".replace(",", " ")
+        print(f"{r.started_at:19}  {r.status:7}  {r.source:14}  {rows:>9}  {r.message or ''}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse arguments and run one command; errors become one clear line and exit code 1."""
+    parser = argparse.ArgumentParser(prog="python -m etl", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("demo", help="build the warehouse from simulated, seeded demo data")
+    p.add_argument("--seed", type=int, default=2026)
+    p.set_defaults(func=_demo)
+
+    p = sub.add_parser("refresh", help="fetch every catalog indicator from the public APIs")
+    p.add_argument("--kommune", help="comma-separated kommune numbers (default: all configured)")
+    p.add_argument("--source", help="comma-separated sources: ssb,fhi,klass,geonorge")
+    p.add_argument("--dry-run", action="store_true", help="print the requests, send none")
+    p.set_defaults(func=_refresh)
+
+    p = sub.add_parser("ensure", help="build a warehouse if there is none (live, else demo)")
+    p.add_argument("--offline", action="store_true", help="do not try the live APIs")
+    p.add_argument("--probe-timeout", type=float, default=3.0)
+    p.set_defaults(func=_ensure)
+
+    p = sub.add_parser("status", help="list recent ETL runs")
+    p.add_argument("--limit", type=int, default=20)
+    p.set_defaults(func=_status)
+
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args))
+    except (ConfigError, LoadError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

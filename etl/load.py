@@ -1,0 +1,459 @@
+"""The only writer of the warehouse: build a new DuckDB file, validate it, swap it in atomically.
+
+A run that fails anywhere leaves the last good warehouse untouched (the new file is deleted)
+and is recorded in the runs log, which every later warehouse carries in its `etl_run` table.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from utfordringsbilde import stats
+from utfordringsbilde.config import Catalog, Kommune, load_catalog, load_kommuner
+from utfordringsbilde.paths import runs_log_path, warehouse_path
+from utfordringsbilde.schema import OBSERVATION_KEY, create_schema
+
+OBSERVATION_COLUMNS = (
+    *OBSERVATION_KEY,
+    "value",
+    "numerator",
+    "denominator",
+    "ci_low",
+    "ci_high",
+    "flag",
+    "source",
+    "source_updated",
+)
+
+AREA_COLUMNS = ("area_code", "name", "level", "parent_code", "kommune_code", "demo_code")
+
+
+class LoadError(RuntimeError):
+    """An ETL run failed; the message names the source, table and cause."""
+
+
+@dataclass
+class RunRecord:
+    """One ETL run as the runs log and the `etl_run` table record it."""
+
+    run_id: str
+    source: str
+    started_at: str
+    finished_at: str | None = None
+    status: str = "running"
+    rows: int | None = None
+    message: str | None = None
+
+
+@dataclass
+class Builder:
+    """A warehouse under construction; producers add areas and observations to it."""
+
+    con: duckdb.DuckDBPyConnection
+    run_id: str
+    catalog: Catalog
+    kommuner: dict[str, Kommune]
+    missing: dict[str, str] = field(default_factory=dict)
+    notes: dict[str, str] = field(default_factory=dict)
+
+    def add_observations(self, frame: pd.DataFrame) -> int:
+        """Stage observation rows; absent optional columns get defaults. Returns rows added."""
+        if frame.empty:
+            return 0
+        required = {"indicator_id", "area_code", "period_from", "period_to", "source"}
+        lacking = required - set(frame.columns)
+        if lacking:
+            raise LoadError(f"observations lack columns: {', '.join(sorted(lacking))}")
+        out = pd.DataFrame(index=frame.index)
+        for col in OBSERVATION_COLUMNS:
+            if col in frame.columns:
+                out[col] = frame[col]
+            elif col in ("sex", "age_group"):
+                out[col] = "all"
+            else:
+                out[col] = None
+        for col in ("value", "numerator", "denominator", "ci_low", "ci_high"):
+            out[col] = pd.to_numeric(out[col], errors="raise").astype("float64")
+        out["source_updated"] = pd.to_datetime(out["source_updated"], utc=True).dt.tz_localize(
+            None
+        )
+        self.con.register("_staged", out)
+        try:
+            self.con.execute(
+                f"INSERT INTO observation_stage SELECT {', '.join(OBSERVATION_COLUMNS)}, "
+                "? FROM _staged",
+                [self.run_id],
+            )
+        finally:
+            self.con.unregister("_staged")
+        return len(out)
+
+    def add_areas(self, frame: pd.DataFrame) -> None:
+        """Add areas not in the config (e.g. peer kommuner, all fylker); existing codes are kept."""
+        out = frame.reindex(columns=list(AREA_COLUMNS))
+        out["demo_code"] = out["demo_code"].fillna(False).astype(bool)
+        self.con.register("_areas", out)
+        try:
+            self.con.execute(
+                f"INSERT INTO area ({', '.join(AREA_COLUMNS)}) SELECT * FROM _areas "
+                "WHERE area_code NOT IN (SELECT area_code FROM area)"
+            )
+        finally:
+            self.con.unregister("_areas")
+
+    def add_shape(self, area_code: str, geojson: str) -> None:
+        """Store a boundary (GeoJSON text) for an area."""
+        self.con.execute("INSERT OR REPLACE INTO area_shape VALUES (?, ?)", [area_code, geojson])
+
+    def mark_missing(self, indicator_id: str, reason: str) -> None:
+        """Declare that this run has no data for an indicator, and why."""
+        self.missing[indicator_id] = reason
+
+    def carry_over(self, old: Path, keep_sql: str) -> int:
+        """Copy observations matching `keep_sql` (a WHERE clause) from the current warehouse."""
+        if not old.exists():
+            return 0
+        self.con.execute(f"ATTACH '{old}' AS old_wh (READ_ONLY)")
+        try:
+            before = self._staged_rows()
+            self.con.execute(
+                f"INSERT INTO observation_stage SELECT {', '.join(OBSERVATION_COLUMNS)}, "
+                f"etl_run_id FROM old_wh.observation WHERE {keep_sql}"
+            )
+            self.con.execute(
+                "INSERT INTO area_shape SELECT * FROM old_wh.area_shape "
+                "WHERE area_code NOT IN (SELECT area_code FROM area_shape)"
+            )
+            return self._staged_rows() - before
+        finally:
+            self.con.execute("DETACH old_wh")
+
+    def _staged_rows(self) -> int:
+        row = self.con.execute("SELECT count(*) FROM observation_stage").fetchone()
+        return int(row[0]) if row else 0
+
+
+def config_areas(kommuner: Iterable[Kommune]) -> pd.DataFrame:
+    """Areas declared by the kommune files: landet, fylker, kommuner, peers, districts, grunnkretser."""
+    rows: list[dict[str, Any]] = [
+        {"area_code": "0", "name": "Landet", "level": "land", "parent_code": None}
+    ]
+    for k in kommuner:
+        rows.append(
+            {"area_code": k.fylke.code, "name": k.fylke.name, "level": "fylke", "parent_code": "0"}
+        )
+        rows.append(
+            {
+                "area_code": k.code,
+                "name": k.name,
+                "level": "kommune",
+                "parent_code": k.fylke.code,
+                "kommune_code": k.code,
+            }
+        )
+        for peer in k.comparators.peers:
+            rows.append(
+                {
+                    "area_code": peer.code,
+                    "name": peer.name,
+                    "level": "kommune",
+                    "parent_code": None,
+                    "kommune_code": peer.code,
+                }
+            )
+        demo = k.districts.demo_codes
+        for d in k.districts.items:
+            rows.append(
+                {
+                    "area_code": d.code,
+                    "name": d.name,
+                    "level": "district",
+                    "parent_code": k.code,
+                    "kommune_code": k.code,
+                    "demo_code": demo,
+                }
+            )
+            for gk in d.grunnkretser:
+                rows.append(
+                    {
+                        "area_code": gk,
+                        "name": f"Grunnkrets {gk}",
+                        "level": "grunnkrets",
+                        "parent_code": d.code,
+                        "kommune_code": k.code,
+                        "demo_code": demo,
+                    }
+                )
+    frame = pd.DataFrame(rows).reindex(columns=list(AREA_COLUMNS))
+    frame["demo_code"] = frame["demo_code"].fillna(False).astype(bool)
+    return frame.drop_duplicates("area_code", keep="first")
+
+
+def _load_config_tables(b: Builder) -> None:
+    """Catalog and geography from the config files: the same in every warehouse."""
+    con = b.con
+    themes = [
+        (t.id, t.name.nb, t.name.nn, t.name.en, i) for i, t in enumerate(b.catalog.themes)
+    ]
+    con.executemany("INSERT INTO theme VALUES (?, ?, ?, ?, ?)", themes)
+    rfs = [(r.id, r.number, r.name.nb, r.name.nn, r.name.en) for r in b.catalog.risk_factors]
+    con.executemany("INSERT INTO risk_factor VALUES (?, ?, ?, ?, ?)", rfs)
+    inds = []
+    for i, ind in enumerate(b.catalog.indicators):
+        short = ind.short_name or ind.name
+        inds.append(
+            (
+                ind.id,
+                ind.name.nb,
+                ind.name.nn,
+                ind.name.en,
+                short.nb,
+                short.nn,
+                short.en,
+                ind.theme,
+                i,
+                ind.unit,
+                ind.decimals,
+                ind.polarity,
+                ind.ci_method,
+                ind.period_years,
+                ind.risk_factors,
+                list(ind.prevention_level),
+                ind.source.provider,
+                ind.source.table,
+                ind.source.verified,
+                ind.definition.nb,
+                ind.caveats.nb if ind.caveats else None,
+                ind.norm,
+            )
+        )
+    con.executemany(f"INSERT INTO indicator VALUES ({', '.join('?' * 22)})", inds)
+    areas = config_areas(b.kommuner.values())
+    con.register("_areas", areas)
+    con.execute(f"INSERT INTO area ({', '.join(AREA_COLUMNS)}) SELECT * FROM _areas")
+    con.unregister("_areas")
+    history = [
+        (c.code, k.code, c.valid_to)
+        for k in b.kommuner.values()
+        for c in k.history
+        if c.code != k.code
+    ]
+    if history:
+        con.executemany("INSERT INTO area_code_history VALUES (?, ?, ?)", history)
+
+
+def _compute_intervals(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
+    """Fill 95 % intervals from numerator and denominator where the source gave none."""
+    methods = {ind.id: (ind.ci_method, ind.multiplier) for ind in catalog.indicators}
+    for ind_id, (method, mult) in methods.items():
+        if method == "none":
+            continue
+        frame = con.execute(
+            "SELECT rowid, numerator, denominator FROM observation_stage "
+            "WHERE indicator_id = ? AND ci_low IS NULL AND flag IS NULL "
+            "AND numerator IS NOT NULL AND denominator > 0",
+            [ind_id],
+        ).df()
+        if frame.empty:
+            continue
+        num = frame["numerator"].to_numpy(dtype=float)
+        den = frame["denominator"].to_numpy(dtype=float)
+        if method == "wilson":
+            lo, hi = stats.wilson(num, den, 0.95, multiplier=mult)
+        else:
+            lo, hi = stats.byar(num, den, 0.95, multiplier=mult)
+        frame["ci_low"] = np.asarray(lo, dtype=float)
+        frame["ci_high"] = np.asarray(hi, dtype=float)
+        con.register("_ci", frame[["rowid", "ci_low", "ci_high"]])
+        con.execute(
+            "UPDATE observation_stage SET ci_low = _ci.ci_low, ci_high = _ci.ci_high "
+            "FROM _ci WHERE observation_stage.rowid = _ci.rowid"
+        )
+        con.unregister("_ci")
+
+
+def _validate(b: Builder) -> list[str]:
+    """Every rule a warehouse must satisfy before it may replace the current one."""
+    con = b.con
+    problems: list[str] = []
+
+    def count(sql: str) -> int:
+        row = con.execute(sql).fetchone()
+        return int(row[0]) if row else 0
+
+    key = ", ".join(OBSERVATION_KEY)
+    dup = con.execute(
+        f"SELECT {key}, count(*) n FROM observation GROUP BY ALL HAVING n > 1 LIMIT 3"
+    ).fetchall()
+    if dup:
+        problems.append(f"duplicate observation keys, e.g. {dup[0][:-1]}")
+    n = count("SELECT count(*) FROM observation WHERE (flag IS NULL) = (value IS NULL)")
+    if n:
+        problems.append(f"{n} observations have a value and a flag, or neither")
+    n = count(
+        "SELECT count(*) FROM observation WHERE flag = ':' AND "
+        "(numerator IS NOT NULL OR ci_low IS NOT NULL)"
+    )
+    if n:
+        problems.append(f"{n} suppressed observations still carry a count or interval")
+    n = count(
+        "SELECT count(*) FROM observation WHERE numerator < 0 OR denominator < 0 "
+        "OR (numerator > denominator AND indicator_id IN "
+        "(SELECT indicator_id FROM indicator WHERE ci_method = 'wilson'))"
+    )
+    if n:
+        problems.append(f"{n} observations have negative counts or numerator > denominator")
+    unknown = con.execute(
+        "SELECT DISTINCT indicator_id FROM observation "
+        "WHERE indicator_id NOT IN (SELECT indicator_id FROM indicator) LIMIT 5"
+    ).fetchall()
+    if unknown:
+        problems.append(f"indicators not in the catalog: {', '.join(r[0] for r in unknown)}")
+    unknown = con.execute(
+        "SELECT DISTINCT area_code FROM observation "
+        "WHERE area_code NOT IN (SELECT area_code FROM area) LIMIT 5"
+    ).fetchall()
+    if unknown:
+        problems.append(f"area codes not in the area table: {', '.join(r[0] for r in unknown)}")
+    n = count("SELECT count(*) FROM observation WHERE period_from > period_to")
+    if n:
+        problems.append(f"{n} observations have period_from after period_to")
+    present = {r[0] for r in con.execute("SELECT DISTINCT indicator_id FROM observation").fetchall()}
+    absent = [i.id for i in b.catalog.indicators if i.id not in present and i.id not in b.missing]
+    if absent:
+        problems.append(
+            "catalog indicators with no data and not declared missing: " + ", ".join(absent)
+        )
+    return problems
+
+
+def read_runs(log: Path | None = None) -> list[RunRecord]:
+    """Every run in the runs log, oldest first; an unreadable line is skipped, not fatal."""
+    log = log or runs_log_path()
+    if not log.exists():
+        return []
+    runs = []
+    for line in log.read_text(encoding="utf-8").splitlines():
+        try:
+            runs.append(RunRecord(**json.loads(line)))
+        except (json.JSONDecodeError, TypeError):
+            continue
+    return runs
+
+
+def _append_run(run: RunRecord, log: Path) -> None:
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("a", encoding="utf-8") as fh:
+        fh.write(json.dumps(asdict(run), ensure_ascii=False) + "\n")
+
+
+def _now() -> str:
+    return datetime.now(UTC).replace(tzinfo=None).isoformat(timespec="seconds")
+
+
+def build_warehouse(
+    produce: Callable[[Builder], None],
+    *,
+    mode: str,
+    source: str,
+    target: Path | None = None,
+    catalog: Catalog | None = None,
+    kommuner: dict[str, Kommune] | None = None,
+    runs_log: Path | None = None,
+    meta: dict[str, str] | None = None,
+) -> RunRecord:
+    """Build a new warehouse with `produce`, validate it and swap it onto `target`.
+
+    On any failure the old `target` is untouched, the new file is removed, the run is
+    recorded as failed in the runs log, and LoadError is raised with the cause.
+    """
+    target = target or warehouse_path()
+    runs_log = runs_log or runs_log_path()
+    catalog = catalog or load_catalog()
+    kommuner = kommuner or load_kommuner()
+    run = RunRecord(run_id=uuid.uuid4().hex[:12], source=source, started_at=_now())
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f"{target.stem}.tmp-{run.run_id}{target.suffix}")
+    con = duckdb.connect(str(tmp))
+    try:
+        create_schema(con)
+        con.execute(
+            "CREATE TEMP TABLE observation_stage AS SELECT * FROM observation LIMIT 0"
+        )
+        b = Builder(con=con, run_id=run.run_id, catalog=catalog, kommuner=kommuner)
+        _load_config_tables(b)
+        produce(b)
+        _compute_intervals(con, catalog)
+        con.execute(
+            "INSERT INTO observation SELECT * FROM observation_stage "
+            "ORDER BY indicator_id, area_code, period_to, sex, age_group"
+        )
+        con.execute("DROP TABLE observation_stage")
+        problems = _validate(b)
+        if problems:
+            raise LoadError("validation failed: " + "; ".join(problems))
+        row = con.execute("SELECT count(*) FROM observation").fetchone()
+        run.rows = int(row[0]) if row else 0
+        run.status = "ok"
+        run.finished_at = _now()
+        run.message = "; ".join(f"{k}: {v}" for k, v in b.notes.items()) or None
+        history = [*read_runs(runs_log), run]
+        con.executemany(
+            "INSERT INTO etl_run VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                (r.run_id, r.source, r.started_at, r.finished_at, r.status, r.rows, r.message)
+                for r in history
+            ],
+        )
+        meta_rows = {
+            "mode": mode,
+            "built_at": run.finished_at,
+            "data_version": run.run_id,
+            "source": source,
+            "kommuner": ",".join(sorted(kommuner)),
+            "missing_indicators": json.dumps(b.missing, ensure_ascii=False),
+            **(meta or {}),
+        }
+        con.executemany("INSERT INTO meta VALUES (?, ?)", list(meta_rows.items()))
+        con.execute("CHECKPOINT")
+        con.close()
+        os.replace(tmp, target)
+        _fsync_dir(target.parent)
+    except BaseException as exc:
+        con.close()
+        for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
+            leftover.unlink(missing_ok=True)
+        run.status = "failed"
+        run.finished_at = _now()
+        run.message = str(exc) if isinstance(exc, LoadError) else f"{type(exc).__name__}: {exc}"
+        _append_run(run, runs_log)
+        if isinstance(exc, LoadError):
+            raise
+        if isinstance(exc, Exception):
+            raise LoadError(run.message) from exc
+        raise
+    _append_run(run, runs_log)
+    return run
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make the rename durable; not every filesystem allows opening a folder, so best effort."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

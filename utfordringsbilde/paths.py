@@ -1,0 +1,24 @@
+"""Where the product keeps its files; each path can be moved with an environment variable."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = Path(os.environ.get("UB_DATA_DIR", ROOT / "data"))
+
+
+def warehouse_path() -> Path:
+    """The DuckDB warehouse the dashboard reads (UB_WAREHOUSE overrides)."""
+    return Path(os.environ.get("UB_WAREHOUSE", DATA_DIR / "warehouse.duckdb"))
+
+
+def runs_log_path() -> Path:
+    """Append-only log of every ETL run, failed ones included (UB_RUNS_LOG overrides)."""
+    return Path(os.environ.get("UB_RUNS_LOG", warehouse_path().with_name("runs.jsonl")))
+
+
+def notes_path() -> Path:
+    """The plan-evaluation notes store, which no ETL run touches (UB_NOTES overrides)."""
+    return Path(os.environ.get("UB_NOTES", warehouse_path().with_name("notes.duckdb")))

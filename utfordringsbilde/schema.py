@@ -1,0 +1,125 @@
+"""The warehouse's DuckDB schema (DESIGN §3), shared by the loader, the demo and the benchmark."""
+
+from __future__ import annotations
+
+import duckdb
+
+# Suppression and missing-value symbols, as SSB and FHI use them. A flagged cell has no value.
+FLAGS: dict[str, str] = {
+    ":": "suppressed",
+    "..": "missing",
+    ".": "not_applicable",
+}
+
+# Observation key: one value per indicator, area, period and breakdown.
+OBSERVATION_KEY = (
+    "indicator_id",
+    "area_code",
+    "period_from",
+    "period_to",
+    "sex",
+    "age_group",
+)
+
+DDL = """
+CREATE TABLE area (
+    area_code     VARCHAR PRIMARY KEY,
+    name          VARCHAR NOT NULL,
+    level         VARCHAR NOT NULL CHECK (level IN ('land', 'fylke', 'kommune', 'district', 'grunnkrets')),
+    parent_code   VARCHAR,
+    kommune_code  VARCHAR,
+    valid_from    DATE,
+    valid_to      DATE,
+    demo_code     BOOLEAN NOT NULL DEFAULT false
+);
+
+CREATE TABLE area_code_history (
+    old_code      VARCHAR NOT NULL,
+    new_code      VARCHAR NOT NULL,
+    changed_on    DATE
+);
+
+CREATE TABLE area_shape (
+    area_code     VARCHAR PRIMARY KEY,
+    geojson       VARCHAR NOT NULL
+);
+
+CREATE TABLE theme (
+    theme_id      VARCHAR PRIMARY KEY,
+    name_nb       VARCHAR NOT NULL,
+    name_nn       VARCHAR,
+    name_en       VARCHAR,
+    sort_order    INTEGER NOT NULL
+);
+
+CREATE TABLE risk_factor (
+    risk_factor_id VARCHAR PRIMARY KEY,
+    number         INTEGER NOT NULL,
+    name_nb        VARCHAR NOT NULL,
+    name_nn        VARCHAR,
+    name_en        VARCHAR
+);
+
+CREATE TABLE indicator (
+    indicator_id     VARCHAR PRIMARY KEY,
+    name_nb          VARCHAR NOT NULL,
+    name_nn          VARCHAR,
+    name_en          VARCHAR,
+    short_nb         VARCHAR,
+    short_nn         VARCHAR,
+    short_en         VARCHAR,
+    theme_id         VARCHAR NOT NULL,
+    sort_order       INTEGER NOT NULL,
+    unit             VARCHAR NOT NULL,
+    decimals         INTEGER NOT NULL,
+    polarity         VARCHAR NOT NULL,
+    ci_method        VARCHAR NOT NULL,
+    period_years     INTEGER NOT NULL,
+    risk_factors     VARCHAR[] NOT NULL,
+    prevention_level VARCHAR[] NOT NULL,
+    source           VARCHAR NOT NULL,
+    source_table     VARCHAR NOT NULL,
+    source_verified  BOOLEAN NOT NULL,
+    definition_nb    VARCHAR NOT NULL,
+    caveats_nb       VARCHAR,
+    norm             DOUBLE
+);
+
+CREATE TABLE observation (
+    indicator_id   VARCHAR NOT NULL,
+    area_code      VARCHAR NOT NULL,
+    period_from    INTEGER NOT NULL,
+    period_to      INTEGER NOT NULL,
+    sex            VARCHAR NOT NULL DEFAULT 'all' CHECK (sex IN ('all', 'male', 'female')),
+    age_group      VARCHAR NOT NULL DEFAULT 'all',
+    value          DOUBLE,
+    numerator      DOUBLE,
+    denominator    DOUBLE,
+    ci_low         DOUBLE,
+    ci_high        DOUBLE,
+    flag           VARCHAR CHECK (flag IS NULL OR flag IN (':', '..', '.')),
+    source         VARCHAR NOT NULL,
+    source_updated TIMESTAMP,
+    etl_run_id     VARCHAR NOT NULL
+);
+
+CREATE TABLE etl_run (
+    run_id       VARCHAR NOT NULL,
+    source       VARCHAR NOT NULL,
+    started_at   TIMESTAMP NOT NULL,
+    finished_at  TIMESTAMP,
+    status       VARCHAR NOT NULL,
+    rows         BIGINT,
+    message      VARCHAR
+);
+
+CREATE TABLE meta (
+    key    VARCHAR PRIMARY KEY,
+    value  VARCHAR NOT NULL
+);
+"""
+
+
+def create_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create every warehouse table on an empty DuckDB connection."""
+    con.execute(DDL)

@@ -1,0 +1,50 @@
+"""Read access to the warehouse: a read-only connection and what the file says about itself."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from utfordringsbilde.paths import warehouse_path
+
+
+class WarehouseMissing(FileNotFoundError):
+    """There is no warehouse file yet; run `python -m etl demo` or `python -m etl refresh`."""
+
+
+@dataclass(frozen=True)
+class Signature:
+    """Identity of the warehouse file on disk; it changes whenever a run swaps a new file in."""
+
+    path: str
+    inode: int
+    mtime_ns: int
+    size: int
+
+
+def signature(path: Path | None = None) -> Signature:
+    """The current file's identity, used as the cache key for connections and query results."""
+    path = path or warehouse_path()
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        raise WarehouseMissing(
+            f"No warehouse at {path}. Build one with `python -m etl demo` "
+            "(simulated data) or `python -m etl refresh` (live APIs)."
+        ) from None
+    return Signature(str(path), st.st_ino, st.st_mtime_ns, st.st_size)
+
+
+def connect(sig: Signature) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to the file `sig` describes; use `.cursor()` per thread."""
+    # A read-only handle keeps the old inode open, so a refresh that swaps the file in with
+    # os.replace never disturbs a reader: it sees the old data until it reconnects.
+    return duckdb.connect(sig.path, read_only=True)
+
+
+def meta(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """The warehouse's `meta` table as a dict: mode, built_at, data_version, source, …"""
+    return dict(con.execute("SELECT key, value FROM meta").fetchall())
