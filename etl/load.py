@@ -85,9 +85,7 @@ class Builder:
                 out[col] = None
         for col in ("value", "numerator", "denominator", "ci_low", "ci_high"):
             out[col] = pd.to_numeric(out[col], errors="raise").astype("float64")
-        out["source_updated"] = pd.to_datetime(out["source_updated"], utc=True).dt.tz_localize(
-            None
-        )
+        out["source_updated"] = pd.to_datetime(out["source_updated"], utc=True).dt.tz_localize(None)
         self.con.register("_staged", out)
         try:
             self.con.execute(
@@ -145,7 +143,7 @@ class Builder:
 
 
 def config_areas(kommuner: Iterable[Kommune]) -> pd.DataFrame:
-    """Areas declared by the kommune files: landet, fylker, kommuner, peers, districts, grunnkretser."""
+    """Areas the kommune files declare: landet, fylker, kommuner, peers, districts, grunnkretser."""
     rows: list[dict[str, Any]] = [
         {"area_code": "0", "name": "Landet", "level": "land", "parent_code": None}
     ]
@@ -203,9 +201,7 @@ def config_areas(kommuner: Iterable[Kommune]) -> pd.DataFrame:
 def _load_config_tables(b: Builder) -> None:
     """Catalog and geography from the config files: the same in every warehouse."""
     con = b.con
-    themes = [
-        (t.id, t.name.nb, t.name.nn, t.name.en, i) for i, t in enumerate(b.catalog.themes)
-    ]
+    themes = [(t.id, t.name.nb, t.name.nn, t.name.en, i) for i, t in enumerate(b.catalog.themes)]
     con.executemany("INSERT INTO theme VALUES (?, ?, ?, ?, ?)", themes)
     rfs = [(r.id, r.number, r.name.nb, r.name.nn, r.name.en) for r in b.catalog.risk_factors]
     con.executemany("INSERT INTO risk_factor VALUES (?, ?, ?, ?, ?)", rfs)
@@ -329,7 +325,9 @@ def _validate(b: Builder) -> list[str]:
     n = count("SELECT count(*) FROM observation WHERE period_from > period_to")
     if n:
         problems.append(f"{n} observations have period_from after period_to")
-    present = {r[0] for r in con.execute("SELECT DISTINCT indicator_id FROM observation").fetchall()}
+    present = {
+        r[0] for r in con.execute("SELECT DISTINCT indicator_id FROM observation").fetchall()
+    }
     absent = [i.id for i in b.catalog.indicators if i.id not in present and i.id not in b.missing]
     if absent:
         problems.append(
@@ -388,9 +386,7 @@ def build_warehouse(
     con = duckdb.connect(str(tmp))
     try:
         create_schema(con)
-        con.execute(
-            "CREATE TEMP TABLE observation_stage AS SELECT * FROM observation LIMIT 0"
-        )
+        con.execute("CREATE TEMP TABLE observation_stage AS SELECT * FROM observation LIMIT 0")
         b = Builder(con=con, run_id=run.run_id, catalog=catalog, kommuner=kommuner)
         _load_config_tables(b)
         produce(b)

@@ -45,7 +45,7 @@ UNIT_MULTIPLIER: dict[str, float] = {
 
 
 class ConfigError(ValueError):
-    """A configuration file is missing, unreadable or invalid; the message names file, line, field."""
+    """A config file is missing, unreadable or invalid; the message names file, line, field."""
 
     def __init__(self, path: Path | str, problems: Sequence[tuple[int | None, str, str]]):
         self.path = Path(path)
@@ -272,18 +272,18 @@ class Kommune(Strict):
         for i, d in enumerate(self.districts.items):
             where: tuple[int | str, ...] = ("districts", "items", i)
             if not d.code.startswith(self.code + "-"):
-                problems.append((where + ("code",), f"{d.code!r} must start with '{self.code}-'"))
+                problems.append(((*where, "code"), f"{d.code!r} must start with '{self.code}-'"))
             if d.code in seen_codes:
-                problems.append((where + ("code",), f"{d.code!r} is used twice"))
+                problems.append(((*where, "code"), f"{d.code!r} is used twice"))
             seen_codes.add(d.code)
             for j, gk in enumerate(d.grunnkretser):
                 if not gk.startswith(self.code):
                     problems.append(
-                        (where + ("grunnkretser", j), f"{gk} is not in kommune {self.code}")
+                        ((*where, "grunnkretser", j), f"{gk} is not in kommune {self.code}")
                     )
                 elif gk in seen_gk:
                     problems.append(
-                        (where + ("grunnkretser", j), f"{gk} is also in {seen_gk[gk]!r}")
+                        ((*where, "grunnkretser", j), f"{gk} is also in {seen_gk[gk]!r}")
                     )
                 seen_gk.setdefault(gk, d.name)
         return problems

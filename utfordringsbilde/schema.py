@@ -25,7 +25,8 @@ DDL = """
 CREATE TABLE area (
     area_code     VARCHAR PRIMARY KEY,
     name          VARCHAR NOT NULL,
-    level         VARCHAR NOT NULL CHECK (level IN ('land', 'fylke', 'kommune', 'district', 'grunnkrets')),
+    level         VARCHAR NOT NULL
+                  CHECK (level IN ('land', 'fylke', 'kommune', 'district', 'grunnkrets')),
     parent_code   VARCHAR,
     kommune_code  VARCHAR,
     valid_from    DATE,

@@ -1,0 +1,84 @@
+"""Utfordringsbilde: districts × indicators heat map and the kommune-vs-landet barometer."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from ui import components, data, state
+from utfordringsbilde import charts, numbers, overview
+from utfordringsbilde.i18n import t, verdict_label
+
+view = state.current()
+lang = view.lang
+ov = data.overview_data(view.sig, view.kommune, view.year)
+inds = ov.indicators
+
+st.title(f"{t('page_overview', lang)}: {view.kommune_name}")
+st.markdown(t("overview_intro", lang, kommune=view.kommune_name))
+
+theme_ids = inds.drop_duplicates("theme_id")[["theme_id", f"theme_{lang}", "theme_nb"]]
+theme_names = {r.theme_id: (r[1] or r.theme_nb) for r in theme_ids.itertuples(index=False)}
+rfs = data.risk_factors(view.sig)
+rf_names = {
+    r.risk_factor_id: f"{r.number}. {getattr(r, f'name_{lang}') or r.name_nb}"
+    for r in rfs.itertuples(index=False)
+}
+
+left, right = st.columns([3, 2])
+chosen_themes = left.multiselect(
+    t("filter_themes", lang),
+    list(theme_names),
+    default=list(theme_names),
+    format_func=theme_names.__getitem__,
+    key="oversikt_tema",
+)
+risk = right.selectbox(
+    t("filter_risk", lang),
+    ["", *rf_names],
+    format_func=lambda r: rf_names.get(r, t("any", lang)),
+    key="oversikt_risiko",
+)
+shown = overview.filter_indicators(inds, chosen_themes, risk or None)
+
+st.subheader(t("heatmap_title", lang, kommune=view.kommune_name))
+st.html(components.legend_html(lang))
+if shown.empty:
+    st.info(t("no_data", lang))
+else:
+    st.html(components.heatmap_html(ov, shown, view, t("landet", lang)))
+sources = ", ".join(sorted({str(s).upper() for s in shown["source"]}))
+year_txt = f" ({view.year})" if view.year else ""
+st.caption(t("source_caption", lang, sources=sources, year=year_txt))
+
+baro = ov.barometer[ov.barometer["indicator_id"].isin(shown["indicator_id"])]
+st.subheader(t("barometer_title", lang, kommune=view.kommune_name))
+st.plotly_chart(charts.barometer(baro, shown, view.kommune_name, lang), width="stretch")
+
+with st.expander(t("table_alternative", lang)):
+    info = shown.set_index("indicator_id")
+    table = pd.DataFrame(
+        {
+            t("indicator", lang): [
+                info.at[i, f"name_{lang}"] or info.at[i, "name_nb"] for i in baro["indicator_id"]
+            ],
+            view.kommune_name: [
+                numbers.value(
+                    v,
+                    info.at[i, "unit"],
+                    int(info.at[i, "decimals"]),
+                    lang,
+                    f if isinstance(f, str) else None,
+                )
+                for i, v, f in zip(baro["indicator_id"], baro["value"], baro["flag"], strict=True)
+            ],
+            t("landet", lang): [
+                numbers.value(v, info.at[i, "unit"], int(info.at[i, "decimals"]), lang)
+                for i, v in zip(baro["indicator_id"], baro["benchmark"], strict=True)
+            ],
+            t("compared_with", lang) + " " + t("landet", lang).lower(): [
+                verdict_label(str(v), lang) for v in baro["verdict"]
+            ],
+        }
+    )
+    st.dataframe(table, hide_index=True, width="stretch")

@@ -1,0 +1,166 @@
+"""Page building blocks: demo banner, freshness line, heat map and legend."""
+
+from __future__ import annotations
+
+from html import escape
+from urllib.parse import urlencode
+
+import pandas as pd
+import streamlit as st
+
+from ui.state import View
+from utfordringsbilde import numbers, palette
+from utfordringsbilde.i18n import flag_meaning, t, verdict_label
+from utfordringsbilde.overview import Overview
+
+CSS = """
+<style>
+.ub-heat { border-collapse: separate; border-spacing: 2px; font-size: 0.92rem; width: 100%; }
+.ub-heat th { font-weight: 600; text-align: left; padding: 4px 6px; vertical-align: bottom; }
+.ub-heat thead th { font-size: 0.85rem; line-height: 1.15; min-width: 4.2rem; }
+.ub-heat th.ub-theme { background: #F0F2F6; font-size: 0.95rem; padding: 6px; }
+.ub-heat th.ub-ind { min-width: 14rem; max-width: 20rem; font-weight: 500; }
+.ub-heat th.ub-ind a { color: #0B3D91; text-decoration: underline; }
+.ub-heat td { text-align: center; padding: 4px 6px; border-radius: 3px; white-space: nowrap; }
+.ub-heat td.ub-suppressed { border: 1px dashed #555; }
+.ub-heat td.ub-ref { background: #FFFFFF; border: 1px solid #BBB; color: #1A1A1A; }
+.ub-sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
+.ub-legend { display: flex; flex-wrap: wrap; gap: 0.5rem 1rem; margin: 0.5rem 0 1rem; }
+.ub-legend span.ub-key { display: inline-block; padding: 2px 8px; border-radius: 3px;
+  margin-right: 4px; font-weight: 600; }
+.ub-unit { color: #444; font-size: 0.8rem; }
+</style>
+"""
+
+
+def banner(meta: dict[str, str], lang: str) -> None:
+    """A persistent warning on simulated data; nothing for live data."""
+    if meta.get("mode") == "demo":
+        st.warning(t("demo_banner", lang), icon=":material/science:")
+
+
+def freshness(meta: dict[str, str], lang: str) -> str:
+    """One line saying when the data was built, from what and in which mode."""
+    built = meta.get("built_at", "?").replace("T", " ")[:16]
+    mode = {"demo": "demo", "live": "live"}.get(meta.get("mode", ""), meta.get("mode", "?"))
+    return t("freshness", lang, built=built, source=meta.get("source", "?"), mode=mode)
+
+
+def _cell(row: pd.Series | None, unit: str, decimals: int, label: str, ref: bool, lang: str) -> str:
+    if row is None:
+        return f'<td class="ub-ref">..<span class="ub-sr"> {escape(t("no_data", lang))}</span></td>'
+    flag = row["flag"] if isinstance(row["flag"], str) else None
+    if flag:
+        meaning = flag_meaning(flag, lang)
+        return (
+            f'<td class="ub-suppressed" title="{escape(label)}: {escape(meaning)}">'
+            f'{escape(flag)}<span class="ub-sr"> {escape(meaning)}</span></td>'
+        )
+    text = numbers.value(row["value"], unit, decimals, lang, with_unit=False)
+    ci = numbers.interval(row["ci_low"], row["ci_high"], decimals, lang)
+    tip = f"{label}: {numbers.value(row['value'], unit, decimals, lang)}"
+    if ci:
+        tip += f" ({t('interval', lang)} {ci})"
+    if ref:
+        return f'<td class="ub-ref" title="{escape(tip)}">{escape(text)}</td>'
+    verdict = str(row["verdict"])
+    word = verdict_label(verdict, lang)
+    style = f"background:{palette.background(verdict)};color:{palette.foreground(verdict)}"
+    return (
+        f'<td class="ub-v-{verdict}" style="{style}" title="{escape(tip)}. {escape(word)}">'
+        f'<span aria-hidden="true">{palette.symbol(verdict)}</span> {escape(text)}'
+        f'<span class="ub-sr"> {escape(word)}</span></td>'
+    )
+
+
+def heatmap_html(ov: Overview, inds: pd.DataFrame, view: View, landet_name: str) -> str:
+    """The districts × indicators table: each cell coloured and marked by its comparison.
+
+    Districts are compared with the kommune; the kommune column is compared with landet.
+    Each indicator name links to the Indikator page for it.
+    """
+    lang = view.lang
+    cells = {(r.indicator_id, r.area_code): r for r in ov.cells.itertuples(index=False)}
+    baro = {r.indicator_id: r for r in ov.barometer.itertuples(index=False)}
+    dists = list(ov.districts.itertuples(index=False))
+    cols = len(dists) + 3
+    head = "".join(f'<th scope="col">{escape(d.name)}</th>' for d in dists)
+    head += f'<th scope="col">{escape(ov.kommune_name)}</th>'
+    head += f'<th scope="col">{escape(landet_name)}</th>'
+    rows: list[str] = []
+    theme_col = f"theme_{lang}"
+    name_col = f"name_{lang}"
+    for _theme, group in inds.groupby("theme_order", sort=True):
+        theme_name = group.iloc[0][theme_col] or group.iloc[0]["theme_nb"]
+        rows.append(
+            f'<tr><th class="ub-theme" colspan="{cols}" scope="rowgroup">'
+            f"{escape(str(theme_name))}</th></tr>"
+        )
+        for ind in group.itertuples(index=False):
+            name = getattr(ind, name_col) or ind.name_nb
+            unit = str(ind.unit)
+            dec = int(ind.decimals)
+            params = {"indikator": ind.indicator_id, "kommune": view.kommune}
+            if view.year:
+                params["aar"] = str(view.year)
+            if lang != "nb":
+                params["sprak"] = lang
+            href = "indikator?" + urlencode(params)
+            unit_txt = numbers.unit_name(unit, lang)
+            tds = []
+            for d in dists:
+                row = cells.get((ind.indicator_id, d.area_code))
+                tds.append(_cell(_series(row), unit, dec, f"{d.name} · {name}", False, lang))
+            k = baro.get(ind.indicator_id)
+            tds.append(_cell(_series(k), unit, dec, f"{ov.kommune_name} · {name}", False, lang))
+            land = cells_land(ov, ind.indicator_id)
+            tds.append(_cell(land, unit, dec, f"{landet_name} · {name}", True, lang))
+            rows.append(
+                f'<tr><th scope="row" class="ub-ind"><a href="{escape(href)}" target="_self">'
+                f'{escape(str(name))}</a> <span class="ub-unit">({escape(unit_txt)})</span></th>'
+                + "".join(tds)
+                + "</tr>"
+            )
+    caption = escape(t("heatmap_title", lang, kommune=ov.kommune_name))
+    return (
+        CSS + f'<table class="ub-heat" data-testid="ub-heatmap"><caption class="ub-sr">{caption}'
+        f'</caption><thead><tr><th scope="col">{escape(t("indicator", lang))}</th>{head}</tr>'
+        f"</thead><tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+def _series(row: object) -> pd.Series | None:
+    if row is None:
+        return None
+    return pd.Series(row._asdict())  # type: ignore[attr-defined]
+
+
+def cells_land(ov: Overview, indicator_id: str) -> pd.Series | None:
+    """Landet's row for an indicator, as the barometer holds it (value = benchmark)."""
+    b = ov.barometer[ov.barometer["indicator_id"] == indicator_id]
+    if b.empty or pd.isna(b.iloc[0]["benchmark"]):
+        return None
+    return pd.Series(
+        {"value": b.iloc[0]["benchmark"], "ci_low": None, "ci_high": None, "flag": None}
+    )
+
+
+def legend_html(lang: str, polar: bool = True) -> str:
+    """The colour-and-symbol key for comparisons and source symbols."""
+    verdicts = ["better", "similar", "worse", "higher", "lower", "not_compared"]
+    items = []
+    for v in verdicts:
+        style = f"background:{palette.background(v)};color:{palette.foreground(v)}"
+        items.append(
+            f'<span><span class="ub-key" style="{style}">{palette.symbol(v)}</span>'
+            f"{escape(verdict_label(v, lang))}</span>"
+        )
+    for flag in (":", ".."):
+        items.append(
+            f'<span><span class="ub-key" style="border:1px dashed #555">{escape(flag)}</span>'
+            f"{escape(flag_meaning(flag, lang))}</span>"
+        )
+    return (
+        CSS
+        + f'<div class="ub-legend" aria-label="{escape(t("legend", lang))}">{"".join(items)}</div>'
+    )

@@ -1,0 +1,87 @@
+"""Cached warehouse access for the pages: one read-only connection per warehouse file."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+from utfordringsbilde import overview, queries, warehouse
+
+
+def signature() -> warehouse.Signature:
+    """The warehouse file's identity now; a refresh that swaps the file changes it."""
+    return warehouse.signature()
+
+
+@st.cache_resource(max_entries=2)
+def _connection(sig: warehouse.Signature) -> duckdb.DuckDBPyConnection:
+    return warehouse.connect(sig)
+
+
+def cursor() -> duckdb.DuckDBPyConnection:
+    """A cursor on the current warehouse; connections are not thread-safe, cursors are cheap."""
+    return _connection(signature()).cursor()
+
+
+# Cached results take the signature as their first argument, so a new warehouse file
+# invalidates them without any explicit clearing.
+
+
+@st.cache_data(max_entries=8, ttl=3600, show_spinner=False)
+def meta(sig: warehouse.Signature) -> dict[str, str]:
+    return queries.meta(_connection(sig).cursor())
+
+
+@st.cache_data(max_entries=8, ttl=3600, show_spinner=False)
+def kommuner(sig: warehouse.Signature) -> pd.DataFrame:
+    return queries.kommuner(_connection(sig).cursor())
+
+
+@st.cache_data(max_entries=32, ttl=3600, show_spinner=False)
+def districts(sig: warehouse.Signature, kommune: str) -> pd.DataFrame:
+    return queries.districts(_connection(sig).cursor(), kommune)
+
+
+@st.cache_data(max_entries=32, ttl=3600, show_spinner=False)
+def years(sig: warehouse.Signature, kommune: str) -> list[int]:
+    return queries.years(_connection(sig).cursor(), kommune)
+
+
+@st.cache_data(max_entries=8, ttl=3600, show_spinner=False)
+def indicators(sig: warehouse.Signature) -> pd.DataFrame:
+    return queries.indicators(_connection(sig).cursor())
+
+
+@st.cache_data(max_entries=8, ttl=3600, show_spinner=False)
+def risk_factors(sig: warehouse.Signature) -> pd.DataFrame:
+    return queries.risk_factors(_connection(sig).cursor())
+
+
+@st.cache_data(max_entries=32, ttl=3600, show_spinner=False)
+def overview_data(sig: warehouse.Signature, kommune: str, year: int | None) -> overview.Overview:
+    return overview.build(_connection(sig).cursor(), kommune, year)
+
+
+@st.cache_data(max_entries=64, ttl=3600, show_spinner=False)
+def across_districts(
+    sig: warehouse.Signature, indicator_id: str, kommune: str, year: int | None
+) -> pd.DataFrame:
+    return queries.indicator_across_districts(
+        _connection(sig).cursor(), indicator_id, kommune, year
+    )
+
+
+@st.cache_data(max_entries=64, ttl=3600, show_spinner=False)
+def series(
+    sig: warehouse.Signature, indicator_id: str, area_codes: tuple[str, ...]
+) -> pd.DataFrame:
+    return queries.series(_connection(sig).cursor(), indicator_id, area_codes)
+
+
+@st.cache_data(max_entries=8, ttl=600, show_spinner=False)
+def sources(sig: warehouse.Signature) -> dict[str, Any]:
+    cur = _connection(sig).cursor()
+    return {"summary": queries.source_summary(cur), "runs": queries.etl_runs(cur)}

@@ -1,0 +1,190 @@
+"""Plotly figures for the pages and reports; pure functions of DataFrames, no Streamlit."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from utfordringsbilde import numbers, palette
+from utfordringsbilde.i18n import t, verdict_label
+
+MARKER: dict[str, str] = {
+    "better": "circle",
+    "similar": "diamond",
+    "worse": "x",
+    "higher": "triangle-up",
+    "lower": "triangle-down",
+    "not_compared": "circle-open",
+}
+
+FONT = "Source Sans Pro, Segoe UI, Arial, sans-serif"
+
+
+def _layout(fig: go.Figure, title: str, height: int) -> go.Figure:
+    fig.update_layout(
+        title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 18}},
+        height=height,
+        margin={"l": 10, "r": 20, "t": 60, "b": 40},
+        font={"family": FONT, "size": 14, "color": "#1A1A1A"},
+        plot_bgcolor="#FFFFFF",
+        paper_bgcolor="#FFFFFF",
+        separators=", ",
+        legend={"orientation": "h", "y": -0.15},
+    )
+    return fig
+
+
+def barometer(frame: pd.DataFrame, inds: pd.DataFrame, kommune: str, lang: str) -> go.Figure:
+    """Kommune vs landet per indicator: the value as % of landet's, marked by verdict."""
+    info = inds.set_index("indicator_id")
+    short = f"short_{lang}" if f"short_{lang}" in inds.columns else "short_nb"
+    data = frame[frame["relative"].notna()].copy()
+    data["label"] = data["indicator_id"].map(lambda i: info.at[i, short] or info.at[i, "short_nb"])
+    fig = go.Figure()
+    for verdict, group in data.groupby("verdict", sort=False):
+        hover = [
+            f"{row.label}<br>{kommune}: "
+            f"{numbers.value(row.value, info.at[row.indicator_id, 'unit'], int(info.at[row.indicator_id, 'decimals']), lang)}"  # noqa: E501
+            f"<br>{t('landet', lang)}: "
+            f"{numbers.value(row.benchmark, info.at[row.indicator_id, 'unit'], int(info.at[row.indicator_id, 'decimals']), lang)}"  # noqa: E501
+            f"<br>{verdict_label(str(verdict), lang)}"
+            for row in group.itertuples()
+        ]
+        fig.add_trace(
+            go.Scatter(
+                x=group["relative"],
+                y=group["label"],
+                mode="markers",
+                name=f"{palette.symbol(str(verdict))} {verdict_label(str(verdict), lang)}",
+                marker={
+                    "color": palette.background(str(verdict)),
+                    "symbol": MARKER.get(str(verdict), "circle"),
+                    "size": 14,
+                    "line": {"color": "#1A1A1A", "width": 1},
+                },
+                hovertext=hover,
+                hoverinfo="text",
+            )
+        )
+    fig.add_vline(x=100, line_color="#555555", line_dash="dash")
+    fig.update_yaxes(
+        categoryorder="array", categoryarray=list(reversed(data["label"].tolist())), title=None
+    )
+    fig.update_xaxes(title=t("barometer_axis", lang), gridcolor="#E6E6E6", zeroline=False)
+    height = max(360, 26 * len(data) + 140)
+    return _layout(fig, t("barometer_title", lang, kommune=kommune), height)
+
+
+def district_bars(
+    frame: pd.DataFrame,
+    unit: str,
+    decimals: int,
+    title: str,
+    kommune_value: float | None,
+    kommune_name: str,
+    lang: str,
+) -> go.Figure:
+    """Districts' values as sorted bars with 95 % whiskers and the kommune as a line.
+
+    `frame` has area_name, value, ci_low, ci_high, flag and verdict. A suppressed district
+    gets no bar, only its symbol, so no number is ever drawn for it.
+    """
+    data = frame.sort_values("value", na_position="first")
+    shown = data[data["flag"].isna()]
+    colours = [palette.background(v) for v in shown["verdict"]]
+    texts = [
+        f"{palette.symbol(v)} {numbers.value(x, unit, decimals, lang)}"
+        for v, x in zip(shown["verdict"], shown["value"], strict=True)
+    ]
+    fig = go.Figure(
+        go.Bar(
+            x=shown["value"],
+            y=shown["area_name"],
+            orientation="h",
+            marker={"color": colours, "line": {"color": "#1A1A1A", "width": 0.5}},
+            error_x={
+                "type": "data",
+                "symmetric": False,
+                "array": (shown["ci_high"] - shown["value"]).tolist(),
+                "arrayminus": (shown["value"] - shown["ci_low"]).tolist(),
+                "color": "#333333",
+                "thickness": 1.5,
+            },
+            text=texts,
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="%{y}: %{text}<extra></extra>",
+            name="",
+            showlegend=False,
+        )
+    )
+    hidden = data[data["flag"].notna()]
+    if not hidden.empty:
+        fig.add_trace(
+            go.Scatter(
+                x=[0] * len(hidden),
+                y=hidden["area_name"],
+                mode="text",
+                text=[f"{f} {verdict_label('suppressed', lang)}" for f in hidden["flag"]],
+                textposition="middle right",
+                showlegend=False,
+                hoverinfo="skip",
+            )
+        )
+    if kommune_value is not None and not math.isnan(kommune_value):
+        fig.add_vline(
+            x=kommune_value,
+            line_color="#000000",
+            line_dash="dash",
+            annotation_text=f"{kommune_name}: {numbers.value(kommune_value, unit, decimals, lang)}",
+            annotation_position="top",
+        )
+    fig.update_yaxes(categoryorder="array", categoryarray=data["area_name"].tolist(), title=None)
+    fig.update_xaxes(title=numbers.unit_name(unit, lang), gridcolor="#E6E6E6", rangemode="tozero")
+    return _layout(fig, title, max(320, 34 * len(data) + 140))
+
+
+def trend(frame: pd.DataFrame, unit: str, decimals: int, title: str, lang: str) -> go.Figure:
+    """Lines over time per area with shaded 95 % intervals; gaps where values are flagged."""
+    fig = go.Figure()
+    for i, (name, group) in enumerate(frame.groupby("area_name", sort=False)):
+        colour = palette.SERIES[i % len(palette.SERIES)]
+        group = group.sort_values("period_to")
+        x = [
+            numbers.period(int(a), int(b))
+            for a, b in zip(group["period_from"], group["period_to"], strict=True)
+        ]
+        if group["ci_low"].notna().any():
+            fig.add_trace(
+                go.Scatter(
+                    x=x + x[::-1],
+                    y=group["ci_high"].tolist() + group["ci_low"].tolist()[::-1],
+                    fill="toself",
+                    fillcolor=colour,
+                    opacity=0.12,
+                    line={"width": 0},
+                    hoverinfo="skip",
+                    showlegend=False,
+                )
+            )
+        fig.add_trace(
+            go.Scatter(
+                x=x,
+                y=group["value"],
+                mode="lines+markers",
+                name=str(name),
+                line={"color": colour, "width": 3 if i == 0 else 2},
+                marker={"symbol": i % 10, "size": 8},
+                hovertext=[
+                    f"{name} {p}: {numbers.value(v, unit, decimals, lang, f if isinstance(f, str) else None)}"  # noqa: E501
+                    for p, v, f in zip(x, group["value"], group["flag"], strict=True)
+                ],
+                hoverinfo="text",
+                connectgaps=False,
+            )
+        )
+    fig.update_yaxes(title=numbers.unit_name(unit, lang), gridcolor="#E6E6E6", rangemode="tozero")
+    fig.update_xaxes(type="category", title=None)
+    return _layout(fig, title, 420)

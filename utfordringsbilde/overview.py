@@ -1,0 +1,91 @@
+"""The Utfordringsbilde overview: every district and indicator compared with its benchmark."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from utfordringsbilde import queries, stats
+from utfordringsbilde.queries import Con
+
+
+@dataclass(frozen=True)
+class Overview:
+    """What the overview page shows for one kommune and period."""
+
+    kommune: str
+    kommune_name: str
+    fylke: str | None
+    indicators: pd.DataFrame  # catalog rows in display order
+    districts: pd.DataFrame  # area_code, name, demo_code
+    cells: pd.DataFrame  # one row per indicator × area, with `verdict` and `benchmark`
+    barometer: pd.DataFrame  # one row per indicator: kommune vs landet
+
+
+def _compare_to(cells: pd.DataFrame, bench_area: str, polarity: pd.Series) -> pd.DataFrame:
+    """Add `benchmark` (the bench area's value) and `verdict` to every row of `cells`."""
+    bench = cells.loc[cells["area_code"] == bench_area, ["indicator_id", "value"]]
+    bench = bench.rename(columns={"value": "benchmark"})
+    out = cells.merge(bench, on="indicator_id", how="left")
+    pol = out["indicator_id"].map(polarity).fillna("none").to_numpy()
+    out["verdict"] = stats.compare(
+        out["value"].to_numpy(dtype=float),
+        out["ci_low"].to_numpy(dtype=float),
+        out["ci_high"].to_numpy(dtype=float),
+        out["benchmark"].to_numpy(dtype=float),
+        pol,
+    )
+    # A suppressed or missing cell is not a comparison; the page shows its symbol instead.
+    out.loc[out["flag"].notna(), "verdict"] = "not_compared"
+    return out
+
+
+def build(con: Con, kommune: str, year: int | None = None) -> Overview:
+    """Districts compared with the kommune, and the kommune compared with landet."""
+    inds = queries.indicators(con)
+    dists = queries.districts(con, kommune)
+    areas = queries.comparison_areas(con, kommune)
+    info = queries.area(con, kommune)
+    name = str(info["name"]) if info else kommune
+    codes = [kommune, *dists["area_code"]]
+    codes += [c for c in (areas["fylke"], areas["land"]) if c]
+    cells = queries.latest_values(con, codes, year)
+    polarity = inds.set_index("indicator_id")["polarity"]
+
+    district_cells = cells[cells["area_code"].isin(set(dists["area_code"]) | {kommune})]
+    district_cells = _compare_to(district_cells, kommune, polarity)
+
+    land_cells = cells[cells["area_code"].isin([kommune, "0"])]
+    land_cells = _compare_to(land_cells, "0", polarity)
+    barometer = land_cells[land_cells["area_code"] == kommune].copy()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        barometer["relative"] = 100.0 * barometer["value"] / barometer["benchmark"]
+    fylke_vals = cells.loc[cells["area_code"] == areas["fylke"], ["indicator_id", "value"]]
+    barometer = barometer.merge(
+        fylke_vals.rename(columns={"value": "fylke_value"}), on="indicator_id", how="left"
+    )
+    order = {ind: i for i, ind in enumerate(inds["indicator_id"])}
+    barometer = barometer.sort_values("indicator_id", key=lambda s: s.map(order))
+    return Overview(
+        kommune=kommune,
+        kommune_name=name,
+        fylke=areas["fylke"],
+        indicators=inds,
+        districts=dists,
+        cells=district_cells.reset_index(drop=True),
+        barometer=barometer.reset_index(drop=True),
+    )
+
+
+def filter_indicators(
+    inds: pd.DataFrame, themes: list[str] | None = None, risk_factor: str | None = None
+) -> pd.DataFrame:
+    """Catalog rows limited to the chosen themes and (optionally) one risk factor."""
+    out = inds
+    if themes:
+        out = out[out["theme_id"].isin(themes)]
+    if risk_factor:
+        out = out[out["risk_factors"].map(lambda rfs: risk_factor in list(rfs))]
+    return out
