@@ -30,6 +30,12 @@ pages = [
         default=True,
     ),
     st.Page(
+        "pages/distrikt.py",
+        title=t("page_district", view.lang),
+        icon=":material/location_on:",
+        url_path="distrikt",
+    ),
+    st.Page(
         "pages/indikator.py",
         title=t("page_indicator", view.lang),
         icon=":material/bar_chart:",

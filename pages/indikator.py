@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ui import data, state
-from utfordringsbilde import charts, numbers
+from ui import data, downloads, state
+from utfordringsbilde import charts, export, numbers
 from utfordringsbilde.i18n import flag_meaning, t, verdict_label
 
 view = state.current()
@@ -79,6 +79,22 @@ else:
             }
         )
         st.dataframe(table, hide_index=True, width="stretch")
+
+    meta = data.meta(view.sig)
+    built = meta.get("built_at", "")[:10]
+    names_all = {**dist_names, view.kommune: view.kommune_name}
+    kom_row = ov.barometer[ov.barometer["indicator_id"] == ind_id]
+    out = pd.concat(
+        [
+            export.export_table(dcells, inds, names_all, view.kommune_name, built, lang),
+            export.export_table(kom_row, inds, names_all, t("landet", lang), built, lang),
+        ],
+        ignore_index=True,
+    )
+    note = f"{t('source', lang)}: {str(ind['source']).upper()} {ind['source_table']}"
+    if meta.get("mode") == "demo":
+        note += " · DEMODATA (simulerte tall)"
+    downloads.buttons(out, title, note, "indikator_last_ned", lang, fig=fig, built_at=built)
 
 st.subheader(t("trend_title", lang, indicator=names[ind_id]))
 areas = state_areas = [view.kommune, ov.fylke or "", "0"]

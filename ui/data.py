@@ -8,7 +8,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from utfordringsbilde import overview, queries, warehouse
+from utfordringsbilde import overview, profile, queries, warehouse
 
 
 def signature() -> warehouse.Signature:
@@ -85,3 +85,11 @@ def series(
 def sources(sig: warehouse.Signature) -> dict[str, Any]:
     cur = _connection(sig).cursor()
     return {"summary": queries.source_summary(cur), "runs": queries.etl_runs(cur)}
+
+
+@st.cache_data(max_entries=64, ttl=3600, show_spinner=False)
+def district_profile(
+    sig: warehouse.Signature, kommune: str, year: int | None, district: str
+) -> pd.DataFrame:
+    ov = overview_data(sig, kommune, year)
+    return profile.build(_connection(sig).cursor(), ov, district)

@@ -188,3 +188,76 @@ def trend(frame: pd.DataFrame, unit: str, decimals: int, title: str, lang: str) 
     fig.update_yaxes(title=numbers.unit_name(unit, lang), gridcolor="#E6E6E6", rangemode="tozero")
     fig.update_xaxes(type="category", title=None)
     return _layout(fig, title, 420)
+
+
+def spine(
+    frame: pd.DataFrame, inds: pd.DataFrame, district: str, kommune: str, lang: str
+) -> go.Figure:
+    """Spine chart of one district: kommune at the centre, better to the right.
+
+    Grey bar: the range across the kommune's districts; marker: the district, coloured and
+    shaped by its comparison with the kommune; black tick: landet.
+    """
+    info = inds.set_index("indicator_id")
+    short = f"short_{lang}"
+    data = frame.copy()
+    data["label"] = [info.at[i, short] or info.at[i, "short_nb"] for i in data["indicator_id"]]
+    order = list(reversed(data["label"].tolist()))
+    fig = go.Figure()
+    fig.add_trace(
+        go.Bar(
+            y=data["label"],
+            x=data["spine_max"] - data["spine_min"],
+            base=data["spine_min"],
+            orientation="h",
+            marker={"color": "#D9D9D9"},
+            name=t("spine_range", lang),
+            hoverinfo="skip",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            y=data["label"],
+            x=data["spine_landet"],
+            mode="markers",
+            marker={"symbol": "line-ns", "size": 18, "line": {"width": 3, "color": "#000000"}},
+            name=t("landet", lang),
+            hoverinfo="skip",
+        )
+    )
+    shown = data[data["flag"].isna()]
+    for verdict, group in shown.groupby("verdict", sort=False):
+        v = str(verdict)
+        fig.add_trace(
+            go.Scatter(
+                y=group["label"],
+                x=group["spine_x"],
+                mode="markers",
+                name=f"{palette.symbol(v)} {verdict_label(v, lang)}",
+                marker={
+                    "color": palette.background(v),
+                    "symbol": MARKER.get(v, "circle"),
+                    "size": 15,
+                    "line": {"color": "#1A1A1A", "width": 1},
+                },
+                hovertext=[
+                    f"{lbl}: {numbers.value(x, info.at[i, 'unit'], int(info.at[i, 'decimals']), lang)}"  # noqa: E501
+                    for lbl, i, x in zip(
+                        group["label"], group["indicator_id"], group["value"], strict=True
+                    )
+                ],
+                hoverinfo="text",
+            )
+        )
+    fig.add_vline(x=0, line_color="#555555", line_width=2)
+    fig.update_yaxes(categoryorder="array", categoryarray=order, title=None)
+    fig.update_xaxes(
+        range=[-1.15, 1.15],
+        tickvals=[-1, 0, 1],
+        ticktext=[t("spine_worse", lang), kommune, t("spine_better", lang)],
+        gridcolor="#EEEEEE",
+        zeroline=False,
+    )
+    fig.update_layout(barmode="overlay")
+    height = max(380, 28 * len(data) + 160)
+    return _layout(fig, t("spine_title", lang, district=district, kommune=kommune), height)

@@ -113,6 +113,37 @@ STRINGS: dict[str, tuple[str, str, str]] = {
         "Indicators without data in this build",
     ),
     "areas_col": ("Område", "Område", "Area"),
+    "page_district": ("Distriktsprofil", "Distriktsprofil", "District profile"),
+    "spine_title": (
+        "{district} sammenlignet med {kommune}",
+        "{district} samanlikna med {kommune}",
+        "{district} compared with {kommune}",
+    ),
+    "spine_range": (
+        "Spennvidde mellom områdene",
+        "Spennvidde mellom områda",
+        "Range across districts",
+    ),
+    "spine_better": ("bedre →", "betre →", "better →"),
+    "spine_worse": ("← dårligere", "← dårlegare", "← worse"),
+    "choose_district": (
+        "Velg et område i menyen til venstre.",
+        "Vel eit område i menyen til venstre.",
+        "Choose a district in the sidebar.",
+    ),
+    "trend": ("Utvikling", "Utvikling", "Trend"),
+    "findings": ("Viktigste funn", "Viktigaste funn", "Key findings"),
+    "spine_note": (
+        "Kommunen står i midten, og «bedre» er alltid til høyre. Grå stolpe: spennet mellom "
+        "kommunens områder. Svart strek: landet. Indikatorer uten en god retning vises uten "
+        "speilvending.",
+        "Kommunen står i midten, og «betre» er alltid til høgre. Grå stolpe: spennet mellom "
+        "områda i kommunen. Svart strek: landet. Indikatorar utan ei god retning er ikkje "
+        "spegelvende.",
+        "The municipality is at the centre and 'better' is always to the right. Grey bar: the "
+        "range across districts. Black tick: Norway. Indicators with no good direction are not "
+        "mirrored.",
+    ),
 }
 
 # Comparison verdicts: label per language.
@@ -127,6 +158,15 @@ VERDICTS: dict[str, tuple[str, str, str]] = {
     "missing": ("Mangler data", "Manglar data", "No data"),
     "not_applicable": ("Ikke aktuelt", "Ikkje aktuelt", "Not applicable"),
 }
+
+TREND_WORDS: dict[str, tuple[str, str, str]] = {
+    "increasing": ("Økende", "Aukande", "Increasing"),
+    "decreasing": ("Synkende", "Søkkande", "Decreasing"),
+    "no_change": ("Ingen sikker endring", "Inga sikker endring", "No significant change"),
+    "could_not_be_calculated": ("Kan ikke beregnes", "Kan ikkje reknast ut", "Not calculated"),
+}
+
+TREND_ARROWS = {"increasing": "↗", "decreasing": "↘", "no_change": "→"}
 
 # What each source symbol means, as the sources define it.
 FLAG_MEANINGS: dict[str, tuple[str, str, str]] = {
@@ -153,6 +193,12 @@ def t(key: str, lang: str = "nb", **kwargs: object) -> str:
 def verdict_label(verdict: str, lang: str = "nb") -> str:
     """A comparison verdict (better, similar, …) in words."""
     return _pick(VERDICTS[verdict], lang)
+
+
+def trend_label(direction: str, lang: str = "nb") -> str:
+    """A trend direction in words, with its arrow."""
+    arrow = TREND_ARROWS.get(direction, "")
+    return f"{arrow} {_pick(TREND_WORDS[direction], lang)}".strip()
 
 
 def flag_meaning(flag: str, lang: str = "nb") -> str:

@@ -144,6 +144,19 @@ def series(
     ).df()
 
 
+def series_for_area(con: Con, area_code: str) -> pd.DataFrame:
+    """Every indicator over time for one area (sex and age totals), oldest first."""
+    return con.execute(
+        f"""
+        SELECT {OBS_COLUMNS}
+        FROM observation o
+        WHERE o.area_code = ? AND o.sex = 'all' AND o.age_group = 'all'
+        ORDER BY o.indicator_id, o.period_to
+        """,
+        [area_code],
+    ).df()
+
+
 def indicator_across_districts(
     con: Con, indicator_id: str, kommune: str, year: int | None = None
 ) -> pd.DataFrame:

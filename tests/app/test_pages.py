@@ -109,3 +109,37 @@ def test_suppressed_cells_stay_symbols(demo_warehouse: Path) -> None:
     at.run()
     html = "".join(h.proto.body for h in at.html)
     assert 'class="ub-suppressed"' in html
+
+
+def _districts(path: Path) -> list[tuple[str, str]]:
+    with duckdb.connect(str(path), read_only=True) as con:
+        return con.execute(
+            "SELECT parent_code, area_code FROM area WHERE level = 'district' ORDER BY 1, 2"
+        ).fetchall()
+
+
+@pytest.mark.slow
+def test_district_profile_for_every_district(demo_warehouse: Path) -> None:
+    """The profile renders for every district of every kommune, with its spine chart."""
+    for kommune, district in _districts(demo_warehouse):
+        at = _app({"kommune": kommune, "distrikt": district})
+        at.run()
+        at.switch_page("pages/distrikt.py").run()
+        assert not at.exception, (district, [e.value for e in at.exception])
+        assert at.query_params["distrikt"] == [district]
+        assert at.dataframe, f"{district}: no table"
+
+
+def test_district_profile_sentences_only_claim_tested_differences(demo_warehouse: Path) -> None:
+    from utfordringsbilde import narrative, overview, profile
+
+    kommune, district = _districts(demo_warehouse)[0]
+    with duckdb.connect(str(demo_warehouse), read_only=True) as con:
+        ov = overview.build(con, kommune)
+        prof = profile.build(con, ov, district)
+    sentences = narrative.district_findings(prof, ov.indicators, "X", "K", "nb", limit=50)
+    significant = prof[
+        prof["flag"].isna() & prof["verdict"].isin(["better", "worse", "higher", "lower"])
+    ]
+    assert len(sentences) == len(significant)
+    assert all("signifikant" in s for s in sentences)

@@ -1,0 +1,113 @@
+"""Exports: the promised columns, Norwegian CSV conventions, symbols never numbers."""
+
+from __future__ import annotations
+
+import io
+import shutil
+
+import openpyxl
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+
+from utfordringsbilde import export
+
+INDS = pd.DataFrame(
+    {
+        "indicator_id": ["lavinntekt"],
+        "name_nb": ["Vedvarende lavinntekt"],
+        "name_nn": [None],
+        "name_en": ["Persistent low income"],
+        "unit": ["percent"],
+        "source": ["fhi"],
+        "source_table": ["403"],
+    }
+)
+CELLS = pd.DataFrame(
+    {
+        "indicator_id": ["lavinntekt"] * 3,
+        "area_code": ["3301-D01", "3301-D02", "3301-D03"],
+        "period_from": [2022, 2022, 2022],
+        "period_to": [2024, 2024, 2024],
+        "value": [31.25, None, 12.0],
+        "ci_low": [28.5, None, 10.0],
+        "ci_high": [34.1, None, 14.2],
+        "numerator": [500.0, None, 120.0],
+        "denominator": [1600.0, 40.0, 1000.0],
+        "flag": [None, ":", None],
+        "verdict": ["worse", "not_compared", "better"],
+        "trend_direction": ["increasing", None, "no_change"],
+    }
+)
+NAMES = {"3301-D01": "Strømsø", "3301-D02": "Liten", "3301-D03": "Konnerud"}
+
+
+@pytest.fixture()
+def table() -> pd.DataFrame:
+    return export.export_table(CELLS, INDS, NAMES, "Drammen", "2026-11-22", "nb")
+
+
+def test_columns_analysts_need(table: pd.DataFrame) -> None:
+    assert list(table.columns) == export.COLUMNS
+    for col in ("indicator", "area_code", "area_name", "period", "value", "ci_low", "ci_high",
+                "numerator", "denominator", "flag", "flag_meaning", "comparison", "trend",
+                "source", "fetched_at"):
+        assert col in table.columns
+    assert table.loc[0, "period"] == "2022–2024"
+    assert table.loc[0, "comparison"] == "Dårligere"
+
+
+def test_suppressed_row_is_a_symbol_with_no_numbers(table: pd.DataFrame) -> None:
+    row = table.loc[1]
+    assert row["value"] == ":"
+    assert row["numerator"] is None or pd.isna(row["numerator"])
+    assert pd.isna(row["ci_low"]) and pd.isna(row["ci_high"])
+    assert "personvern" in row["flag_meaning"]
+    assert row["comparison"] == ""
+
+
+def test_csv_for_norwegian_excel(table: pd.DataFrame) -> None:
+    raw = export.to_csv(table, "nb")
+    assert raw.startswith(b"\xef\xbb\xbf"), "UTF-8 with BOM"
+    text = raw.decode("utf-8-sig")
+    lines = text.split("\r\n")
+    header = lines[0].split(";")
+    assert header[:6] == ["Indikator-id", "Indikator", "Områdekode", "Område", "Periode", "Verdi"]
+    first = lines[1].split(";")
+    assert first[5] == "31,25" and first[7] == "28,5" and first[9] == "500"
+    second = lines[2].split(";")
+    assert second[5] == ":" and second[9] == "" and second[7] == ""
+    assert "Strømsø" in text
+
+
+def test_csv_golden(table: pd.DataFrame) -> None:
+    text = export.to_csv(table, "nb").decode("utf-8-sig")
+    assert text.split("\r\n")[3] == (
+        "lavinntekt;Vedvarende lavinntekt;3301-D03;Konnerud;2022–2024;12;prosent;10;14,2;120;"
+        "1000;;;Drammen;Bedre;→ Ingen sikker endring;FHI 403;2026-11-22"
+    )
+
+
+def test_xlsx_opens_with_columns_and_symbols(table: pd.DataFrame) -> None:
+    raw = export.to_xlsx(table, "Vedvarende lavinntekt", "Kilde: FHI 403", "nb")
+    wb = openpyxl.load_workbook(io.BytesIO(raw))
+    ws = wb["Data"]
+    assert ws["A1"].value == "Vedvarende lavinntekt"
+    headers = [c.value for c in ws[4]]
+    assert headers[5] == "Verdi" and headers[11] == "Symbol"
+    assert ws.cell(row=5, column=6).value == pytest.approx(31.25)
+    assert ws.cell(row=6, column=6).value == ":"
+    assert ws.cell(row=6, column=10).value is None
+
+
+@pytest.mark.skipif(not shutil.which("chromium"), reason="chart images need Chromium (kaleido)")
+@pytest.mark.parametrize("fmt", ["png", "svg"])
+def test_chart_image_has_source_and_date(fmt: str) -> None:
+    fig = go.Figure(go.Bar(x=[1, 2], y=["a", "b"], orientation="h"))
+    fig.update_layout(title="Tittel", height=400)
+    raw = export.chart_image(fig, fmt, "Kilde: FHI 403", "2026-11-22")
+    if fmt == "png":
+        assert raw[:8] == b"\x89PNG\r\n\x1a\n"
+    else:
+        svg = raw.decode("utf-8")
+        assert "Kilde: FHI 403 · 2026-11-22" in svg and "Tittel" in svg

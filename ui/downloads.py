@@ -1,0 +1,58 @@
+"""Download buttons for a view: CSV, XLSX, and the chart as PNG and SVG, made on click."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from utfordringsbilde import export
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "utfordringsbilde"
+
+
+def buttons(
+    table: pd.DataFrame,
+    title: str,
+    note: str,
+    key: str,
+    lang: str,
+    fig: go.Figure | None = None,
+    built_at: str = "",
+) -> None:
+    """A row of download buttons; images are rendered only when their button is clicked."""
+    name = _slug(title)
+    cols = st.columns(4 if fig is not None else 2)
+    cols[0].download_button(
+        "CSV",
+        data=lambda: export.to_csv(table, lang),
+        file_name=f"{name}.csv",
+        mime="text/csv",
+        key=f"{key}_csv",
+        icon=":material/download:",
+        on_click="ignore",
+    )
+    cols[1].download_button(
+        "Excel",
+        data=lambda: export.to_xlsx(table, title, note, lang),
+        file_name=f"{name}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=f"{key}_xlsx",
+        icon=":material/download:",
+        on_click="ignore",
+    )
+    if fig is not None:
+        for col, fmt, mime in ((cols[2], "png", "image/png"), (cols[3], "svg", "image/svg+xml")):
+            col.download_button(
+                fmt.upper(),
+                data=lambda fmt=fmt: export.chart_image(fig, fmt, note, built_at),
+                file_name=f"{name}.{fmt}",
+                mime=mime,
+                key=f"{key}_{fmt}",
+                icon=":material/image:",
+                on_click="ignore",
+            )

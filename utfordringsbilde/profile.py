@@ -1,0 +1,116 @@
+"""Distriktsprofil: one district across every indicator, against kommune, landet and its peers."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from utfordringsbilde import queries, stats
+from utfordringsbilde.overview import Overview
+
+PROFILE_COLUMNS = [
+    "indicator_id",
+    "period_from",
+    "period_to",
+    "value",
+    "ci_low",
+    "ci_high",
+    "numerator",
+    "denominator",
+    "flag",
+    "verdict",
+    "kommune_value",
+    "landet_value",
+    "range_min",
+    "range_q25",
+    "range_q75",
+    "range_max",
+    "trend_direction",
+    "trend_verdict",
+    "spine_x",
+    "spine_min",
+    "spine_max",
+    "spine_landet",
+]
+
+
+def build(con: queries.Con, ov: Overview, district: str) -> pd.DataFrame:
+    """One row per indicator for `district`: value, verdict, benchmarks, spread, trend, spine."""
+    cells = ov.cells
+    inds = ov.indicators.set_index("indicator_id")
+    dist_codes = set(ov.districts["area_code"])
+    mine = cells[cells["area_code"] == district].set_index("indicator_id")
+    peers = cells[cells["area_code"].isin(dist_codes) & cells["flag"].isna()]
+    spread = peers.groupby("indicator_id")["value"].describe()[["min", "25%", "75%", "max"]]
+    kom = cells[cells["area_code"] == ov.kommune].set_index("indicator_id")["value"]
+    land = ov.barometer.set_index("indicator_id")["benchmark"]
+
+    history = queries.series_for_area(con, district)
+    trends: dict[str, stats.TrendResult] = {}
+    for ind_id, group in history.groupby("indicator_id"):
+        group = group.sort_values("period_to")
+        polarity = str(inds.at[ind_id, "polarity"]) if ind_id in inds.index else "none"
+        trends[str(ind_id)] = stats.trend(
+            group["value"].to_numpy(float),
+            group["ci_low"].to_numpy(float),
+            group["ci_high"].to_numpy(float),
+            polarity,
+        )
+
+    rows = []
+    for ind_id in ov.indicators["indicator_id"]:
+        if ind_id not in mine.index:
+            continue
+        r = mine.loc[ind_id]
+        s = spread.loc[ind_id] if ind_id in spread.index else None
+        tr = trends.get(ind_id)
+        rows.append(
+            {
+                "indicator_id": ind_id,
+                "period_from": r["period_from"],
+                "period_to": r["period_to"],
+                "value": r["value"],
+                "ci_low": r["ci_low"],
+                "ci_high": r["ci_high"],
+                "numerator": r["numerator"],
+                "denominator": r["denominator"],
+                "flag": r["flag"],
+                "verdict": r["verdict"],
+                "kommune_value": kom.get(ind_id, np.nan),
+                "landet_value": land.get(ind_id, np.nan),
+                "range_min": s["min"] if s is not None else np.nan,
+                "range_q25": s["25%"] if s is not None else np.nan,
+                "range_q75": s["75%"] if s is not None else np.nan,
+                "range_max": s["max"] if s is not None else np.nan,
+                "trend_direction": tr.direction if tr else "could_not_be_calculated",
+                "trend_verdict": tr.verdict if tr else None,
+            }
+        )
+    out = pd.DataFrame(rows, columns=PROFILE_COLUMNS[:-4])
+    return _spine(out, inds["polarity"])
+
+
+def _spine(frame: pd.DataFrame, polarity: pd.Series) -> pd.DataFrame:
+    """Positions on a spine chart: kommune at 0, the farthest of the spread at ±1.
+
+    Fingertips draws "better" to the right; indicators where low is good are mirrored so
+    that holds for every row. Rows with no good direction keep their natural orientation.
+    """
+    out = frame.copy()
+    centre = out["kommune_value"]
+    cols = ["value", "range_min", "range_max", "landet_value"]
+    dev = pd.concat([(out[c] - centre).abs() for c in cols], axis=1).max(axis=1)
+    scale = dev.where(dev > 0, 1.0)
+    sign = out["indicator_id"].map(polarity).map({"low_good": -1.0}).fillna(1.0)
+    for col, name in (
+        ("value", "spine_x"),
+        ("range_min", "spine_min"),
+        ("range_max", "spine_max"),
+        ("landet_value", "spine_landet"),
+    ):
+        out[name] = sign * (out[col] - centre) / scale
+    # Mirroring swaps the ends of the range.
+    lo = out[["spine_min", "spine_max"]].min(axis=1)
+    hi = out[["spine_min", "spine_max"]].max(axis=1)
+    out["spine_min"], out["spine_max"] = lo, hi
+    return out
