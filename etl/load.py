@@ -19,7 +19,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from utfordringsbilde import stats
+from utfordringsbilde import stats, suppression
 from utfordringsbilde.config import Catalog, Kommune, load_catalog, load_kommuner
 from utfordringsbilde.paths import runs_log_path, warehouse_path
 from utfordringsbilde.schema import OBSERVATION_KEY, create_schema
@@ -249,6 +249,37 @@ def _load_config_tables(b: Builder) -> None:
         con.executemany("INSERT INTO area_code_history VALUES (?, ?, ?)", history)
 
 
+def _suppress_small_areas(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> int:
+    """Primary and secondary suppression of district and grunnkrets counts, before any write.
+
+    Sources below the kommune (demo, the kommune's own files) deliver raw counts; only the
+    suppressed version ever reaches the warehouse file.
+    """
+    frame = con.execute(
+        """
+        SELECT s.rowid AS _rowid, s.*, a.parent_code AS _parent
+        FROM observation_stage s JOIN area a USING (area_code)
+        WHERE a.level IN ('district', 'grunnkrets')
+          AND (s.numerator IS NOT NULL OR s.flag = ':')
+        """
+    ).df()
+    if frame.empty:
+        return 0
+    rules = {ind.id: ind.suppression for ind in catalog.indicators}
+    parent = dict(zip(frame["area_code"], frame["_parent"], strict=True))
+    before = frame["flag"].eq(":").sum()
+    out = suppression.suppress(frame.drop(columns="_parent"), rules, parent)
+    changed = out[out["flag"].eq(":") & ~frame["flag"].eq(":")]
+    if not changed.empty:
+        con.register("_hidden", changed[["_rowid"]])
+        con.execute(
+            "UPDATE observation_stage SET flag = ':', value = NULL, numerator = NULL, "
+            "ci_low = NULL, ci_high = NULL WHERE rowid IN (SELECT _rowid FROM _hidden)"
+        )
+        con.unregister("_hidden")
+    return int(out["flag"].eq(":").sum() - before)
+
+
 def _compute_intervals(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
     """Fill 95 % intervals from numerator and denominator where the source gave none."""
     methods = {ind.id: (ind.ci_method, ind.multiplier) for ind in catalog.indicators}
@@ -390,6 +421,9 @@ def build_warehouse(
         b = Builder(con=con, run_id=run.run_id, catalog=catalog, kommuner=kommuner)
         _load_config_tables(b)
         produce(b)
+        hidden = _suppress_small_areas(con, catalog)
+        if hidden:
+            b.notes["suppressed"] = f"{hidden} district cells hidden (primary and secondary)"
         _compute_intervals(con, catalog)
         con.execute(
             "INSERT INTO observation SELECT * FROM observation_stage "

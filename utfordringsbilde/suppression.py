@@ -1,0 +1,107 @@
+"""Small-number suppression (prikking) for district data: primary and secondary.
+
+Primary: a cell is hidden when its count, or the count of everyone else (denominator −
+numerator), is at or below the indicator's limit, or the denominator is too small.
+Secondary: a hidden cell must not be recoverable by subtraction. Where a published total
+(the kommune across its districts; the 'all' row across male and female) has exactly one
+hidden part, the smallest visible part is hidden too. Both rules repeat until nothing changes,
+because hiding a cell for one total can leave a single hidden cell in another.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from utfordringsbilde.config import Suppression
+
+SUPPRESSED = ":"
+HIDDEN_COLUMNS = ("value", "numerator", "ci_low", "ci_high")
+
+
+def primary(frame: pd.DataFrame, rules: Mapping[str, Suppression]) -> pd.Series:
+    """Boolean mask of cells that primary suppression hides (needs numerator, denominator)."""
+    default = Suppression()
+    lim = frame["indicator_id"].map(lambda i: rules.get(i, default))
+    min_num = lim.map(lambda r: r.min_numerator).astype(float)
+    min_comp = lim.map(lambda r: r.min_complement).astype(float)
+    min_den = lim.map(lambda r: r.min_denominator).astype(float)
+    num = frame["numerator"].astype(float)
+    den = frame["denominator"].astype(float)
+    counted = num.notna() & den.notna()
+    small = (num <= min_num) | ((den - num) <= min_comp) | (den < min_den)
+    return counted & small
+
+
+def _single_hidden(frame: pd.DataFrame, hidden: pd.Series, keys: list[str]) -> pd.Series:
+    """Cells to hide so no group under `keys` has exactly one hidden, countable member."""
+    countable = frame["numerator"].notna() | hidden
+    work = pd.DataFrame(
+        {
+            "hidden": hidden & countable,
+            "visible": ~hidden & countable,
+            "num": frame["numerator"].astype(float).where(~hidden),
+        }
+    )
+    for k in keys:
+        work[k] = frame[k].to_numpy()
+    grp = work.groupby(keys, sort=False, dropna=False)
+    n_hidden = grp["hidden"].transform("sum")
+    n_visible = grp["visible"].transform("sum")
+    exposed = (n_hidden == 1) & (n_visible > 0)
+    # Hide the smallest visible member of each exposed group: it protects the hidden one
+    # while losing the least information.
+    candidates = work["visible"] & exposed
+    if not candidates.any():
+        return pd.Series(False, index=frame.index)
+    smallest = (
+        work[candidates]
+        .assign(_num=work.loc[candidates, "num"].fillna(np.inf))
+        .sort_values("_num", kind="stable")
+        .groupby(keys, sort=False, dropna=False)
+        .head(1)
+        .index
+    )
+    extra = pd.Series(False, index=frame.index)
+    extra.loc[smallest] = True
+    return extra
+
+
+def secondary(
+    frame: pd.DataFrame, hidden: pd.Series, totals: list[list[str]], max_rounds: int = 20
+) -> pd.Series:
+    """Grow `hidden` until no total under any key list in `totals` exposes a single cell."""
+    hidden = hidden.copy()
+    for _ in range(max_rounds):
+        before = int(hidden.sum())
+        for keys in totals:
+            hidden |= _single_hidden(frame, hidden, keys)
+        if int(hidden.sum()) == before:
+            return hidden
+    return hidden
+
+
+def suppress(
+    frame: pd.DataFrame, rules: Mapping[str, Suppression], parent: Mapping[str, str]
+) -> pd.DataFrame:
+    """Apply primary and secondary suppression to district-level observations.
+
+    `frame` holds observations of the areas in `parent` (district → kommune), with
+    numerator and denominator. Hidden cells get flag ':' and lose value, numerator and
+    interval; the denominator stays (it is the population, not the sensitive count).
+    """
+    out = frame.copy()
+    out["_parent"] = out["area_code"].map(parent)
+    already = out["flag"].eq(SUPPRESSED)
+    hidden = primary(out, rules) | already
+    by_parent = ["indicator_id", "_parent", "period_from", "period_to", "sex", "age_group"]
+    by_sex = ["indicator_id", "area_code", "period_from", "period_to", "age_group"]
+    # The sex split only exposes a cell when male and female are both published with the total;
+    # treating the three rows as one group hides the second sex when one is hidden.
+    hidden = secondary(out, hidden, [by_parent, by_sex])
+    out.loc[hidden, "flag"] = SUPPRESSED
+    for col in HIDDEN_COLUMNS:
+        out.loc[hidden, col] = np.nan
+    return out.drop(columns="_parent")
