@@ -11,11 +11,13 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
 import yaml
 from pydantic import (
     BaseModel,
+    AfterValidator,
+    BeforeValidator,
     ConfigDict,
     Field,
     ValidationError,
@@ -31,6 +33,25 @@ Unit = Literal["percent", "per_1000", "per_10000", "count", "score", "years", "r
 PreventionLevel = Literal["universal", "selective", "indicated"]
 Provider = Literal["fhi", "ssb", "local"]
 Role = Literal["value", "numerator", "denominator"]
+
+def _code_text(v: object) -> object:
+    """Codes are text: a YAML number (0602 → 602) would lose its leading zero, so refuse it."""
+    if isinstance(v, int | float) and not isinstance(v, bool):
+        raise ValueError(f"write the code in quotes, e.g. '{v}' (codes are text)")
+    return v
+
+
+Code = Annotated[str, BeforeValidator(_code_text)]
+
+
+def _grunnkrets(v: str) -> str:
+    if not re.fullmatch(r"\d{8}", v):
+        raise ValueError(f"grunnkrets code {v!r} must be 8 digits")
+    return v
+
+
+GrunnkretsCode = Annotated[str, BeforeValidator(_code_text), AfterValidator(_grunnkrets)]
+
 
 # What one unit of `value` means relative to numerator / denominator.
 UNIT_MULTIPLIER: dict[str, float] = {
@@ -204,18 +225,18 @@ class Catalog(Strict):
 
 
 class CodeChange(Strict):
-    code: str
+    code: Code
     valid_from: date | None = None
     valid_to: date | None = None
 
 
 class Fylke(Strict):
-    code: str
+    code: Code
     name: str
 
 
 class Peer(Strict):
-    code: str
+    code: Code
     name: str
 
 
@@ -228,15 +249,7 @@ class Comparators(Strict):
 class District(Strict):
     code: str
     name: str
-    grunnkretser: list[str] = Field(min_length=1)
-
-    @field_validator("grunnkretser")
-    @classmethod
-    def _eight_digits(cls, v: list[str]) -> list[str]:
-        for code in v:
-            if not re.fullmatch(r"\d{8}", code):
-                raise ValueError(f"grunnkrets code {code!r} must be 8 digits")
-        return v
+    grunnkretser: list[GrunnkretsCode] = Field(min_length=1)
 
 
 class Districts(Strict):
@@ -250,7 +263,7 @@ class Districts(Strict):
 class Kommune(Strict):
     """One kommune file (`data/kommuner/<code>.yaml`)."""
 
-    code: str
+    code: Code
     name: str
     fylke: Fylke
     history: list[CodeChange] = Field(default_factory=list)

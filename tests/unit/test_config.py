@@ -402,9 +402,15 @@ def test_grunnkrets_in_two_districts(tmp_path: Path) -> None:
 def test_grunnkrets_must_have_eight_digits(tmp_path: Path) -> None:
     err = kommune_error(tmp_path, KOMMUNE.replace('- "33010102"', '- "3301012"'))
     assert str(err) == (
-        f"{tmp_path / '3301.yaml'}:10: districts.items[3301-D01].grunnkretser: "
+        f"{tmp_path / '3301.yaml'}:11: districts.items[3301-D01].grunnkretser[1]: "
         "Value error, grunnkrets code '3301012' must be 8 digits"
     )
+
+
+def test_unquoted_code_gets_a_hint(tmp_path: Path) -> None:
+    err = kommune_error(tmp_path, KOMMUNE.replace('- "33010102"', "- 33010102"))
+    assert "districts.items[3301-D01].grunnkretser[1]" in str(err)
+    assert "write the code in quotes" in str(err)
 
 
 def test_non_utf8_file(tmp_path: Path) -> None:
