@@ -15,8 +15,8 @@ from typing import Annotated, Any, Literal, TypeVar
 
 import yaml
 from pydantic import (
-    BaseModel,
     AfterValidator,
+    BaseModel,
     BeforeValidator,
     ConfigDict,
     Field,
