@@ -15,13 +15,16 @@ from utfordringsbilde.overview import Overview
 
 CSS = """
 <style>
-.ub-heat { border-collapse: separate; border-spacing: 2px; font-size: 0.92rem; width: 100%; }
-.ub-heat th { font-weight: 600; text-align: left; padding: 4px 6px; vertical-align: bottom; }
-.ub-heat thead th { font-size: 0.85rem; line-height: 1.15; min-width: 4.2rem; }
+.ub-scroll { overflow-x: auto; width: 100%; }
+.ub-heat { border-collapse: separate; border-spacing: 2px; font-size: 0.88rem; width: 100%; }
+.ub-heat th { font-weight: 600; text-align: left; padding: 3px 4px; vertical-align: bottom; }
+.ub-heat thead th { font-size: 0.8rem; line-height: 1.15; min-width: 3.6rem;
+  word-break: keep-all; hyphens: manual; }
+.ub-heat thead th.ub-refcol { border-bottom: 3px solid #1A1A1A; }
 .ub-heat th.ub-theme { background: #F0F2F6; font-size: 0.95rem; padding: 6px; }
-.ub-heat th.ub-ind { min-width: 14rem; max-width: 20rem; font-weight: 500; }
+.ub-heat th.ub-ind { min-width: 12rem; max-width: 16rem; font-weight: 500; }
 .ub-heat th.ub-ind a { color: #0B3D91; text-decoration: underline; }
-.ub-heat td { text-align: center; padding: 4px 6px; border-radius: 3px; white-space: nowrap; }
+.ub-heat td { text-align: center; padding: 3px 4px; border-radius: 3px; white-space: nowrap; }
 .ub-heat td.ub-suppressed { border: 1px dashed #555; }
 .ub-heat td.ub-ref { background: #FFFFFF; border: 1px solid #BBB; color: #1A1A1A; }
 .ub-sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
@@ -84,9 +87,11 @@ def heatmap_html(ov: Overview, inds: pd.DataFrame, view: View, landet_name: str)
     baro = {r.indicator_id: r for r in ov.barometer.itertuples(index=False)}
     dists = list(ov.districts.itertuples(index=False))
     cols = len(dists) + 3
-    head = "".join(f'<th scope="col">{escape(d.name)}</th>' for d in dists)
-    head += f'<th scope="col">{escape(ov.kommune_name)}</th>'
-    head += f'<th scope="col">{escape(landet_name)}</th>'
+    # The kommune and landet come first: they are the yardsticks, and stay in view on a
+    # narrow screen when the districts scroll.
+    head = f'<th scope="col" class="ub-refcol">{escape(ov.kommune_name)}</th>'
+    head += f'<th scope="col" class="ub-refcol">{escape(landet_name)}</th>'
+    head += "".join(f'<th scope="col">{escape(d.name)}</th>' for d in dists)
     rows: list[str] = []
     theme_col = f"theme_{lang}"
     name_col = f"name_{lang}"
@@ -98,6 +103,7 @@ def heatmap_html(ov: Overview, inds: pd.DataFrame, view: View, landet_name: str)
         )
         for ind in group.itertuples(index=False):
             name = getattr(ind, name_col) or ind.name_nb
+            short = getattr(ind, f"short_{lang}", None) or ind.short_nb or name
             unit = str(ind.unit)
             dec = int(ind.decimals)
             params = {"indikator": ind.indicator_id, "kommune": view.kommune}
@@ -107,17 +113,25 @@ def heatmap_html(ov: Overview, inds: pd.DataFrame, view: View, landet_name: str)
                 params["sprak"] = lang
             href = "indikator?" + urlencode(params)
             unit_txt = numbers.unit_name(unit, lang)
-            tds = []
+            k = baro.get(ind.indicator_id)
+            tds = [
+                _cell(_series(k), unit, dec, f"{ov.kommune_name} · {name}", False, lang),
+                _cell(
+                    cells_land(ov, ind.indicator_id),
+                    unit,
+                    dec,
+                    f"{landet_name} · {name}",
+                    True,
+                    lang,
+                ),
+            ]
             for d in dists:
                 row = cells.get((ind.indicator_id, d.area_code))
                 tds.append(_cell(_series(row), unit, dec, f"{d.name} · {name}", False, lang))
-            k = baro.get(ind.indicator_id)
-            tds.append(_cell(_series(k), unit, dec, f"{ov.kommune_name} · {name}", False, lang))
-            land = cells_land(ov, ind.indicator_id)
-            tds.append(_cell(land, unit, dec, f"{landet_name} · {name}", True, lang))
             rows.append(
-                f'<tr><th scope="row" class="ub-ind"><a href="{escape(href)}" target="_self">'
-                f'{escape(str(name))}</a> <span class="ub-unit">({escape(unit_txt)})</span></th>'
+                f'<tr><th scope="row" class="ub-ind"><a href="{escape(href)}" target="_self" '
+                f'title="{escape(str(name))}">{escape(str(short))}</a> '
+                f'<span class="ub-unit">({escape(unit_txt)})</span></th>'
                 + "".join(tds)
                 + "</tr>"
             )
@@ -145,7 +159,7 @@ def cells_land(ov: Overview, indicator_id: str) -> pd.Series | None:
     )
 
 
-def legend_html(lang: str, polar: bool = True) -> str:
+def legend_html(lang: str) -> str:
     """The colour-and-symbol key for comparisons and source symbols."""
     verdicts = ["better", "similar", "worse", "higher", "lower", "not_compared"]
     items = []

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import streamlit as st
 
@@ -29,51 +31,67 @@ class View:
 
 
 def _seed_from_url() -> None:
-    """On a session's first run, take the selection from the URL (a shared link)."""
-    if st.session_state.get("_seeded"):
-        return
+    """Take any selection the session does not hold yet from the URL (a shared link)."""
     for key, param in PARAMS.items():
-        if param in st.query_params and key not in st.session_state:
-            st.session_state[key] = st.query_params[param]
-    st.session_state["_seeded"] = True
+        if f"view_{key}" not in st.session_state and param in st.query_params:
+            st.session_state[f"view_{key}"] = st.query_params[param]
+
+
+def _choice(
+    widget: Callable[..., Any], label: str, options: list[str], key: str, **kwargs: Any
+) -> str:
+    """A selection whose value survives a widget reset.
+
+    The selection lives under `view_<key>`, which no widget owns; the widget only starts from
+    it. Streamlit drops a widget's own state when the widget's identity changes (as on a
+    server's first session, which starts in the legacy pages/ mode), and this keeps the view.
+    """
+    if key in st.session_state and st.session_state[key] not in options:
+        del st.session_state[key]  # options changed (another kommune): start afresh
+    wanted = st.session_state.get(f"view_{key}")
+    index = options.index(wanted) if wanted in options else 0
+    value = widget(label, options, index=index, key=key, **kwargs)
+    st.session_state[f"view_{key}"] = value
+    return str(value)
 
 
 def sidebar(sig: warehouse.Signature) -> View:
     """Draw the shared sidebar controls and return the selection."""
     _seed_from_url()
-    if st.session_state.get("lang") not in LANGS:
-        st.session_state["lang"] = "nb"
-    lang = st.session_state["lang"]
+    lang = st.session_state.get("view_lang")
+    lang = lang if lang in LANGS else "nb"
     kommuner = data.kommuner(sig)
     codes = kommuner["area_code"].tolist()
     names = dict(zip(codes, kommuner["name"], strict=True))
-    if st.session_state.get("kommune") not in codes:
-        st.session_state["kommune"] = codes[0]
-    kommune = st.sidebar.selectbox(
-        t("kommune", lang), codes, key="kommune", format_func=lambda c: f"{names[c]} ({c})"
+    kommune = _choice(
+        st.sidebar.selectbox,
+        t("kommune", lang),
+        codes,
+        "kommune",
+        format_func=lambda c: f"{names[c]} ({c})",
     )
     dists = data.districts(sig, kommune)
-    dist_codes = ["", *dists["area_code"]]
     dist_names = dict(zip(dists["area_code"], dists["name"], strict=True))
-    if st.session_state.get("distrikt") not in dist_codes:
-        st.session_state["distrikt"] = ""
-    district = st.sidebar.selectbox(
+    district = _choice(
+        st.sidebar.selectbox,
         t("district", lang),
-        dist_codes,
-        key="distrikt",
+        ["", *dists["area_code"]],
+        "distrikt",
         format_func=lambda c: dist_names.get(c, t("all_districts", lang)),
     )
     years = data.years(sig, kommune)
-    year_opts = ["", *[str(y) for y in years]]
-    if st.session_state.get("aar") not in year_opts:
-        st.session_state["aar"] = ""
-    year = st.sidebar.selectbox(
-        t("period", lang), year_opts, key="aar", format_func=lambda y: y or t("latest", lang)
+    year = _choice(
+        st.sidebar.selectbox,
+        t("period", lang),
+        ["", *[str(y) for y in years]],
+        "aar",
+        format_func=lambda y: y or t("latest", lang),
     )
-    st.sidebar.radio(
+    lang = _choice(
+        st.sidebar.radio,
         t("language", lang),
         list(LANGS),
-        key="lang",
+        "lang",
         format_func=LANG_NAMES.__getitem__,
         horizontal=True,
     )
@@ -83,7 +101,7 @@ def sidebar(sig: warehouse.Signature) -> View:
         kommune_name=names[kommune],
         district=district or None,
         year=int(year) if year else None,
-        lang=st.session_state["lang"],
+        lang=lang,
     )
     sync_url(view)
     return view
@@ -107,5 +125,16 @@ def sync_url(view: View, **page_params: str | None) -> None:
 
 
 def current() -> View:
-    """The view the entry point computed for this run."""
-    return st.session_state["_view"]  # type: ignore[no-any-return]
+    """The view for this run, drawing the shared frame first if the entry point did not.
+
+    On a server's first session Streamlit may run a page file on its own (its legacy
+    `pages/` mode, until some session calls st.navigation). The entry point hands the view
+    over by session state and the page takes it, so a view left from an earlier run is never
+    mistaken for this run's.
+    """
+    view = st.session_state.pop("_view", None)
+    if view is None:
+        from ui import frame
+
+        view, _ = frame.render()
+    return view  # type: ignore[no-any-return]

@@ -43,12 +43,14 @@ STRINGS: dict[str, tuple[str, str, str]] = {
     ),
     "overview_intro": (
         "Hvert område sammenlignet med {kommune}. Fargen og symbolet sier om forskjellen "
-        "er statistisk sikker (95 % konfidensintervall). Klikk på en indikator for detaljer.",
+        "er statistisk sikker (95 % konfidensintervall). Kommunens egen kolonne er sammenlignet "
+        "med landet. Klikk på en indikator for detaljer.",
         "Kvart område samanlikna med {kommune}. Fargen og symbolet seier om skilnaden er "
-        "statistisk sikker (95 % konfidensintervall). Klikk på ein indikator for detaljar.",
+        "statistisk sikker (95 % konfidensintervall). Kolonna for kommunen er samanlikna med "
+        "landet. Klikk på ein indikator for detaljar.",
         "Each district compared with {kommune}. Colour and symbol show whether the "
-        "difference is statistically significant (95 % confidence interval). Click an "
-        "indicator for details.",
+        "difference is statistically significant (95 % confidence interval). The "
+        "municipality's own column is compared with Norway. Click an indicator for details.",
     ),
     "heatmap_title": (
         "Områdene i {kommune} sammenlignet med kommunen",

@@ -104,8 +104,11 @@ def test_overview_shows_heatmap(app_url: str, browser: object, artifacts: Path) 
     link = table.locator("th.ub-ind a").first
     assert "indikator?" in (link.get_attribute("href") or "")
     page.wait_for_timeout(1500)  # let plotly finish drawing the barometer
-    page.screenshot(path=str(artifacts / "oversikt-1366.png"), full_page=True)
     page.screenshot(path=str(artifacts / "oversikt-1366-fold.png"))
+    # Streamlit scrolls inside its own container, so a whole-page picture needs a tall window.
+    page.set_viewport_size({"width": 1366, "height": 3400})
+    page.wait_for_timeout(1500)
+    page.screenshot(path=str(artifacts / "oversikt-1366.png"))
     page.close()
 
 
@@ -122,6 +125,7 @@ def test_indicator_link_opens_indicator_view(
     page.get_by_role("heading", name=name).first.wait_for(timeout=60_000)
     assert "indikator" in page.url and "kommune=1108" in page.url
     page.locator(".js-plotly-plot").first.wait_for(timeout=30_000)
+    page.set_viewport_size({"width": 1366, "height": 2000})
     page.wait_for_timeout(1500)
-    page.screenshot(path=str(artifacts / "indikator-1366.png"), full_page=True)
+    page.screenshot(path=str(artifacts / "indikator-1366.png"))
     page.close()

@@ -1,0 +1,39 @@
+"""The shared frame around every page: sidebar, freshness, demo banner and navigation."""
+
+from __future__ import annotations
+
+import streamlit as st
+from streamlit.navigation.page import StreamlitPage
+
+from ui import components, data, state
+from utfordringsbilde.i18n import t
+from utfordringsbilde.warehouse import WarehouseMissing
+
+PAGES = [
+    ("pages/oversikt.py", "page_overview", ":material/grid_view:", "oversikt"),
+    ("pages/distrikt.py", "page_district", ":material/location_on:", "distrikt"),
+    ("pages/indikator.py", "page_indicator", ":material/bar_chart:", "indikator"),
+    ("pages/kilder.py", "page_sources", ":material/database:", "kilder"),
+]
+
+
+def render() -> tuple[state.View, StreamlitPage]:
+    """Draw the frame and return the view and the page the URL asks for."""
+    st.set_page_config(
+        page_title="Utfordringsbilde", page_icon=":material/child_care:", layout="wide"
+    )
+    try:
+        sig = data.signature()
+    except WarehouseMissing as e:
+        st.error(str(e))
+        st.stop()
+    view = state.sidebar(sig)
+    meta = data.meta(sig)
+    st.sidebar.caption(components.freshness(meta, view.lang))
+    pages = [
+        st.Page(path, title=t(title, view.lang), icon=icon, url_path=url, default=(i == 0))
+        for i, (path, title, icon, url) in enumerate(PAGES)
+    ]
+    page = st.navigation(pages, position="top")
+    components.banner(meta, view.lang)
+    return view, page
