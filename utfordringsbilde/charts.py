@@ -112,12 +112,25 @@ def district_bars(
                 "color": "#333333",
                 "thickness": 1.5,
             },
-            text=texts,
-            textposition="outside",
-            cliponaxis=False,
-            hovertemplate="%{y}: %{text}<extra></extra>",
+            customdata=texts,
+            hovertemplate="%{y}: %{customdata}<extra></extra>",
             name="",
             showlegend=False,
+        )
+    )
+    # Labels stand to the right of the whisker, so the interval never hides the number.
+    label_x = shown[["value", "ci_high"]].max(axis=1)
+    span = float(label_x.max()) if len(label_x) else 1.0
+    fig.add_trace(
+        go.Scatter(
+            x=label_x + 0.015 * span,
+            y=shown["area_name"],
+            mode="text",
+            text=texts,
+            textposition="middle right",
+            cliponaxis=False,
+            showlegend=False,
+            hoverinfo="skip",
         )
     )
     hidden = data[data["flag"].notna()]
@@ -142,7 +155,10 @@ def district_bars(
             annotation_position="top",
         )
     fig.update_yaxes(categoryorder="array", categoryarray=data["area_name"].tolist(), title=None)
-    fig.update_xaxes(title=numbers.unit_name(unit, lang), gridcolor="#E6E6E6", rangemode="tozero")
+    top = float(shown[["value", "ci_high"]].max(axis=1).max()) if len(shown) else 1.0
+    fig.update_xaxes(
+        title=numbers.unit_name(unit, lang), gridcolor="#E6E6E6", range=[0, top * 1.22]
+    )
     return _layout(fig, title, max(320, 34 * len(data) + 140))
 
 
