@@ -33,6 +33,9 @@ def _layout(fig: go.Figure, title: str, height: int) -> go.Figure:
         separators=", ",
         legend={"orientation": "h", "y": -0.15},
     )
+    # Grouped thousands and a decimal comma on every value axis (`2 500`, `0,5`), never `2.5k`.
+    fig.update_xaxes(tickformat=",~f")
+    fig.update_yaxes(tickformat=",~f")
     return fig
 
 
