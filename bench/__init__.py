@@ -1,0 +1,1 @@
+"""Benchmarks: a national-scale warehouse and the page queries timed against it."""

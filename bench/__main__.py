@@ -1,0 +1,165 @@
+"""`python -m bench`: build the national warehouse if missing, then time the page queries.
+
+Prints p50 and p95 in milliseconds per query over many runs with random kommuner. Figures,
+not verdicts: nothing here fails on a slow query.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from bench import national
+
+Query = Callable[..., Any]
+
+
+def _placeholder_queries() -> list[tuple[str, Query]]:
+    """Used when `utfordringsbilde.queries.BENCH_QUERIES` does not exist (yet)."""
+
+    def areas(con: duckdb.DuckDBPyConnection, kommune: str) -> list[str]:
+        rows = con.execute(
+            "SELECT area_code FROM area WHERE parent_code = ? AND level = 'district'", [kommune]
+        ).fetchall()
+        fylke = con.execute(
+            "SELECT parent_code FROM area WHERE area_code = ?", [kommune]
+        ).fetchone()
+        return [kommune, *(r[0] for r in rows), *(fylke or []), "0"]
+
+    def overview(con: duckdb.DuckDBPyConnection, kommune: str) -> pd.DataFrame:
+        codes = areas(con, kommune)
+        marks = ", ".join("?" * len(codes))
+        return con.execute(
+            f"""
+            WITH obs AS (SELECT * FROM observation
+                         WHERE area_code IN ({marks}) AND sex = 'all' AND age_group = 'all'),
+                 latest AS (SELECT indicator_id, max(period_to) AS period_to FROM obs
+                            WHERE area_code = ? GROUP BY indicator_id)
+            SELECT obs.* FROM obs JOIN latest USING (indicator_id, period_to)
+            """,
+            [*codes, kommune],
+        ).df()
+
+    def indicator_series(con: duckdb.DuckDBPyConnection, kommune: str) -> pd.DataFrame:
+        codes = areas(con, kommune)[:-2]
+        marks = ", ".join("?" * len(codes))
+        return con.execute(
+            f"""
+            SELECT * FROM observation
+            WHERE indicator_id = (SELECT min(indicator_id) FROM indicator)
+              AND area_code IN ({marks}) AND sex = 'all'
+            ORDER BY area_code, period_to
+            """,
+            codes,
+        ).df()
+
+    return [("overview_latest_values", overview), ("indicator_series_districts", indicator_series)]
+
+
+def bench_queries() -> tuple[str, list[tuple[str, Query]]]:
+    """The lead's registry if it exists, else the placeholder SQL; imported lazily."""
+    try:
+        from utfordringsbilde.queries import BENCH_QUERIES
+    except ImportError:
+        return "placeholder SQL in bench/__main__.py", _placeholder_queries()
+    return "utfordringsbilde.queries.BENCH_QUERIES", list(BENCH_QUERIES)
+
+
+def machine() -> str:
+    """nproc, RAM and Python/DuckDB versions, for the figures to mean something."""
+    ram = ""
+    try:
+        pages = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+        ram = f", {pages / 2**30:.1f} GiB RAM"
+    except (ValueError, OSError):
+        pass
+    return (
+        f"{os.cpu_count()} CPUs{ram}, {platform.system()} {platform.machine()}, "
+        f"Python {platform.python_version()}, DuckDB {duckdb.__version__}"
+    )
+
+
+def time_queries(
+    con: duckdb.DuckDBPyConnection,
+    queries: list[tuple[str, Query]],
+    kommuner: list[str],
+    runs: int,
+    seed: int,
+) -> pd.DataFrame:
+    """p50/p95 in ms per query; each run picks a random kommune, after one warm-up call."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for name, fn in queries:
+        fn(con, kommune=kommuner[0])  # warm-up: plan caches, file pages
+        times = []
+        for kommune in rng.choice(kommuner, size=runs):
+            start = time.perf_counter()
+            result = fn(con.cursor(), kommune=str(kommune))
+            times.append((time.perf_counter() - start) * 1000)
+        rows.append(
+            {
+                "query": name,
+                "runs": runs,
+                "p50_ms": float(np.percentile(times, 50)),
+                "p95_ms": float(np.percentile(times, 95)),
+                "max_ms": float(np.max(times)),
+                "rows": len(result) if hasattr(result, "__len__") else None,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Build if needed, time every registered query, print the figures."""
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--rebuild", action="store_true", help="rebuild the warehouse first")
+    parser.add_argument("--runs", type=int, default=50, help="timed runs per query (≥ 50)")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--target", type=Path, default=national.TARGET)
+    args = parser.parse_args(argv)
+
+    print(f"Machine: {machine()}")
+    if args.rebuild or not args.target.exists():
+        args.target.parent.mkdir(parents=True, exist_ok=True)
+        print(f"Building {args.target} ...", flush=True)
+        start = time.perf_counter()
+        run = national.build(args.target, seed=args.seed)
+        print(
+            f"Built in {time.perf_counter() - start:.1f} s: {run.rows:,} observations".replace(
+                ",", " "
+            )
+        )
+
+    origin, queries = bench_queries()
+    con = duckdb.connect(str(args.target), read_only=True)
+    try:
+        total = con.execute("SELECT count(*) FROM observation").fetchone()
+        areas = con.execute("SELECT level, count(*) FROM area GROUP BY 1 ORDER BY 2").fetchall()
+        kommuner = [
+            r[0]
+            for r in con.execute(
+                "SELECT DISTINCT parent_code FROM area WHERE level = 'district' ORDER BY 1"
+            ).fetchall()
+        ]
+        print(f"Observations: {total[0] if total else 0:,}".replace(",", " "))
+        print("Areas: " + ", ".join(f"{n} {level}" for level, n in areas))
+        print(f"Queries: {origin}; {max(args.runs, 1)} runs each over random kommuner\n")
+        figures = time_queries(con, queries, kommuner, max(args.runs, 1), args.seed)
+    finally:
+        con.close()
+    print(figures.to_string(index=False, float_format=lambda v: f"{v:.1f}"))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
