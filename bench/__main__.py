@@ -24,55 +24,28 @@ from bench import national
 Query = Callable[..., Any]
 
 
-def _placeholder_queries() -> list[tuple[str, Query]]:
-    """Used when `utfordringsbilde.queries.BENCH_QUERIES` does not exist (yet)."""
+def _overview_page(con: duckdb.DuckDBPyConnection, kommune: str) -> pd.DataFrame:
+    from utfordringsbilde import overview
 
-    def areas(con: duckdb.DuckDBPyConnection, kommune: str) -> list[str]:
-        rows = con.execute(
-            "SELECT area_code FROM area WHERE parent_code = ? AND level = 'district'", [kommune]
-        ).fetchall()
-        fylke = con.execute(
-            "SELECT parent_code FROM area WHERE area_code = ?", [kommune]
-        ).fetchone()
-        return [kommune, *(r[0] for r in rows), *(fylke or []), "0"]
+    return overview.build(con, kommune).cells
 
-    def overview(con: duckdb.DuckDBPyConnection, kommune: str) -> pd.DataFrame:
-        codes = areas(con, kommune)
-        marks = ", ".join("?" * len(codes))
-        return con.execute(
-            f"""
-            WITH obs AS (SELECT * FROM observation
-                         WHERE area_code IN ({marks}) AND sex = 'all' AND age_group = 'all'),
-                 latest AS (SELECT indicator_id, max(period_to) AS period_to FROM obs
-                            WHERE area_code = ? GROUP BY indicator_id)
-            SELECT obs.* FROM obs JOIN latest USING (indicator_id, period_to)
-            """,
-            [*codes, kommune],
-        ).df()
 
-    def indicator_series(con: duckdb.DuckDBPyConnection, kommune: str) -> pd.DataFrame:
-        codes = areas(con, kommune)[:-2]
-        marks = ", ".join("?" * len(codes))
-        return con.execute(
-            f"""
-            SELECT * FROM observation
-            WHERE indicator_id = (SELECT min(indicator_id) FROM indicator)
-              AND area_code IN ({marks}) AND sex = 'all'
-            ORDER BY area_code, period_to
-            """,
-            codes,
-        ).df()
+def _district_page(con: duckdb.DuckDBPyConnection, kommune: str) -> pd.DataFrame:
+    from utfordringsbilde import overview, profile
 
-    return [("overview_latest_values", overview), ("indicator_series_districts", indicator_series)]
+    ov = overview.build(con, kommune)
+    return profile.build(con, ov, str(ov.districts["area_code"].iloc[0]))
 
 
 def bench_queries() -> tuple[str, list[tuple[str, Query]]]:
-    """The lead's registry if it exists, else the placeholder SQL; imported lazily."""
-    try:
-        from utfordringsbilde.queries import BENCH_QUERIES
-    except ImportError:
-        return "placeholder SQL in bench/__main__.py", _placeholder_queries()
-    return "utfordringsbilde.queries.BENCH_QUERIES", list(BENCH_QUERIES)
+    """The core's query registry plus whole pages' data (SQL and the Python comparisons)."""
+    from utfordringsbilde.queries import BENCH_QUERIES
+
+    pages: list[tuple[str, Query]] = [
+        ("page_overview (all data)", _overview_page),
+        ("page_district_profile (all data)", _district_page),
+    ]
+    return "utfordringsbilde.queries.BENCH_QUERIES + whole pages", [*BENCH_QUERIES, *pages]
 
 
 def machine() -> str:

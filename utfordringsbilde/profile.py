@@ -41,7 +41,10 @@ def build(con: queries.Con, ov: Overview, district: str) -> pd.DataFrame:
     dist_codes = set(ov.districts["area_code"])
     mine = cells[cells["area_code"] == district].set_index("indicator_id")
     peers = cells[cells["area_code"].isin(dist_codes) & cells["flag"].isna()]
-    spread = peers.groupby("indicator_id")["value"].describe()[["min", "25%", "75%", "max"]]
+    g = peers.groupby("indicator_id")["value"]
+    spread = pd.DataFrame(
+        {"min": g.min(), "25%": g.quantile(0.25), "75%": g.quantile(0.75), "max": g.max()}
+    )
     kom = cells[cells["area_code"] == ov.kommune].set_index("indicator_id")["value"]
     land = ov.barometer.set_index("indicator_id")["benchmark"]
 

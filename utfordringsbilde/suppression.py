@@ -24,15 +24,26 @@ HIDDEN_COLUMNS = ("value", "numerator", "ci_low", "ci_high")
 def primary(frame: pd.DataFrame, rules: Mapping[str, Suppression]) -> pd.Series:
     """Boolean mask of cells that primary suppression hides (needs numerator, denominator)."""
     default = Suppression()
-    lim = frame["indicator_id"].map(lambda i: rules.get(i, default))
-    min_num = lim.map(lambda r: r.min_numerator).astype(float)
-    min_comp = lim.map(lambda r: r.min_complement).astype(float)
-    min_den = lim.map(lambda r: r.min_denominator).astype(float)
-    num = frame["numerator"].astype(float)
-    den = frame["denominator"].astype(float)
-    counted = num.notna() & den.notna()
-    small = (num <= min_num) | ((den - num) <= min_comp) | (den < min_den)
-    return counted & small
+    ids = frame["indicator_id"].astype("category")
+    # Limits per indicator, looked up once per category rather than once per row.
+    limits = pd.DataFrame(
+        [
+            (r.min_numerator, r.min_complement, r.min_denominator)
+            for r in (rules.get(i, default) for i in ids.cat.categories)
+        ],
+        columns=["num", "comp", "den"],
+        dtype=float,
+    )
+    codes = ids.cat.codes.to_numpy()
+    min_num = limits["num"].to_numpy()[codes]
+    min_comp = limits["comp"].to_numpy()[codes]
+    min_den = limits["den"].to_numpy()[codes]
+    num = frame["numerator"].to_numpy(dtype=float)
+    den = frame["denominator"].to_numpy(dtype=float)
+    with np.errstate(invalid="ignore"):
+        small = (num <= min_num) | ((den - num) <= min_comp) | (den < min_den)
+    counted = ~np.isnan(num) & ~np.isnan(den)
+    return pd.Series(counted & small, index=frame.index)
 
 
 def _single_hidden(frame: pd.DataFrame, hidden: pd.Series, keys: list[str]) -> pd.Series:
@@ -46,8 +57,8 @@ def _single_hidden(frame: pd.DataFrame, hidden: pd.Series, keys: list[str]) -> p
         }
     )
     for k in keys:
-        work[k] = frame[k].to_numpy()
-    grp = work.groupby(keys, sort=False, dropna=False)
+        work[k] = frame[k]
+    grp = work.groupby(keys, sort=False, dropna=False, observed=True)
     n_hidden = grp["hidden"].transform("sum")
     n_visible = grp["visible"].transform("sum")
     exposed = (n_hidden == 1) & (n_visible > 0)
@@ -60,7 +71,7 @@ def _single_hidden(frame: pd.DataFrame, hidden: pd.Series, keys: list[str]) -> p
         work[candidates]
         .assign(_num=work.loc[candidates, "num"].fillna(np.inf))
         .sort_values("_num", kind="stable")
-        .groupby(keys, sort=False, dropna=False)
+        .groupby(keys, sort=False, dropna=False, observed=True)
         .head(1)
         .index
     )
@@ -84,24 +95,37 @@ def secondary(
 
 
 def suppress(
-    frame: pd.DataFrame, rules: Mapping[str, Suppression], parent: Mapping[str, str]
+    frame: pd.DataFrame,
+    rules: Mapping[str, Suppression],
+    parent: Mapping[str, str] | None = None,
+    parent_column: str | None = None,
 ) -> pd.DataFrame:
     """Apply primary and secondary suppression to district-level observations.
 
-    `frame` holds observations of the areas in `parent` (district → kommune), with
-    numerator and denominator. Hidden cells get flag ':' and lose value, numerator and
-    interval; the denominator stays (it is the population, not the sensitive count).
+    Each row's parent area (district → kommune, grunnkrets → district) comes from the mapping
+    `parent` or from the column `parent_column`. Hidden cells get flag ':' and lose value,
+    numerator and interval; the denominator stays (it is the population, not the count).
     """
     out = frame.copy()
-    out["_parent"] = out["area_code"].map(parent)
+    if parent_column is not None:
+        out["_parent"] = out[parent_column]
+    elif parent is not None:
+        out["_parent"] = out["area_code"].map(parent)
+    else:
+        raise ValueError("suppress needs `parent` or `parent_column`")
+    # Group keys as categories: grouping millions of rows on text is the slow part.
+    for key in ("indicator_id", "area_code", "_parent", "sex", "age_group"):
+        out[key] = out[key].astype("category")
     already = out["flag"].eq(SUPPRESSED)
     hidden = primary(out, rules) | already
     by_parent = ["indicator_id", "_parent", "period_from", "period_to", "sex", "age_group"]
     by_sex = ["indicator_id", "area_code", "period_from", "period_to", "age_group"]
-    # The sex split only exposes a cell when male and female are both published with the total;
-    # treating the three rows as one group hides the second sex when one is hidden.
+    # Treating all/male/female as one group hides the second sex when one is hidden, and a
+    # sex when the total is hidden, so no row of the three follows from the other two.
     hidden = secondary(out, hidden, [by_parent, by_sex])
-    out.loc[hidden, "flag"] = SUPPRESSED
+    result = frame.copy()
+    result.loc[hidden.to_numpy(), "flag"] = SUPPRESSED
     for col in HIDDEN_COLUMNS:
-        out.loc[hidden, col] = np.nan
-    return out.drop(columns="_parent")
+        if col in result.columns:
+            result.loc[hidden.to_numpy(), col] = np.nan
+    return result
