@@ -8,7 +8,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from utfordringsbilde import overview, profile, queries, warehouse
+from utfordringsbilde import levekar, overview, profile, queries, warehouse
 
 
 def signature() -> warehouse.Signature:
@@ -23,7 +23,7 @@ def _connection(sig: warehouse.Signature) -> duckdb.DuckDBPyConnection:
 
 def cursor() -> duckdb.DuckDBPyConnection:
     """A cursor on the current warehouse; connections are not thread-safe, cursors are cheap."""
-    return _connection(signature()).cursor()
+    return warehouse.cursor(_connection(signature()))
 
 
 # Cached results take the signature as their first argument, so a new warehouse file
@@ -32,37 +32,37 @@ def cursor() -> duckdb.DuckDBPyConnection:
 
 @st.cache_data(max_entries=8, ttl=3600, show_spinner=False)
 def meta(sig: warehouse.Signature) -> dict[str, str]:
-    return queries.meta(_connection(sig).cursor())
+    return queries.meta(warehouse.cursor(_connection(sig)))
 
 
 @st.cache_data(max_entries=8, ttl=3600, show_spinner=False)
 def kommuner(sig: warehouse.Signature) -> pd.DataFrame:
-    return queries.kommuner(_connection(sig).cursor())
+    return queries.kommuner(warehouse.cursor(_connection(sig)))
 
 
 @st.cache_data(max_entries=32, ttl=3600, show_spinner=False)
 def districts(sig: warehouse.Signature, kommune: str) -> pd.DataFrame:
-    return queries.districts(_connection(sig).cursor(), kommune)
+    return queries.districts(warehouse.cursor(_connection(sig)), kommune)
 
 
 @st.cache_data(max_entries=32, ttl=3600, show_spinner=False)
 def years(sig: warehouse.Signature, kommune: str) -> list[int]:
-    return queries.years(_connection(sig).cursor(), kommune)
+    return queries.years(warehouse.cursor(_connection(sig)), kommune)
 
 
 @st.cache_data(max_entries=8, ttl=3600, show_spinner=False)
 def indicators(sig: warehouse.Signature) -> pd.DataFrame:
-    return queries.indicators(_connection(sig).cursor())
+    return queries.indicators(warehouse.cursor(_connection(sig)))
 
 
 @st.cache_data(max_entries=8, ttl=3600, show_spinner=False)
 def risk_factors(sig: warehouse.Signature) -> pd.DataFrame:
-    return queries.risk_factors(_connection(sig).cursor())
+    return queries.risk_factors(warehouse.cursor(_connection(sig)))
 
 
 @st.cache_data(max_entries=32, ttl=3600, show_spinner=False)
 def overview_data(sig: warehouse.Signature, kommune: str, year: int | None) -> overview.Overview:
-    return overview.build(_connection(sig).cursor(), kommune, year)
+    return overview.build(warehouse.cursor(_connection(sig)), kommune, year)
 
 
 @st.cache_data(max_entries=64, ttl=3600, show_spinner=False)
@@ -70,7 +70,7 @@ def across_districts(
     sig: warehouse.Signature, indicator_id: str, kommune: str, year: int | None
 ) -> pd.DataFrame:
     return queries.indicator_across_districts(
-        _connection(sig).cursor(), indicator_id, kommune, year
+        warehouse.cursor(_connection(sig)), indicator_id, kommune, year
     )
 
 
@@ -78,12 +78,12 @@ def across_districts(
 def series(
     sig: warehouse.Signature, indicator_id: str, area_codes: tuple[str, ...]
 ) -> pd.DataFrame:
-    return queries.series(_connection(sig).cursor(), indicator_id, area_codes)
+    return queries.series(warehouse.cursor(_connection(sig)), indicator_id, area_codes)
 
 
 @st.cache_data(max_entries=8, ttl=600, show_spinner=False)
 def sources(sig: warehouse.Signature) -> dict[str, Any]:
-    cur = _connection(sig).cursor()
+    cur = warehouse.cursor(_connection(sig))
     return {"summary": queries.source_summary(cur), "runs": queries.etl_runs(cur)}
 
 
@@ -92,4 +92,24 @@ def district_profile(
     sig: warehouse.Signature, kommune: str, year: int | None, district: str
 ) -> pd.DataFrame:
     ov = overview_data(sig, kommune, year)
-    return profile.build(_connection(sig).cursor(), ov, district)
+    return profile.build(warehouse.cursor(_connection(sig)), ov, district)
+
+
+@st.cache_data(max_entries=64, ttl=3600, show_spinner=False)
+def sex_breakdown(
+    sig: warehouse.Signature, indicator_id: str, area_codes: tuple[str, ...], year: int | None
+) -> pd.DataFrame:
+    return queries.sex_breakdown(warehouse.cursor(_connection(sig)), indicator_id, area_codes, year)
+
+
+@st.cache_data(max_entries=32, ttl=3600, show_spinner=False)
+def district_shapes(sig: warehouse.Signature, kommune: str) -> dict[str, str]:
+    return queries.district_shapes(warehouse.cursor(_connection(sig)), kommune)
+
+
+@st.cache_data(max_entries=64, ttl=3600, show_spinner=False)
+def levekar_index(
+    sig: warehouse.Signature, kommune: str, year: int | None, components: tuple[str, ...]
+) -> levekar.Levekar:
+    ov = overview_data(sig, kommune, year)
+    return levekar.build(ov.cells, ov.districts, ov.indicators, components)

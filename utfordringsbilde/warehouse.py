@@ -39,10 +39,27 @@ def signature(path: Path | None = None) -> Signature:
 
 
 def connect(sig: Signature) -> duckdb.DuckDBPyConnection:
-    """A read-only connection to the file `sig` describes; use `.cursor()` per thread."""
-    # A read-only handle keeps the old inode open, so a refresh that swaps the file in with
-    # os.replace never disturbs a reader: it sees the old data until it reconnects.
-    return duckdb.connect(sig.path, read_only=True)
+    """A read-only connection to the file `sig` describes; take cursors with `cursor()`."""
+    # The file is ATTACHed to a fresh in-memory database rather than opened by path: within
+    # one process DuckDB hands out the already-open instance for a path, which would keep
+    # serving the old file after a refresh swapped a new one in with os.replace. An attached
+    # file is read through its own handle, so readers of the old file are never disturbed
+    # and a new connection always sees the new file.
+    con = duckdb.connect()
+    con.execute(f"ATTACH '{_quote(sig.path)}' AS wh (READ_ONLY)")
+    con.execute("USE wh")
+    return con
+
+
+def cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """A cursor on `con` reading the warehouse (cursors do not inherit USE)."""
+    cur = con.cursor()
+    cur.execute("USE wh")
+    return cur
+
+
+def _quote(path: str) -> str:
+    return path.replace("'", "''")
 
 
 def meta(con: duckdb.DuckDBPyConnection) -> dict[str, str]:

@@ -1,0 +1,425 @@
+"""HTTP for the ETL: one polite session, a per-host throttle and bounded retries, JSON in and out.
+
+Every request goes through `Client.request_json`: it waits for the host's sliding window,
+retries what may pass (429, 502, 503, 504, connection errors, timeouts, one invalid JSON body)
+with backoff bounded in attempts and total time, and turns everything else into an `ApiError`
+that names the status, the URL and the problem body's own words.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import threading
+import time
+from collections import Counter, deque
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import IO, Any
+from urllib.parse import urlsplit
+
+import requests
+from tenacity import (
+    RetryCallState,
+    Retrying,
+    retry_if_exception,
+    stop_after_attempt,
+    stop_before_delay,
+)
+
+PROJECT_URL = "https://github.com/utfordringsbilde/utfordringsbilde"
+USER_AGENT = f"utfordringsbilde/0.1 (+{PROJECT_URL}; open-source municipal dashboard)"
+
+# The public APIs. Each can be moved with an environment variable (tests point them at a
+# loopback server): UB_SSB_BASE, UB_KLASS_BASE, UB_FHI_BASE, UB_GEONORGE_BASE.
+DEFAULT_BASES: dict[str, str] = {
+    "ssb": "https://data.ssb.no/api/pxwebapi/v2",
+    "klass": "https://data.ssb.no/api/klass/v1",
+    "fhi": "https://statistikk-data.fhi.no/api/open/v1",
+    # Kartverket's kommuneinfo API (the successor of ws.geonorge.no/kommuneinfo/v1). The path
+    # /kommuner/{nr}/omrade?utkoordsys=4258 is V-secondary: seen in several independent public
+    # clients, not in Kartverket's own documentation (not reachable from here).
+    "geonorge": "https://api.kartverket.no/kommuneinfo/v1",
+}
+
+# SSB: "30 spørringer per minutt per ip-adresse" (SSB's user guide); KLASS is on the same host,
+# so it shares the window. FHI publishes no limit: 30 a minute is a courtesy, as other clients use.
+DEFAULT_RATES: dict[str, tuple[int, float]] = {
+    "data.ssb.no": (30, 60.0),
+    "statistikk-data.fhi.no": (30, 60.0),
+    "api.kartverket.no": (60, 60.0),
+}
+
+RETRY_STATUSES = frozenset({429, 502, 503, 504})
+
+
+def base_url(api: str) -> str:
+    """Base URL of one API (ssb, klass, fhi, geonorge), from UB_<API>_BASE or the real one."""
+    return os.environ.get(f"UB_{api.upper()}_BASE", DEFAULT_BASES[api]).rstrip("/")
+
+
+class ApiError(RuntimeError):
+    """A request failed for good: status (None without a response), URL and the server's words."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        url: str,
+        method: str = "GET",
+        status: int | None = None,
+        title: str | None = None,
+        detail: str | None = None,
+        retryable: bool = False,
+        retry_after: float | None = None,
+    ):
+        super().__init__(message)
+        self.url = url
+        self.method = method
+        self.status = status
+        self.title = title
+        self.detail = detail
+        self.retryable = retryable
+        self.retry_after = retry_after
+        self.attempts = 1
+
+    @property
+    def text(self) -> str:
+        """The problem body's title and detail in one line (empty when there were none)."""
+        parts = [p for p in (self.title, self.detail) if p]
+        if len(parts) == 2 and parts[0].strip().rstrip(".") == parts[1].strip().rstrip("."):
+            parts = parts[:1]
+        return " — ".join(parts)
+
+
+class InvalidJson(ApiError):
+    """The body was not JSON (truncated, HTML error page, ...)."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Timeouts, retry bounds and rate limits; tests pass tiny values, never mocks."""
+
+    connect_timeout: float = 10.0
+    read_timeout: float = 120.0
+    max_attempts: int = 6
+    max_total_seconds: float = 600.0
+    backoff_initial: float = 2.0
+    backoff_max: float = 60.0
+    retry_after_cap: float = 120.0
+    invalid_json_retries: int = 1
+    rates: Mapping[str, tuple[int, float]] = field(default_factory=lambda: dict(DEFAULT_RATES))
+    default_rate: tuple[int, float] | None = None
+
+
+class SlidingWindow:
+    """At most `calls` requests in any `window` seconds; `acquire` sleeps until one is free."""
+
+    def __init__(
+        self,
+        calls: int,
+        window: float,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ):
+        if calls < 1 or window <= 0:
+            raise ValueError("a sliding window needs calls >= 1 and window > 0")
+        self.calls = calls
+        self.window = window
+        self._clock = clock
+        self._sleep = sleep
+        self._stamps: deque[float] = deque()
+        self._lock = threading.Lock()
+
+    def acquire(self) -> float:
+        """Take a slot; returns the seconds waited."""
+        waited = 0.0
+        # Holding the lock while sleeping is the point: callers queue up in order.
+        with self._lock:
+            while True:
+                now = self._clock()
+                while self._stamps and self._stamps[0] <= now - self.window:
+                    self._stamps.popleft()
+                if len(self._stamps) < self.calls:
+                    self._stamps.append(now)
+                    return waited
+                pause = self._stamps[0] + self.window - now
+                self._sleep(pause)
+                waited += pause
+
+
+def make_session() -> requests.Session:
+    """A requests Session that names the project in its User-Agent."""
+    session = requests.Session()
+    session.headers["User-Agent"] = USER_AGENT
+    return session
+
+
+def prepared_url(url: str, params: Mapping[str, str] | None = None) -> str:
+    """The URL with its query string exactly as requests would send it."""
+    return str(requests.Request("GET", url, params=dict(params or {})).prepare().url)
+
+
+def problem_text(body: bytes) -> tuple[str | None, str | None]:
+    """(title, detail) from an error body: RFC 7807 (SSB), FHI's `status` text, or plain text."""
+    if not body.strip():
+        return None, None
+    try:
+        data = json.loads(body)
+    except ValueError:
+        text = body.decode("utf-8", "replace").strip()
+        return None, " ".join(text.split())[:300]
+    if data is None:
+        return None, None
+    if not isinstance(data, dict):
+        return None, str(data)[:300]
+    title = data.get("title") if isinstance(data.get("title"), str) else None
+    detail = data.get("detail") if isinstance(data.get("detail"), str) else None
+    # FHI puts its explanation in a string `status`; SSB's `status` is the HTTP code.
+    status = data.get("status")
+    if isinstance(status, str) and status.strip():
+        detail = f"{detail}; {status}" if detail else status
+    errors = data.get("errors")
+    if isinstance(errors, dict) and errors:
+        flat = "; ".join(
+            f"{k}: {', '.join(map(str, v)) if isinstance(v, list) else v}"
+            for k, v in errors.items()
+        )
+        detail = f"{detail}; {flat}" if detail else flat
+    if title is None and detail is None:
+        for key in ("message", "melding", "error"):
+            if isinstance(data.get(key), str):
+                detail = data[key]
+                break
+    return title, detail
+
+
+def _retry_after(value: str | None) -> float | None:
+    """Seconds from a Retry-After header (delta-seconds form; an HTTP date counts as unknown)."""
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value.strip()))
+    except ValueError:
+        return None
+
+
+class Client:
+    """The ETL's HTTP client: JSON GET/POST with throttle and retries; counts what it sends."""
+
+    dry_run = False
+
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        session: requests.Session | None = None,
+        on_request: Callable[[str, str], None] | None = None,
+    ):
+        self.settings = settings or Settings()
+        self.session = session or make_session()
+        self.on_request = on_request
+        self.sent: Counter[str] = Counter()
+        self._windows: dict[str, SlidingWindow] = {}
+        self._windows_lock = threading.Lock()
+
+    # ---------------------------------------------------------------- public
+
+    def get_json(
+        self,
+        url: str,
+        params: Mapping[str, str] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> Any:
+        """GET `url` and return the decoded JSON body."""
+        return self.request_json("GET", url, params=params, headers=headers)
+
+    def post_json(
+        self,
+        url: str,
+        body: Any,
+        params: Mapping[str, str] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> Any:
+        """POST `body` as JSON to `url` and return the decoded JSON response."""
+        return self.request_json("POST", url, params=params, body=body, headers=headers)
+
+    def note(self, text: str) -> None:
+        """A remark for the dry-run listing; a live client ignores it."""
+
+    def request_json(
+        self,
+        method: str,
+        url: str,
+        *,
+        params: Mapping[str, str] | None = None,
+        body: Any = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> Any:
+        """Send one request with throttle and retries; the JSON body, or ApiError."""
+        s = self.settings
+        invalid_seen = 0
+
+        def retryable(exc: BaseException) -> bool:
+            nonlocal invalid_seen
+            if isinstance(exc, InvalidJson):
+                invalid_seen += 1
+                return invalid_seen <= s.invalid_json_retries
+            return isinstance(exc, ApiError) and exc.retryable
+
+        def wait(state: RetryCallState) -> float:
+            exc = state.outcome.exception() if state.outcome else None
+            if isinstance(exc, ApiError) and exc.retry_after is not None:
+                return min(exc.retry_after, s.retry_after_cap)
+            return float(min(s.backoff_max, s.backoff_initial * 2 ** (state.attempt_number - 1)))
+
+        retrying = Retrying(
+            stop=stop_after_attempt(s.max_attempts) | stop_before_delay(s.max_total_seconds),
+            wait=wait,
+            retry=retry_if_exception(retryable),
+            reraise=True,
+        )
+        attempts = 0
+        started = time.monotonic()
+        try:
+            for attempt in retrying:
+                with attempt:
+                    attempts += 1
+                    return self._attempt(method, url, params, body, headers)
+        except ApiError as exc:
+            exc.attempts = attempts
+            if attempts > 1:
+                elapsed = time.monotonic() - started
+                exc.args = (f"{exc.args[0]} (gave up after {attempts} attempts, {elapsed:.1f} s)",)
+            raise
+        raise AssertionError("unreachable: tenacity either returns or raises")  # pragma: no cover
+
+    # ---------------------------------------------------------------- internals
+
+    def _window(self, url: str) -> SlidingWindow | None:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        with self._windows_lock:
+            if host not in self._windows:
+                rate = self.settings.rates.get(host) or self.settings.rates.get(parts.netloc)
+                rate = rate or self.settings.default_rate
+                if rate is None:
+                    return None
+                self._windows[host] = SlidingWindow(*rate)
+            return self._windows[host]
+
+    def _attempt(
+        self,
+        method: str,
+        url: str,
+        params: Mapping[str, str] | None,
+        body: Any,
+        headers: Mapping[str, str] | None,
+    ) -> Any:
+        window = self._window(url)
+        if window is not None:
+            window.acquire()
+        host = urlsplit(url).netloc
+        self.sent[host] += 1
+        if self.on_request is not None:
+            self.on_request(method, url)
+        shown = prepared_url(url, params)
+        timeout = (self.settings.connect_timeout, self.settings.read_timeout)
+        try:
+            resp = self.session.request(
+                method,
+                url,
+                params=dict(params or {}),
+                json=body,
+                headers=dict(headers or {}),
+                timeout=timeout,
+            )
+            content = resp.content  # read the whole body here, so a reset mid-body is retried
+        except requests.Timeout as e:
+            raise ApiError(
+                f"{method} {shown}: timed out ({type(e).__name__})",
+                url=shown,
+                method=method,
+                retryable=True,
+            ) from e
+        except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError) as e:
+            raise ApiError(
+                f"{method} {shown}: connection failed ({type(e).__name__}: {_short(e)})",
+                url=shown,
+                method=method,
+                retryable=True,
+            ) from e
+        except requests.RequestException as e:
+            raise ApiError(
+                f"{method} {shown}: {type(e).__name__}: {_short(e)}", url=shown, method=method
+            ) from e
+        if resp.status_code >= 400:
+            title, detail = problem_text(content)
+            words = " — ".join(p for p in (title, detail) if p) or "(empty body)"
+            raise ApiError(
+                f"HTTP {resp.status_code} from {method} {shown}: {words}",
+                url=shown,
+                method=method,
+                status=resp.status_code,
+                title=title,
+                detail=detail,
+                retryable=resp.status_code in RETRY_STATUSES,
+                retry_after=_retry_after(resp.headers.get("Retry-After"))
+                if resp.status_code == 429 or resp.status_code == 503
+                else None,
+            )
+        try:
+            return json.loads(content)
+        except ValueError as e:
+            raise InvalidJson(
+                f"invalid JSON from {shown}: {e} ({len(content)} bytes received)",
+                url=shown,
+                method=method,
+                status=resp.status_code,
+            ) from e
+
+
+class DryRunClient(Client):
+    """Prints every request it is asked to send (method, URL with query, JSON body); sends none."""
+
+    dry_run = True
+
+    def __init__(self, out: IO[str] | None = None):
+        super().__init__()
+        self.out = out or sys.stdout
+        self.listed = 0
+
+    def note(self, text: str) -> None:
+        """Print a remark under the last request (e.g. sizes unknown without metadata)."""
+        print(f"     # {text}", file=self.out)
+
+    def request_json(
+        self,
+        method: str,
+        url: str,
+        *,
+        params: Mapping[str, str] | None = None,
+        body: Any = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> Any:
+        """Print the request; there is no response (None)."""
+        self.listed += 1
+        print(f"{method:<4} {prepared_url(url, params)}", file=self.out)
+        if body is not None:
+            print(f"     {json.dumps(body, ensure_ascii=False)}", file=self.out)
+        return None
+
+
+def probe(url: str, timeout: float) -> bool:
+    """One GET without retries: True when the server answers 2xx within `timeout` seconds."""
+    try:
+        with make_session() as session:
+            resp = session.get(url, timeout=(timeout, timeout))
+            return bool(resp.ok)
+    except requests.RequestException:
+        return False
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc)
+    return text if len(text) <= 200 else text[:197] + "..."

@@ -1,0 +1,241 @@
+"""SSB KLASS: kommuner (131), fylker (104), delområder and grunnkretser (1), and code changes.
+
+Feeds the area table and the old → current kommune-number map that SSB and FHI rows go
+through (Drammen 3005 → 3301, Tønsberg 3803 → 3905 on 1 January 2024).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import pandas as pd
+
+from etl.http import Client, base_url
+from utfordringsbilde.config import Kommune
+
+KOMMUNER = 131
+FYLKER = 104
+GRUNNKRETSER = 1  # delområder (level 1) and grunnkretser (level 2), 8-digit codes
+
+# KLASS answers JSON only when asked (apis.md §3.1).
+HEADERS = {"Accept": "application/json"}
+
+# Changes are read from the 2020 reform on: earlier renumberings do not reach today's series.
+CHANGES_FROM = date(2020, 1, 1)
+
+
+class KlassError(RuntimeError):
+    """KLASS answered, but not in the shape this module knows."""
+
+
+def _url(classification: int, endpoint: str) -> str:
+    return f"{base_url('klass')}/classifications/{classification}/{endpoint}"
+
+
+def codes_at(client: Client, classification: int, at: date) -> list[dict[str, Any]] | None:
+    """Codes of a classification valid on `at` (None in a dry run)."""
+    data = client.get_json(
+        _url(classification, "codesAt"), params={"date": at.isoformat()}, headers=HEADERS
+    )
+    if data is None:
+        return None
+    codes = data.get("codes") if isinstance(data, dict) else None
+    if not isinstance(codes, list):
+        raise KlassError(f"KLASS {classification} codesAt: no 'codes' list in the answer")
+    return codes
+
+
+def changes(client: Client, frm: date, to: date) -> list[dict[str, Any]] | None:
+    """Kommune-number changes (classification 131) between two dates (None in a dry run)."""
+    data = client.get_json(
+        _url(KOMMUNER, "changes"),
+        params={"from": frm.isoformat(), "to": to.isoformat()},
+        headers=HEADERS,
+    )
+    if data is None:
+        return None
+    items = data.get("codeChanges") if isinstance(data, dict) else None
+    if not isinstance(items, list):
+        raise KlassError("KLASS 131 changes: no 'codeChanges' list in the answer")
+    return items
+
+
+def frame(codes: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
+    """KLASS codes as a frame: code, name, level, parent_code."""
+    rows = [
+        {
+            "code": str(c["code"]),
+            "name": str(c.get("name") or c["code"]),
+            "level": str(c.get("level") or ""),
+            "parent_code": c.get("parentCode"),
+        }
+        for c in codes
+    ]
+    return pd.DataFrame(rows, columns=["code", "name", "level", "parent_code"])
+
+
+def kommuner(client: Client, at: date) -> pd.DataFrame | None:
+    """Kommuner valid on `at`: code, name."""
+    codes = codes_at(client, KOMMUNER, at)
+    return None if codes is None else frame(codes)
+
+
+def fylker(client: Client, at: date) -> pd.DataFrame | None:
+    """Fylker valid on `at`: code, name."""
+    codes = codes_at(client, FYLKER, at)
+    return None if codes is None else frame(codes)
+
+
+def grunnkretser(client: Client, kommune: str, at: date) -> pd.DataFrame | None:
+    """Delområder (level 1) and grunnkretser (level 2) of one kommune valid on `at`.
+
+    The whole classification is fetched and filtered by prefix here: the server-side
+    `selectCodes` wildcard syntax is not verified (apis.md §3.2).
+    """
+    codes = codes_at(client, GRUNNKRETSER, at)
+    if codes is None:
+        return None
+    out = frame(codes)
+    return out[out["code"].str.startswith(kommune)].reset_index(drop=True)
+
+
+@dataclass
+class CodeMap:
+    """Old kommune numbers → current ones, from the kommune files and KLASS renumberings."""
+
+    old_to_new: dict[str, str] = field(default_factory=dict)
+    current: set[str] = field(default_factory=set)
+
+    def to_current(self, code: str) -> str:
+        """The current number for `code` (itself when it never changed)."""
+        seen = {code}
+        while code in self.old_to_new:
+            code = self.old_to_new[code]
+            if code in seen:  # a cycle in the data would hang us; stop at the loop
+                break
+            seen.add(code)
+        return code
+
+    def old_codes(self, code: str) -> list[str]:
+        """Every earlier number whose series is this kommune's."""
+        return sorted(
+            old for old in self.old_to_new if old != code and self.to_current(old) == code
+        )
+
+
+def renumberings(items: Iterable[Mapping[str, Any]]) -> dict[str, str]:
+    """One-to-one renumberings from KLASS changes (merges and splits are left out).
+
+    A merged kommune keeps its own series (SSB's agg_KommSummer sums them where wanted), so only
+    a change where one old number becomes one new number on a date says "same kommune".
+    """
+    items = [i for i in items if i.get("oldCode") and i.get("newCode")]
+    olds = Counter((str(i["oldCode"]), str(i.get("changeOccurred"))) for i in items)
+    news = Counter((str(i["newCode"]), str(i.get("changeOccurred"))) for i in items)
+    out: dict[str, str] = {}
+    for i in items:
+        old, new, when = str(i["oldCode"]), str(i["newCode"]), str(i.get("changeOccurred"))
+        if old != new and olds[(old, when)] == 1 and news[(new, when)] == 1:
+            out[old] = new
+    return out
+
+
+def code_map(config: Mapping[str, Kommune], items: Iterable[Mapping[str, Any]] | None) -> CodeMap:
+    """The code map: the kommune files' history first, KLASS one-to-one renumberings after."""
+    current = {k.code for k in config.values()}
+    current |= {p.code for k in config.values() for p in k.comparators.peers}
+    # A number in use today is never "old", even if KLASS once moved it (numbers are reused).
+    mapping = {old: new for old, new in renumberings(items or []).items() if old not in current}
+    for k in config.values():
+        for old in k.old_codes:
+            mapping[old] = k.code
+    return CodeMap(old_to_new=mapping, current=current)
+
+
+def fetch_code_map(client: Client, config: Mapping[str, Kommune], today: date) -> CodeMap:
+    """Read KLASS changes since 2020 and build the code map (the history alone in a dry run)."""
+    return code_map(config, changes(client, CHANGES_FROM, today))
+
+
+@dataclass
+class Areas:
+    """The areas one run fetches: kommuner (configured and peers), their fylker, landet."""
+
+    kommuner: list[str]
+    fylker: list[str]
+    cmap: CodeMap
+
+    @property
+    def codes(self) -> set[str]:
+        """Every warehouse area code this run asks the sources for."""
+        return {"0", *self.fylker, *self.kommuner}
+
+    def old_codes(self) -> list[str]:
+        """Earlier numbers of the kommuner, for tables that still carry them (KOSTRA)."""
+        return [old for k in self.kommuner for old in self.cmap.old_codes(k)]
+
+
+def areas_for(config: Mapping[str, Kommune], chosen: Iterable[str], cmap: CodeMap) -> Areas:
+    """The areas to fetch for the chosen kommuner: themselves, their peers, fylker, landet."""
+    kommuner: list[str] = []
+    fylker: list[str] = []
+    for code in chosen:
+        k = config[code]
+        for c in [k.code, *(p.code for p in k.comparators.peers)]:
+            if c not in kommuner:
+                kommuner.append(c)
+        if k.fylke.code not in fylker:
+            fylker.append(k.fylke.code)
+    return Areas(kommuner=kommuner, fylker=fylker, cmap=cmap)
+
+
+def check_kommuner(valid: pd.DataFrame, config: Mapping[str, Kommune], cmap: CodeMap) -> None:
+    """Every configured kommune and peer must be a valid number today; say what it became if not."""
+    codes = set(valid["code"])
+    wrong = []
+    for k in config.values():
+        for code, where in [(k.code, f"data/kommuner/{k.code}.yaml")] + [
+            (p.code, f"data/kommuner/{k.code}.yaml (peer {p.name})") for p in k.comparators.peers
+        ]:
+            if code not in codes:
+                now = cmap.to_current(code)
+                hint = f"; it is now {now}" if now != code else ""
+                wrong.append(f"{code} in {where}{hint}")
+    if wrong:
+        raise KlassError(
+            "kommune numbers that KLASS 131 does not list as valid today: " + "; ".join(wrong)
+        )
+
+
+def area_rows(
+    fylke_frame: pd.DataFrame, kommune_frame: pd.DataFrame, wanted: Iterable[str]
+) -> pd.DataFrame:
+    """Area rows for every fylke and for the wanted kommuner (names from KLASS)."""
+    rows: list[dict[str, Any]] = [
+        {
+            "area_code": r.code,
+            "name": r.name,
+            "level": "fylke",
+            "parent_code": "0",
+            "demo_code": False,
+        }
+        for r in fylke_frame.itertuples()
+    ]
+    wanted = set(wanted)
+    for r in kommune_frame.itertuples():
+        if r.code in wanted:
+            rows.append(
+                {
+                    "area_code": r.code,
+                    "name": r.name,
+                    "level": "kommune",
+                    "parent_code": str(r.code)[:2],
+                    "kommune_code": r.code,
+                    "demo_code": False,
+                }
+            )
+    return pd.DataFrame(rows)
