@@ -28,8 +28,11 @@ from tenacity import (
     stop_before_delay,
 )
 
-PROJECT_URL = "https://github.com/utfordringsbilde/utfordringsbilde"
-USER_AGENT = f"utfordringsbilde/0.1 (+{PROJECT_URL}; open-source municipal dashboard)"
+# The project has no public home yet; UB_CONTACT lets a deployment add a URL or an e-mail
+# address, so the API owners can reach whoever runs it.
+USER_AGENT = "utfordringsbilde/0.1 (open-source municipal dashboard{contact})".format(
+    contact=f"; {os.environ['UB_CONTACT']}" if os.environ.get("UB_CONTACT") else ""
+)
 
 # The public APIs. Each can be moved with an environment variable (tests point them at a
 # loopback server): UB_SSB_BASE, UB_KLASS_BASE, UB_FHI_BASE, UB_GEONORGE_BASE.
