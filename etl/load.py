@@ -100,7 +100,7 @@ class Builder:
     def add_areas(self, frame: pd.DataFrame) -> None:
         """Add areas not in the config (e.g. peer kommuner, all fylker); existing codes are kept."""
         out = frame.reindex(columns=list(AREA_COLUMNS))
-        out["demo_code"] = out["demo_code"].fillna(False).astype(bool)
+        out["demo_code"] = out["demo_code"].astype("boolean").fillna(False).astype(bool)
         self.con.register("_areas", out)
         try:
             self.con.execute(
@@ -194,7 +194,7 @@ def config_areas(kommuner: Iterable[Kommune]) -> pd.DataFrame:
                     }
                 )
     frame = pd.DataFrame(rows).reindex(columns=list(AREA_COLUMNS))
-    frame["demo_code"] = frame["demo_code"].fillna(False).astype(bool)
+    frame["demo_code"] = frame["demo_code"].astype("boolean").fillna(False).astype(bool)
     return frame.drop_duplicates("area_code", keep="first")
 
 
