@@ -120,7 +120,9 @@ def test_indicator_link_opens_indicator_view(
     table = page.locator('table[data-testid="ub-heatmap"]')
     table.wait_for(timeout=60_000)
     link = table.locator("th.ub-ind a").first
-    name = link.inner_text().strip()
+    # The row shows the short name; the link's title and the page heading carry the full name.
+    name = (link.get_attribute("title") or "").strip()
+    assert name
     link.click()
     page.get_by_role("heading", name=name).first.wait_for(timeout=60_000)
     assert "indikator" in page.url and "kommune=1108" in page.url
