@@ -147,6 +147,9 @@ def config_areas(kommuner: Iterable[Kommune]) -> pd.DataFrame:
     rows: list[dict[str, Any]] = [
         {"area_code": "0", "name": "Landet", "level": "land", "parent_code": None}
     ]
+    # A configured kommune may also be another's peer; its own row (with its fylke and
+    # districts) must win, so peers go last and duplicates keep the first row.
+    peers: list[dict[str, Any]] = []
     for k in kommuner:
         rows.append(
             {"area_code": k.fylke.code, "name": k.fylke.name, "level": "fylke", "parent_code": "0"}
@@ -161,7 +164,7 @@ def config_areas(kommuner: Iterable[Kommune]) -> pd.DataFrame:
             }
         )
         for peer in k.comparators.peers:
-            rows.append(
+            peers.append(
                 {
                     "area_code": peer.code,
                     "name": peer.name,
@@ -193,7 +196,7 @@ def config_areas(kommuner: Iterable[Kommune]) -> pd.DataFrame:
                         "demo_code": demo,
                     }
                 )
-    frame = pd.DataFrame(rows).reindex(columns=list(AREA_COLUMNS))
+    frame = pd.DataFrame(rows + peers).reindex(columns=list(AREA_COLUMNS))
     frame["demo_code"] = frame["demo_code"].astype("boolean").fillna(False).astype(bool)
     return frame.drop_duplicates("area_code", keep="first")
 

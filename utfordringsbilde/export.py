@@ -175,14 +175,16 @@ def chart_image(fig: go.Figure, fmt: str, source: str, built_at: str) -> bytes:
         xref="paper",
         yref="paper",
         x=0,
-        y=-0.12,
+        y=0,
+        # Below the axis title and the legend: a fixed distance in pixels, whatever the height.
+        yshift=-95,
         xanchor="left",
         yanchor="top",
         showarrow=False,
         font={"size": 11, "color": "#444444"},
     )
     margin = dict(out.layout.margin.to_plotly_json()) if out.layout.margin else {}
-    out.update_layout(margin={**margin, "b": max(int(margin.get("b") or 0), 80)})
+    out.update_layout(margin={**margin, "b": max(int(margin.get("b") or 0), 125)})
     width = 1200
     height = int(out.layout.height or 600)
     return bytes(
