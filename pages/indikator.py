@@ -1,4 +1,5 @@
-"""Indikator: one indicator across the kommune's districts, and over time."""
+"""Indikator: one indicator across the kommune's districts (bars or funnel, map), by sex, over
+time; definition, source and period under every chart, a table alternative beside each."""
 
 from __future__ import annotations
 
@@ -6,8 +7,20 @@ import pandas as pd
 import streamlit as st
 
 from ui import data, downloads, state
-from utfordringsbilde import charts, export, numbers
-from utfordringsbilde.i18n import flag_meaning, t, verdict_label
+from utfordringsbilde import charts, export, funnel, geo, indicator, numbers
+from utfordringsbilde.i18n import t, verdict_label
+
+# URL values (`visning`, `kart`), the first being the default that the URL leaves out.
+MODES = ("stolper", "trakt")
+MAP_KINDS = ("grenser", "ruter")
+
+
+def seeded(key: str, param: str, options: tuple[str, ...]) -> None:
+    """Start a page control from the URL (a shared link) unless the session holds a choice."""
+    if st.session_state.get(key) not in options:
+        wanted = st.query_params.get(param)
+        st.session_state[key] = wanted if wanted in options else options[0]
+
 
 view = state.current()
 lang = view.lang
@@ -23,13 +36,21 @@ if st.session_state.get("indikator_valg") not in ids:
 ind_id = st.selectbox(
     t("choose_indicator", lang), ids, format_func=names.__getitem__, key="indikator_valg"
 )
-state.sync_url(view, indikator=ind_id)
 ind = inds.set_index("indicator_id").loc[ind_id]
-unit, dec = str(ind["unit"]), int(ind["decimals"])
+unit, dec, method = str(ind["unit"]), int(ind["decimals"]), str(ind["ci_method"])
+definition = str(ind["definition_nb"])
+source = f"{str(ind['source']).upper()} {ind['source_table']}"
+if not bool(ind["source_verified"]):
+    source += f" ({t('unverified_source', lang)})"
 
 st.title(names[ind_id])
 
 ov = data.overview_data(view.sig, view.kommune, view.year)
+meta = data.meta(view.sig)
+built = meta.get("built_at", "")[:10]
+note = f"{t('source', lang)}: {source}"
+if meta.get("mode") == "demo":
+    note += " · DEMODATA (simulerte tall)"
 cells = ov.cells[ov.cells["indicator_id"] == ind_id]
 dist_names = dict(zip(ov.districts["area_code"], ov.districts["name"], strict=True))
 dcells = cells[cells["area_code"].isin(dist_names)].copy()
@@ -38,9 +59,10 @@ kom = cells[cells["area_code"] == view.kommune]
 kom_value = (
     float(kom["value"].iloc[0]) if not kom.empty and pd.notna(kom["value"].iloc[0]) else None
 )
+url: dict[str, str | None] = {"indikator": ind_id}
 
 if dcells.empty:
-    st.info(t("no_data", lang) + f" ({', '.join(dist_names.values()) or '-'})")
+    st.info(t("no_district_data", lang, kommune=view.kommune_name))
 else:
     period = numbers.period(int(dcells["period_from"].iloc[0]), int(dcells["period_to"].iloc[0]))
     counts = dcells["verdict"].value_counts()
@@ -51,37 +73,43 @@ else:
     ]
     if parts:
         st.markdown(f"**{len(dcells)} {t('areas_col', lang).lower()}:** " + ", ".join(parts) + ".")
-    title = t("bars_title", lang, indicator=names[ind_id], kommune=view.kommune_name, period=period)
-    fig = charts.district_bars(dcells, unit, dec, title, kom_value, view.kommune_name, lang)
-    st.plotly_chart(fig, width="stretch")
 
-    with st.expander(t("table_alternative", lang)):
-        table = pd.DataFrame(
-            {
-                t("areas_col", lang): dcells["area_name"],
-                t("value", lang): [
-                    numbers.value(v, unit, dec, lang, f if isinstance(f, str) else None)
-                    for v, f in zip(dcells["value"], dcells["flag"], strict=True)
-                ],
-                t("interval", lang): [
-                    numbers.interval(a, b, dec, lang)
-                    for a, b in zip(dcells["ci_low"], dcells["ci_high"], strict=True)
-                ],
-                t("count", lang): [
-                    numbers.number(x) if pd.notna(x) else (f or "")
-                    for x, f in zip(dcells["numerator"], dcells["flag"], strict=True)
-                ],
-                t("denominator", lang): [numbers.number(x) for x in dcells["denominator"]],
-                t("compared_with", lang) + " " + view.kommune_name: [
-                    flag_meaning(f, lang) if isinstance(f, str) else verdict_label(str(v), lang)
-                    for v, f in zip(dcells["verdict"], dcells["flag"], strict=True)
-                ],
-            }
+    # Bars, or a funnel where districts' sizes differ and the indicator has a denominator.
+    seeded("indikator_visning", "visning", MODES)
+    labels = {"stolper": t("mode_bars", lang), "trakt": t("mode_funnel", lang)}
+    mode = st.radio(
+        t("view_mode", lang),
+        MODES,
+        format_func=labels.__getitem__,
+        horizontal=True,
+        key="indikator_visning",
+    )
+    url["visning"] = mode if mode != MODES[0] else None
+    hidden = indicator.hidden_areas(dcells, lang)
+    if mode == "trakt" and funnel.supported(method, unit) and kom_value is not None:
+        shown = indicator.with_funnel(dcells, kom_value, method, unit)
+        shown["position_text"] = [t(f"funnel_{p}", lang) for p in shown["position"]]
+        title = t(
+            "funnel_title", lang, indicator=names[ind_id], kommune=view.kommune_name, period=period
         )
+        limits = indicator.funnel_limits(dcells, kom_value, method, unit)
+        fig = charts.funnel(shown, limits, unit, dec, title, kom_value, view.kommune_name, lang)
+        chart_note = t("funnel_note", lang, kommune=view.kommune_name)
+    else:
+        if mode == "trakt":
+            st.info(t("funnel_unavailable", lang))
+        shown = dcells
+        title = t(
+            "bars_title", lang, indicator=names[ind_id], kommune=view.kommune_name, period=period
+        )
+        fig = charts.district_bars(dcells, unit, dec, title, kom_value, view.kommune_name, lang)
+        chart_note = t("bars_note", lang, kommune=view.kommune_name)
+    st.plotly_chart(fig, width="stretch", key="indikator_hoved")
+    st.caption(indicator.caption(definition, source, period, lang, f"{chart_note} {hidden}"))
+    table = indicator.district_table(shown, unit, dec, view.kommune_name, lang)
+    with st.expander(t("table_alternative", lang)):
         st.dataframe(table, hide_index=True, width="stretch")
 
-    meta = data.meta(view.sig)
-    built = meta.get("built_at", "")[:10]
     names_all = {**dist_names, view.kommune: view.kommune_name}
     kom_row = ov.barometer[ov.barometer["indicator_id"] == ind_id]
     out = pd.concat(
@@ -91,40 +119,109 @@ else:
         ],
         ignore_index=True,
     )
-    note = f"{t('source', lang)}: {str(ind['source']).upper()} {ind['source_table']}"
-    if meta.get("mode") == "demo":
-        note += " · DEMODATA (simulerte tall)"
     downloads.buttons(out, title, note, "indikator_last_ned", lang, fig=fig, built_at=built)
 
+    # Map: the kommune's own boundaries when it has them for every district, else tiles.
+    st.subheader(t("map_heading", lang))
+    shapes = data.district_shapes(view.sig, view.kommune)
+    codes = list(dist_names)
+    has_outlines = geo.covers(shapes, codes)
+    kind = "ruter"
+    if has_outlines:
+        seeded("indikator_kart", "kart", MAP_KINDS)
+        kinds = {"grenser": t("map_outlines", lang), "ruter": t("map_tiles", lang)}
+        kind = st.radio(
+            t("map_kind", lang),
+            MAP_KINDS,
+            format_func=kinds.__getitem__,
+            horizontal=True,
+            key="indikator_kart",
+        )
+        url["kart"] = kind if kind != MAP_KINDS[0] else None
+    map_title = t(
+        "map_title", lang, indicator=names[ind_id], kommune=view.kommune_name, period=period
+    )
+    if kind == "grenser":
+        map_fig = charts.outline_map(dcells, geo.outlines(shapes), unit, dec, map_title, lang)
+        map_note = t("map_outlines_note", lang, kommune=view.kommune_name)
+    else:
+        tiles = geo.tile_grid(codes, geo.centres(shapes) if has_outlines else None)
+        map_fig = charts.tile_map(dcells, tiles, unit, dec, map_title, lang)
+        key = "map_tiles_geo_note" if has_outlines else "map_tiles_note"
+        map_note = t(key, lang, kommune=view.kommune_name)
+    st.plotly_chart(map_fig, width="stretch", key="indikator_kart_figur")
+    st.caption(indicator.caption(definition, source, period, lang, f"{map_note} {hidden}"))
+    with st.expander(t("table_alternative", lang)):
+        st.dataframe(
+            indicator.district_table(dcells, unit, dec, view.kommune_name, lang),
+            hide_index=True,
+            width="stretch",
+        )
+    downloads.buttons(
+        out, map_title, note, "indikator_kart_last_ned", lang, fig=map_fig, built_at=built
+    )
+
+# By sex: the sources give it for the kommune, fylke and landet, not for districts.
+sex_codes = tuple(c for c in (view.kommune, ov.fylke, "0") if c)
+by_sex = data.sex_breakdown(view.sig, ind_id, sex_codes, view.year)
+if not by_sex.empty and (by_sex["sex"] != "all").any():
+    st.subheader(t("sex_heading", lang))
+    order = {c: i for i, c in enumerate(sex_codes)}
+    by_sex = indicator.area_names(by_sex, {}, t("landet", lang))
+    by_sex = by_sex.sort_values("area_code", key=lambda s: s.map(order), kind="stable")
+    sex_period = numbers.period(int(by_sex["period_from"].min()), int(by_sex["period_to"].max()))
+    sex_title = t("sex_title", lang, indicator=names[ind_id], period=sex_period)
+    st.plotly_chart(
+        charts.sex_bars(by_sex, unit, dec, sex_title, lang), width="stretch", key="indikator_kjonn"
+    )
+    st.caption(indicator.caption(definition, source, sex_period, lang, t("sex_note", lang)))
+    with st.expander(t("table_alternative", lang)):
+        st.dataframe(indicator.sex_table(by_sex, unit, dec, lang), hide_index=True)
+
+# Over time, for the kommune, fylke, landet and the districts the user picks.
 st.subheader(t("trend_title", lang, indicator=names[ind_id]))
-areas = state_areas = [view.kommune, ov.fylke or "", "0"]
-default_d = [view.district] if view.district else []
+key = "indikator_omrader"
+if key in st.session_state and not set(st.session_state[key]) <= set(dist_names):
+    del st.session_state[key]  # another kommune: its districts are not options here
+if key not in st.session_state:
+    linked = [c for c in (st.query_params.get("omrader") or "").split(",") if c in dist_names]
+    default = [view.district] if view.district else []
+    st.session_state[key] = linked if "omrader" in st.query_params else default
 chosen = st.multiselect(
     t("areas_in_trend", lang),
     list(dist_names),
-    default=default_d,
     format_func=dist_names.__getitem__,
-    key="indikator_omrader",
+    key=key,
+    placeholder=t("choose_areas", lang),
 )
-codes = tuple(c for c in [*chosen, *areas] if c)
-ser = data.series(view.sig, ind_id, codes)
+url["omrader"] = ",".join(chosen) or None
+codes_trend = tuple(c for c in [*chosen, view.kommune, ov.fylke or "", "0"] if c)
+ser = data.series(view.sig, ind_id, codes_trend)
 if ser.empty:
     st.info(t("no_data", lang))
 else:
-    order = {c: i for i, c in enumerate(codes)}
+    order = {c: i for i, c in enumerate(codes_trend)}
     ser = ser.sort_values(
         ["area_code", "period_to"], key=lambda s: s.map(order) if s.name == "area_code" else s
     )
-    ser["area_name"] = ser["area_name"].where(ser["area_code"] != "0", t("landet", lang))
-    st.plotly_chart(
-        charts.trend(ser, unit, dec, t("trend_title", lang, indicator=names[ind_id]), lang),
-        width="stretch",
+    ser = indicator.area_names(ser, {}, t("landet", lang))
+    trend_title = t("trend_title", lang, indicator=names[ind_id])
+    span = numbers.period(int(ser["period_from"].min()), int(ser["period_to"].max()))
+    labels = dict.fromkeys(
+        numbers.period(int(a), int(b))
+        for a, b in zip(ser["period_from"], ser["period_to"], strict=True)
     )
+    trend_fig = charts.fit_period_axis(
+        charts.trend(ser, unit, dec, trend_title, lang), list(labels)
+    )
+    st.plotly_chart(trend_fig, width="stretch", key="indikator_trend")
+    st.caption(indicator.caption(definition, source, span, lang, t("trend_note", lang)))
+    with st.expander(t("table_alternative", lang)):
+        st.dataframe(indicator.trend_table(ser, unit, dec, lang), hide_index=True)
 
-source = f"{str(ind['source']).upper()} {ind['source_table']}"
-if not bool(ind["source_verified"]):
-    source += f" ({t('unverified_source', lang)})"
-st.markdown(f"**{t('definition', lang)}:** {ind['definition_nb']}")
+state.sync_url(view, **url)
+
+st.markdown(f"**{t('definition', lang)}:** {definition}")
 if isinstance(ind["caveats_nb"], str) and ind["caveats_nb"]:
     st.markdown(f"**{t('caveats', lang)}:** {ind['caveats_nb']}")
 st.caption(f"{t('source', lang)}: {source}. {numbers.unit_name(unit, lang).capitalize()}.")

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import math
+import textwrap
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from utfordringsbilde import numbers, palette
-from utfordringsbilde.i18n import t, verdict_label
+from utfordringsbilde import geo, numbers, palette
+from utfordringsbilde.i18n import flag_meaning, t, verdict_label
 
 MARKER: dict[str, str] = {
     "better": "circle",
@@ -280,3 +281,556 @@ def spine(
     fig.update_layout(barmode="overlay")
     height = max(380, 28 * len(data) + 160)
     return _layout(fig, t("spine_title", lang, district=district, kommune=kommune), height)
+
+
+def _verdict_legend(fig: go.Figure, verdicts: list[str], lang: str, symbol: str = "") -> None:
+    """Legend entries for the verdicts shown, drawn as markers off the plotted data."""
+    for v in verdicts:
+        fig.add_trace(
+            go.Scatter(
+                x=[None],
+                y=[None],
+                mode="markers",
+                name=f"{palette.symbol(v)} {verdict_label(v, lang)}",
+                marker={
+                    "color": palette.background(v),
+                    "symbol": symbol or MARKER.get(v, "circle"),
+                    "size": 14,
+                    "line": {"color": "#1A1A1A", "width": 1},
+                },
+                hoverinfo="skip",
+            )
+        )
+
+
+def _present(verdicts: pd.Series) -> list[str]:
+    """Verdicts in legend order, those that occur."""
+    order = ["worse", "similar", "better", "higher", "lower", "not_compared"]
+    seen = set(verdicts.astype(str))
+    return [v for v in order if v in seen]
+
+
+# Label positions around a marker, in the order they are tried.
+_LABEL_SPOTS = (
+    "top center",
+    "bottom center",
+    "middle right",
+    "middle left",
+    "top right",
+    "bottom right",
+    "top left",
+    "bottom left",
+)
+
+
+def place_labels(
+    x: list[float],
+    y: list[float],
+    labels: list[str],
+    x_range: tuple[float, float],
+    y_range: tuple[float, float],
+    size: tuple[float, float] = (820.0, 380.0),
+) -> list[str]:
+    """A plotly textposition per point, chosen greedily so labels overlap as little as possible.
+
+    Positions are judged in approximate pixels (`size` = plot area): each label is a box of
+    ~7.5 px per character by 16 px, each marker a 16 px square; a point takes the first spot
+    that overlaps nothing placed so far, else the spot with the least overlap.
+    """
+    w, h = size
+    sx = w / ((x_range[1] - x_range[0]) or 1.0)
+    sy = h / ((y_range[1] - y_range[0]) or 1.0)
+    px = [(a - x_range[0]) * sx for a in x]
+    py = [(b - y_range[0]) * sy for b in y]
+    taken: list[tuple[float, float, float, float]] = [
+        (u - 8, v - 8, u + 8, v + 8) for u, v in zip(px, py, strict=True)
+    ]
+
+    def overlap(box: tuple[float, float, float, float]) -> float:
+        total = 0.0
+        for o in taken:
+            dx = min(box[2], o[2]) - max(box[0], o[0])
+            dy = min(box[3], o[3]) - max(box[1], o[1])
+            if dx > 0 and dy > 0:
+                total += dx * dy
+        # Leaving the plot area costs as much as covering another label.
+        outside = max(0.0, -box[0]) + max(0.0, box[2] - w) + max(0.0, box[3] - h)
+        return total + outside * 16
+
+    out: list[str] = []
+    for u, v, label in zip(px, py, labels, strict=True):
+        bw, bh = 7.5 * len(label) + 4, 16.0
+        best: tuple[float, str, tuple[float, float, float, float]] | None = None
+        for spot in _LABEL_SPOTS:
+            vertical, horizontal = spot.split()
+            x0 = {"center": u - bw / 2, "right": u + 9, "left": u - 9 - bw}[horizontal]
+            y0 = {"top": v + 9, "bottom": v - 9 - bh, "middle": v - bh / 2}[vertical]
+            box = (x0, y0, x0 + bw, y0 + bh)
+            cost = overlap(box)
+            if best is None or cost < best[0]:
+                best = (cost, spot, box)
+            if cost == 0:
+                break
+        assert best is not None
+        out.append(best[1])
+        taken.append(best[2])
+    return out
+
+
+def funnel(
+    frame: pd.DataFrame,
+    limits: pd.DataFrame,
+    unit: str,
+    decimals: int,
+    title: str,
+    kommune_value: float,
+    kommune_name: str,
+    lang: str,
+) -> go.Figure:
+    """Funnel plot: districts by denominator (x) and value (y), with 95 % and 99.8 % limits.
+
+    `frame` has area_name, value, denominator, flag, verdict (and optionally position_text);
+    `limits` is `funnel.curve`'s frame. Flagged districts are left out: they have no value.
+    """
+    data = frame[frame["flag"].isna() & frame["value"].notna() & frame["denominator"].notna()]
+    data = data.sort_values("denominator")
+    fig = go.Figure()
+    for tag, dash, key in (("95", "dash", "funnel_95"), ("998", "dot", "funnel_998")):
+        for side in ("lo", "hi"):
+            fig.add_trace(
+                go.Scatter(
+                    x=limits["n"],
+                    y=limits[f"{side}_{tag}"],
+                    mode="lines",
+                    line={"color": "#444444", "dash": dash, "width": 1.5},
+                    name=t(key, lang),
+                    legendgroup=tag,
+                    showlegend=side == "lo",
+                    hoverinfo="skip",
+                )
+            )
+    # The small end of the funnel is usually empty, so the kommune's label goes there.
+    fig.add_hline(
+        y=kommune_value,
+        line_color="#000000",
+        line_width=2,
+        annotation_text=f"{kommune_name}: {numbers.value(kommune_value, unit, decimals, lang)}",
+        annotation_position="top left",
+    )
+    # The limits explode at small n; show the funnel where the districts are, not its tip.
+    lows = [data["value"].min(), kommune_value]
+    highs = [data["value"].max(), kommune_value]
+    near = limits[limits["n"] >= 0.8 * float(data["denominator"].min())] if len(data) else limits
+    lows.append(near["lo_998"].min())
+    highs.append(near["hi_998"].max())
+    lo, hi = float(pd.Series(lows).min()), float(pd.Series(highs).max())
+    pad = 0.1 * (hi - lo or 1.0)
+    y_range = (max(lo - pad, 0.0), hi + pad)
+    x_range = (0.0, float(limits["n"].max()) * 1.02)
+    spots = place_labels(
+        data["denominator"].astype(float).tolist(),
+        data["value"].astype(float).tolist(),
+        data["area_name"].astype(str).tolist(),
+        x_range,
+        y_range,
+    )
+    where = dict(zip(data.index, spots, strict=True))
+    for verdict, group in data.groupby("verdict", sort=False):
+        v = str(verdict)
+        extra = group["position_text"] if "position_text" in group.columns else [""] * len(group)
+        fig.add_trace(
+            go.Scatter(
+                x=group["denominator"],
+                y=group["value"],
+                mode="markers+text",
+                text=group["area_name"],
+                textposition=[where[i] for i in group.index],
+                textfont={"size": 13},
+                cliponaxis=False,
+                marker={
+                    "color": palette.background(v),
+                    "symbol": MARKER.get(v, "circle"),
+                    "size": 15,
+                    "line": {"color": "#1A1A1A", "width": 1},
+                },
+                name=f"{palette.symbol(v)} {verdict_label(v, lang)}",
+                hovertext=[
+                    f"{name}: {numbers.value(x, unit, decimals, lang)}"
+                    f"<br>{t('denominator', lang)}: {numbers.number(n)}<br>{p}"
+                    for name, x, n, p in zip(
+                        group["area_name"], group["value"], group["denominator"], extra, strict=True
+                    )
+                ],
+                hoverinfo="text",
+            )
+        )
+    fig.update_yaxes(
+        title=numbers.unit_name(unit, lang),
+        gridcolor="#E6E6E6",
+        range=list(y_range),
+        zeroline=False,
+    )
+    fig.update_xaxes(
+        title=t("funnel_axis", lang), gridcolor="#E6E6E6", range=list(x_range), zeroline=False
+    )
+    fig = _layout(fig, title, 520)
+    fig.update_layout(legend={"orientation": "h", "y": -0.2})
+    return fig
+
+
+def _tile_text(name: str, value: str, verdict: str, flagged: bool) -> str:
+    """A tile's label: the name (wrapped once if long), then symbol and value."""
+    if len(name) > 13 and " " in name:
+        cut = name.rfind(" ", 0, 14)
+        name = name[:cut] + "<br>" + name[cut + 1 :] if cut > 0 else name
+    sym = "" if flagged else palette.symbol(verdict) + " "
+    return f"<b>{name}</b><br>{sym}{value}"
+
+
+def tile_map(
+    frame: pd.DataFrame,
+    tiles: list[geo.Tile],
+    unit: str,
+    decimals: int,
+    title: str,
+    lang: str,
+) -> go.Figure:
+    """Tile-grid map: one equal square per district, coloured and marked by its verdict.
+
+    `frame` has area_code, area_name, value, flag, verdict; a flagged district shows its
+    symbol on a white tile with a dashed border, never a number.
+    """
+    rows = frame.set_index("area_code")
+    fig = go.Figure()
+    xs, ys, hover = [], [], []
+    gap = 0.06
+    for tile in tiles:
+        if tile.area_code not in rows.index:
+            continue
+        r = rows.loc[tile.area_code]
+        flag = r["flag"] if isinstance(r["flag"], str) else None
+        verdict = "suppressed" if flag else str(r["verdict"])
+        x0, y0 = tile.col, -tile.row
+        fig.add_shape(
+            type="rect",
+            x0=x0 + gap,
+            x1=x0 + 1 - gap,
+            y0=y0 + gap,
+            y1=y0 + 1 - gap,
+            fillcolor=palette.background(verdict),
+            line={"color": "#1A1A1A", "width": 1, "dash": "dash" if flag else "solid"},
+            layer="below",
+        )
+        shown = numbers.value(r["value"], unit, decimals, lang, flag)
+        fig.add_annotation(
+            x=x0 + 0.5,
+            y=y0 + 0.5,
+            text=_tile_text(str(r["area_name"]), shown, verdict, bool(flag)),
+            showarrow=False,
+            font={"color": palette.foreground(verdict), "size": 14},
+        )
+        xs.append(x0 + 0.5)
+        ys.append(y0 + 0.5)
+        word = flag_meaning(flag, lang) if flag else verdict_label(verdict, lang)
+        hover.append(f"{r['area_name']}: {shown}<br>{word}")
+    # Invisible points at the tile centres carry the hover text.
+    fig.add_trace(
+        go.Scatter(
+            x=xs,
+            y=ys,
+            mode="markers",
+            marker={"size": 40, "opacity": 0},
+            hovertext=hover,
+            hoverinfo="text",
+            showlegend=False,
+        )
+    )
+    _verdict_legend(fig, _present(frame.loc[frame["flag"].isna(), "verdict"]), lang, "square")
+    cols = max((tl.col for tl in tiles), default=0) + 1
+    n_rows = max((tl.row for tl in tiles), default=0) + 1
+    fig.update_xaxes(visible=False, range=[-0.02, cols + 0.02], fixedrange=True)
+    fig.update_yaxes(visible=False, range=[-n_rows + 0.98, 1.02], scaleanchor="x", fixedrange=True)
+    fig = _layout(fig, title, 125 * n_rows + 150)
+    fig.update_layout(legend={"orientation": "h", "y": -0.02, "yanchor": "top"})
+    return fig
+
+
+def outline_map(
+    frame: pd.DataFrame,
+    outlines: list[geo.Outline],
+    unit: str,
+    decimals: int,
+    title: str,
+    lang: str,
+) -> go.Figure:
+    """Choropleth of the districts' own boundaries, each coloured and marked by its verdict.
+
+    Drawn as filled shapes on plain axes (no base map), so it needs no network.
+    """
+    rows = frame.set_index("area_code")
+    fig = go.Figure()
+    for o in outlines:
+        if o.area_code not in rows.index:
+            continue
+        r = rows.loc[o.area_code]
+        flag = r["flag"] if isinstance(r["flag"], str) else None
+        verdict = "suppressed" if flag else str(r["verdict"])
+        xs: list[float | None] = []
+        ys: list[float | None] = []
+        for ring in o.rings:
+            xs += [p[0] for p in ring] + [None]
+            ys += [p[1] for p in ring] + [None]
+        shown = numbers.value(r["value"], unit, decimals, lang, flag)
+        word = flag_meaning(flag, lang) if flag else verdict_label(verdict, lang)
+        fig.add_trace(
+            go.Scatter(
+                x=xs,
+                y=ys,
+                mode="lines",
+                fill="toself",
+                fillcolor=palette.background(verdict),
+                line={"color": "#1A1A1A", "width": 1, "dash": "dash" if flag else "solid"},
+                hoveron="fills",
+                hoverinfo="text",
+                text=f"{r['area_name']}: {shown}<br>{word}",
+                showlegend=False,
+            )
+        )
+        fig.add_annotation(
+            x=o.label[0],
+            y=o.label[1],
+            text=_tile_text(str(r["area_name"]), shown, verdict, bool(flag)),
+            showarrow=False,
+            font={"color": palette.foreground(verdict), "size": 13},
+        )
+    _verdict_legend(fig, _present(frame.loc[frame["flag"].isna(), "verdict"]), lang, "square")
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False, scaleanchor="x")
+    fig = _layout(fig, title, 560)
+    fig.update_layout(legend={"orientation": "h", "y": -0.02, "yanchor": "top"})
+    return fig
+
+
+SEX_STYLE: dict[str, tuple[str, str, str]] = {
+    # sex → (colour, text colour, pattern); the pattern tells them apart without colour.
+    "male": ("#0072B2", "#FFFFFF", ""),
+    "female": ("#CC79A7", "#000000", "/"),
+    "all": ("#BBBBBB", "#000000", "."),
+}
+
+
+def sex_bars(frame: pd.DataFrame, unit: str, decimals: int, title: str, lang: str) -> go.Figure:
+    """Grouped horizontal bars by sex for a few areas, with 95 % whiskers and values inside.
+
+    `frame` has area_name, sex, value, ci_low, ci_high, flag; areas keep their order.
+    """
+    areas = list(dict.fromkeys(frame["area_name"]))
+    fig = go.Figure()
+    # Plotly stacks grouped horizontal bars bottom-up, so add them in reverse reading order:
+    # all, then male, then female from the top.
+    for sex in ("female", "male", "all"):
+        part = frame[(frame["sex"] == sex) & frame["flag"].isna()]
+        if part.empty:
+            continue
+        colour, text_colour, pattern = SEX_STYLE[sex]
+        fig.add_trace(
+            go.Bar(
+                x=part["value"],
+                y=part["area_name"],
+                orientation="h",
+                name=t(f"sex_{sex}", lang),
+                marker={
+                    "color": colour,
+                    "line": {"color": "#1A1A1A", "width": 0.5},
+                    # Overlay: the colour stays the background, a faint pattern on top.
+                    "pattern": {
+                        "shape": pattern,
+                        "fillmode": "overlay",
+                        "fgcolor": "#FFFFFF",
+                        "fgopacity": 0.5,
+                        "size": 10,
+                        "solidity": 0.15,
+                    },
+                },
+                error_x={
+                    "type": "data",
+                    "symmetric": False,
+                    "array": (part["ci_high"] - part["value"]).tolist(),
+                    "arrayminus": (part["value"] - part["ci_low"]).tolist(),
+                    "color": "#333333",
+                    "thickness": 1.5,
+                },
+                text=[numbers.value(v, unit, decimals, lang) for v in part["value"]],
+                textposition="inside",
+                insidetextanchor="start",
+                textfont={"color": text_colour},
+                hovertemplate="%{y}, " + t(f"sex_{sex}", lang) + ": %{text}<extra></extra>",
+            )
+        )
+    top = float(frame[["value", "ci_high"]].max(axis=1).max()) if len(frame) else 1.0
+    fig.update_yaxes(categoryorder="array", categoryarray=list(reversed(areas)), title=None)
+    fig.update_xaxes(
+        title=numbers.unit_name(unit, lang), gridcolor="#E6E6E6", range=[0, top * 1.08]
+    )
+    fig.update_layout(barmode="group", legend={"traceorder": "reversed"})
+    return _layout(fig, title, max(300, 90 * len(areas) + 160))
+
+
+# Sequential purples (ColorBrewer), light to dark: the index is a level, not a verdict, so it
+# does not borrow the verdict colours.
+LEVEKAR_SCALE = ["#F2F0F7", "#DADAEB", "#BCBDDC", "#9E9AC8", "#807DBA", "#6A51A3", "#4A1486"]
+
+
+def _subtitle(fig: go.Figure, text: str) -> None:
+    """A line under the title, inside the figure, so it travels with any exported image."""
+    if text:
+        fig.update_layout(title={"subtitle": {"text": text, "font": {"size": 13}}})
+
+
+def _luminance(colour: str) -> float:
+    """WCAG relative luminance of a #RRGGBB colour."""
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def _text_on(colour: str) -> str:
+    """Black or white, whichever has the higher contrast on `colour`."""
+    lum = _luminance(colour)
+    return "#000000" if (lum + 0.05) / 0.05 >= 1.05 / (lum + 0.05) else "#FFFFFF"
+
+
+def _scale_colour(scale: list[str], score: float, low: float = 1.0, high: float = 10.0) -> str:
+    """The colour a heatmap with `scale` over low..high gives `score` (white for NaN)."""
+    if score is None or math.isnan(score):
+        return "#FFFFFF"
+    pos = min(max((score - low) / (high - low), 0.0), 1.0) * (len(scale) - 1)
+    i = min(int(pos), len(scale) - 2)
+    f = pos - i
+    a, b = scale[i], scale[i + 1]
+    mix = [round(int(a[k : k + 2], 16) * (1 - f) + int(b[k : k + 2], 16) * f) for k in (1, 3, 5)]
+    return "#{:02X}{:02X}{:02X}".format(*mix)
+
+
+def levekar_heat(
+    table: pd.DataFrame,
+    components: list[str],
+    labels: dict[str, str],
+    title: str,
+    lang: str,
+    warning: str = "",
+) -> go.Figure:
+    """Heat table: districts (rows) × component scores 1–10, and the index in the last column.
+
+    `table` is `levekar.build(...).table`; `labels` maps component id → column heading;
+    `warning` goes under the title. Every cell carries its number, so colour never stands alone.
+    """
+    # Headings wrap onto short lines: seven or more columns share the width of a laptop.
+    heads = [
+        "<br>".join(textwrap.wrap(labels.get(c, c), 14, break_long_words=False)) for c in components
+    ]
+    heads.append(f"<b>{t('levekar_index', lang)}</b>")
+    z: list[list[float]] = []
+    text: list[list[str]] = []
+    for _, row in table.iterrows():
+        z.append([row[f"{c}_score"] for c in components] + [row["index"]])
+        # A component without a score shows why: its source symbol (':' suppressed, '..').
+        text.append(
+            [
+                numbers.number(row[f"{c}_score"])
+                if pd.notna(row[f"{c}_score"])
+                else (row.get(f"{c}_flag") if isinstance(row.get(f"{c}_flag"), str) else "..")
+                for c in components
+            ]
+            + [numbers.number(row["index"], 1, lang) if pd.notna(row["index"]) else ".."]
+        )
+    rows = table["area_name"].tolist()
+    fig = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=heads,
+            y=rows,
+            text=text,
+            zmin=1,
+            zmax=10,
+            colorscale=[[i / (len(LEVEKAR_SCALE) - 1), c] for i, c in enumerate(LEVEKAR_SCALE)],
+            xgap=2,
+            ygap=2,
+            colorbar={"title": {"text": t("score", lang)}, "tickvals": [1, 5, 10], "len": 0.8},
+            hovertemplate="%{y} · %{x}: %{text}<extra></extra>",
+        )
+    )
+    # Numbers in black or white, whichever contrasts more with the cell (≥ 4.5:1 on this
+    # scale); plotly's automatic choice falls below that on the middle purples.
+    fig.add_trace(
+        go.Scatter(
+            x=[h for _ in rows for h in heads],
+            y=[r for r in rows for _ in heads],
+            mode="text",
+            text=[x for line in text for x in line],
+            textfont={
+                "size": 14,
+                "color": [_text_on(_scale_colour(LEVEKAR_SCALE, v)) for line in z for v in line],
+            },
+            hoverinfo="skip",
+            showlegend=False,
+        )
+    )
+    # A white gap sets the index apart from the components it is the mean of.
+    fig.add_vline(x=len(components) - 0.5, line_color="#FFFFFF", line_width=8)
+    fig.update_yaxes(autorange="reversed", title=None)
+    fig.update_xaxes(side="top", title=None, tickangle=0)
+    fig = _layout(fig, title, 34 * len(table) + 250)
+    fig.update_layout(margin={"l": 10, "r": 20, "t": 170, "b": 20})
+    _subtitle(fig, warning)
+    return fig
+
+
+def levekar_bars(table: pd.DataFrame, title: str, lang: str, warning: str = "") -> go.Figure:
+    """The index per district as horizontal bars, highest first, each labelled with its value;
+    `warning` goes under the title."""
+    data = table[table["index"].notna()]
+    labels = [numbers.number(v, 1, lang) for v in data["index"]]
+    fig = go.Figure(
+        go.Bar(
+            x=data["index"],
+            y=data["area_name"],
+            orientation="h",
+            marker={"color": LEVEKAR_SCALE[5], "line": {"color": "#1A1A1A", "width": 0.5}},
+            text=labels,
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="%{y}: %{text}<extra></extra>",
+            showlegend=False,
+        )
+    )
+    fig.update_yaxes(
+        categoryorder="array", categoryarray=list(reversed(data["area_name"].tolist())), title=None
+    )
+    fig.update_xaxes(
+        title=t("levekar_axis", lang),
+        range=[0, 10.8],
+        tickvals=[1, 2, 4, 6, 8, 10],
+        gridcolor="#E6E6E6",
+    )
+    fig = _layout(fig, title, max(340, 34 * len(data) + 170))
+    if warning:
+        fig.update_layout(margin={"l": 10, "r": 20, "t": 85, "b": 40})
+        _subtitle(fig, warning)
+    return fig
+
+
+def fit_period_axis(fig: go.Figure, labels: list[str]) -> go.Figure:
+    """Room for long period labels (`2008–2011`) on a category x axis: slanted ticks, and the
+    legend moved below them, so neither is clipped nor overlaps the other."""
+    longest = max((len(x) for x in labels), default=0)
+    if longest * len(labels) <= 90:  # short labels fit side by side
+        return fig
+    fig.update_xaxes(tickangle=-45, automargin=True)
+    margin = dict(fig.layout.margin.to_plotly_json()) if fig.layout.margin else {}
+    fig.update_layout(
+        margin={**margin, "b": max(int(margin.get("b") or 0), 110)},
+        legend={"orientation": "h", "y": -0.32, "yanchor": "top"},
+        height=max(int(fig.layout.height or 420), 470),
+    )
+    return fig

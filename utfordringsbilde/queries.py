@@ -191,6 +191,42 @@ def source_summary(con: Con) -> pd.DataFrame:
     ).df()
 
 
+def sex_breakdown(
+    con: Con, indicator_id: str, area_codes: Sequence[str], year: int | None = None
+) -> pd.DataFrame:
+    """One indicator by sex (all, male, female) for the areas, in the newest period ending by
+    `year` in which the first area has values by sex; empty when it has none."""
+    codes = list(area_codes)
+    year_filter = "AND period_to <= ?" if year is not None else ""
+    params: list[Any] = [indicator_id, *codes, codes[0], *([year] if year is not None else [])]
+    return con.execute(
+        f"""
+        WITH obs AS (
+            SELECT * FROM observation
+            WHERE indicator_id = ? AND area_code IN ({_in(codes)}) AND age_group = 'all'
+        ),
+        latest AS (
+            SELECT max(period_to) AS period_to FROM obs
+            WHERE area_code = ? AND sex <> 'all' {year_filter}
+        )
+        SELECT {OBS_COLUMNS}, a.name AS area_name, a.level
+        FROM obs o JOIN latest l USING (period_to) JOIN area a USING (area_code)
+        ORDER BY o.area_code, o.sex
+        """,
+        params,
+    ).df()
+
+
+def district_shapes(con: Con, kommune: str) -> dict[str, str]:
+    """The kommune's district outlines: area code → GeoJSON Feature text (none if not loaded)."""
+    rows = con.execute(
+        "SELECT s.area_code, s.geojson FROM area_shape s JOIN area a USING (area_code) "
+        "WHERE a.level = 'district' AND a.parent_code = ? ORDER BY s.area_code",
+        [kommune],
+    ).fetchall()
+    return {str(code): str(text) for code, text in rows}
+
+
 def _bench_overview(con: Con, kommune: str) -> pd.DataFrame:
     areas = comparison_areas(con, kommune)
     codes = [kommune, *districts(con, kommune)["area_code"], areas["fylke"] or "", "0"]
@@ -209,4 +245,37 @@ BENCH_QUERIES: list[tuple[str, Callable[..., pd.DataFrame]]] = [
     ("kommuner", lambda con, kommune: kommuner(con)),
     ("overview_latest_values", _bench_overview),
     ("indicator_series_districts", _bench_indicator),
+]
+
+
+def _bench_sex(con: Con, kommune: str) -> pd.DataFrame:
+    row = con.execute(
+        "SELECT min(indicator_id) FROM observation WHERE sex = 'male' AND area_code = ?",
+        [kommune],
+    ).fetchone()
+    areas = comparison_areas(con, kommune)
+    codes = [kommune, *(c for c in (areas["fylke"], areas["land"]) if c)]
+    return sex_breakdown(con, row[0] if row and row[0] else "", codes)
+
+
+def _bench_shapes(con: Con, kommune: str) -> pd.DataFrame:
+    return pd.DataFrame(list(district_shapes(con, kommune).items()), columns=["code", "geojson"])
+
+
+def _bench_levekar(con: Con, kommune: str) -> pd.DataFrame:
+    from utfordringsbilde import levekar  # levekar builds on this module
+
+    inds = indicators(con)
+    dists = districts(con, kommune)
+    cells = latest_values(con, [kommune, *dists["area_code"]])
+    options = levekar.available(cells, inds, dists["area_code"].tolist())
+    return levekar.build(cells, dists, inds, levekar.default_components(options)).table
+
+
+# The Indikator page's sex breakdown and map, and the Levekårsindeks page (its index is
+# computed in Python over the overview's values, so the whole build is timed).
+BENCH_QUERIES += [
+    ("indicator_sex_breakdown", _bench_sex),
+    ("indicator_district_shapes", _bench_shapes),
+    ("levekar_index", _bench_levekar),
 ]
