@@ -13,6 +13,8 @@ PAGES = [
     ("pages/oversikt.py", "page_overview", ":material/grid_view:", "oversikt"),
     ("pages/distrikt.py", "page_district", ":material/location_on:", "distrikt"),
     ("pages/indikator.py", "page_indicator", ":material/bar_chart:", "indikator"),
+    ("pages/levekar.py", "page_levekar", ":material/stacked_bar_chart:", "levekar"),
+    ("pages/evaluering.py", "page_evaluation", ":material/fact_check:", "evaluering"),
     ("pages/kilder.py", "page_sources", ":material/database:", "kilder"),
 ]
 

@@ -1,0 +1,31 @@
+"""Planevaluering: the kommune's plan held against the data, for the leaders in Arena 1."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui import evaluation_view as ev_view
+from ui import state
+from utfordringsbilde.i18n import t
+
+view = state.current()
+lang = view.lang
+ev = ev_view.evaluation_for(view.sig, view.kommune, view.year, lang)
+
+st.title(f"{t('page_evaluation', lang)}: {view.kommune_name}")
+if ev is None:
+    st.info(t("eval_no_plan", lang, kommune=view.kommune_name, code=view.kommune))
+    st.stop()
+
+ev_view.header(ev, lang)
+left, right = st.columns([2, 3], gap="large")
+with left:
+    ev_view.summary(ev, lang)
+with right:
+    ev_view.red_flags(ev, lang)
+
+goals_tab, measures_tab = st.tabs([t("eval_tab_goals", lang), t("eval_tab_measures", lang)])
+with goals_tab:
+    ev_view.goals(ev, lang)
+with measures_tab:
+    ev_view.measures(ev, lang)

@@ -1,0 +1,831 @@
+"""Building blocks of the Planevaluering page: cached evaluation, status badges, cards, notes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from html import escape
+from zoneinfo import ZoneInfo
+
+import duckdb
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from ui import data
+from utfordringsbilde import evaluation, notes, numbers, palette, stats, warehouse
+from utfordringsbilde.config import load_catalog
+from utfordringsbilde.evaluation import AreaResult, Evaluation, TargetResult
+from utfordringsbilde.i18n import t, trend_label, verdict_label
+from utfordringsbilde.plan import RISK_FACTOR_IDS, load_plans
+
+OSLO = ZoneInfo("Europe/Oslo")
+
+CSS = """
+<style>
+.ub-status { display: inline-block; padding: 3px 10px; border-radius: 4px; font-weight: 600;
+  white-space: nowrap; font-size: 1rem; }
+.ub-status.ub-small { padding: 1px 6px; font-size: 0.88rem; }
+.ub-status.ub-nodata { border: 1px dashed #555; }
+.ub-chips { display: flex; flex-wrap: wrap; gap: 0.5rem 1.2rem; margin: 0.25rem 0 0.5rem; }
+.ub-chips .ub-count { font-size: 1.4rem; font-weight: 700; margin-right: 0.35rem; }
+.ub-facts { display: flex; flex-wrap: wrap; gap: 0.4rem 2rem; font-size: 1.02rem;
+  margin: 0.25rem 0 0.5rem; }
+.ub-facts b { font-weight: 600; }
+.ub-kv { border-collapse: collapse; font-size: 1rem; width: 100%; }
+.ub-kv th { text-align: left; font-weight: 500; color: #444; padding: 2px 10px 2px 0;
+  white-space: nowrap; vertical-align: top; }
+.ub-kv td { padding: 2px 0; font-weight: 600; }
+.ub-kv td .ub-muted { font-weight: 400; color: #444; }
+.ub-kv td .ub-plain { font-weight: 400; }
+.ub-tname { font-size: 1.12rem; font-weight: 600; line-height: 1.3; margin-bottom: 0.2rem; }
+.ub-tmeta { color: #444; font-size: 0.88rem; margin-bottom: 0.4rem; }
+.ub-dist { border-collapse: collapse; font-size: 0.92rem; width: 100%; }
+.ub-dist th { text-align: left; padding: 4px 6px; font-weight: 600; }
+.ub-dist thead th { border-bottom: 2px solid #1A1A1A; }
+.ub-dist tbody th { border-bottom: 1px solid #E6E6E6; white-space: nowrap; }
+.ub-dist td { padding: 3px 6px; border-bottom: 1px solid #E6E6E6; white-space: nowrap; }
+.ub-dist tr.ub-redrow td, .ub-dist tr.ub-redrow th { background: #FBE9E0; }
+.ub-dist td.ub-wrap { white-space: normal; min-width: 7rem; }
+.ub-dist .ub-unit { color: #444; font-size: 0.8rem; }
+.ub-foot { font-size: 0.85rem; color: #444; margin: 4px 0 0; }
+.ub-matrix { border-collapse: separate; border-spacing: 3px; width: 100%; font-size: 0.88rem; }
+.ub-matrix th { text-align: left; font-weight: 600; padding: 4px 6px; vertical-align: top; }
+.ub-matrix thead th { background: #F0F2F6; font-size: 0.95rem; }
+.ub-matrix td { vertical-align: top; padding: 4px 6px; background: #F7F7F7;
+  border-radius: 3px; }
+.ub-matrix td ul { margin: 0; padding-left: 1.1rem; }
+.ub-matrix td li { margin: 0 0 2px; }
+.ub-matrix td.ub-gap { background: repeating-linear-gradient(45deg, #FBE9E0, #FBE9E0 6px,
+  #FFFFFF 6px, #FFFFFF 12px); border: 2px dashed #B34400; color: #7A2E00; font-weight: 600; }
+.ub-matrix td.ub-general { background: #FFFFFF; border: 1px dashed #888; color: #444; }
+.ub-matrix tr th.ub-allrow { background: #EEF4FA; }
+.ub-matrix th .ub-inplan { display: block; font-weight: 400; font-size: 0.8rem; color: #0B3D91; }
+.ub-matrix th.ub-notinplan { color: #555; font-weight: 500; }
+.ub-note { border-left: 4px solid #0072B2; padding: 4px 10px; margin: 0 0 10px;
+  background: #F5F8FC; }
+.ub-note .ub-note-head { font-size: 0.85rem; color: #444; margin-bottom: 2px; }
+.ub-note dt { font-weight: 600; font-size: 0.9rem; margin-top: 4px; }
+.ub-note dd { margin: 0 0 2px 0; white-space: pre-wrap; }
+.ub-flags li { margin-bottom: 0.35rem; }
+[data-testid="stTab"] p { font-size: 1.15rem; font-weight: 600; }
+</style>
+"""
+
+
+# ====================================================================== data
+
+
+@st.cache_data(max_entries=16, ttl=3600, show_spinner=False)
+def evaluation_for(
+    sig: warehouse.Signature, kommune: str, year: int | None, lang: str
+) -> Evaluation | None:
+    """The kommune's plan evaluated against the warehouse; None when it has no plan file."""
+    plan = load_plans().get(kommune)
+    if plan is None:
+        return None
+    return evaluation.build(data.cursor(), plan, year, lang=lang)
+
+
+def risk_factor_names(lang: str) -> dict[str, str]:
+    """Risk factor id → "1. Skadelig omsorg", plus the row for measures without one."""
+    names = {rf.id: f"{rf.number}. {rf.name.get(lang)}" for rf in load_catalog().risk_factors}
+    names[evaluation.NO_RISK_FACTOR] = t("eval_no_risk_factor", lang)
+    names[evaluation.ALL_RISK_FACTORS] = t("eval_all_risk_factors", lang)
+    return names
+
+
+# ====================================================================== small pieces
+
+
+def status_word(shown: str, lang: str) -> str:
+    return t(f"eval_status_{shown}", lang)
+
+
+def badge(shown: str, lang: str, small: bool = False) -> str:
+    """A status as colour + symbol + word, so it reads without colour too."""
+    bg, fg, symbol = evaluation.STATUS_STYLE[shown]
+    cls = (
+        "ub-status" + (" ub-small" if small else "") + (" ub-nodata" if shown == "no_data" else "")
+    )
+    return (
+        f'<span class="{cls}" data-status="{shown}" style="background:{bg};color:{fg}">'
+        f'<span aria-hidden="true">{symbol}</span> {escape(status_word(shown, lang))}</span>'
+    )
+
+
+def red_chip(lang: str) -> str:
+    """The red-flag mark: colour, flag symbol and word."""
+    bg, fg = palette.background("worse"), palette.foreground("worse")
+    return (
+        f'<span class="ub-status ub-small" style="background:{bg};color:{fg}">'
+        f'<span aria-hidden="true">⚑</span> {escape(t("eval_red_flag", lang))}</span>'
+    )
+
+
+def _verdict_chip(verdict: str, lang: str) -> str:
+    style = f"background:{palette.background(verdict)};color:{palette.foreground(verdict)}"
+    return (
+        f'<span class="ub-status ub-small" style="{style}"><span aria-hidden="true">'
+        f"{palette.symbol(verdict)}</span> {escape(verdict_label(verdict, lang))}</span>"
+    )
+
+
+def _value(r: TargetResult, x: float | None, lang: str, flag: str | None = None) -> str:
+    return numbers.value(x, r.unit, r.decimals, lang, flag)
+
+
+def _signed(r: TargetResult, diff: float, lang: str) -> str:
+    """A difference with its sign (+/−) and unit; percentage points for percentages."""
+    sign = "+" if diff > 0 else "\u2212" if diff < 0 else ""
+    if r.unit == "percent":
+        return f"{sign}{numbers.number(abs(diff), r.decimals, lang)} {t('eval_pp', lang)}"
+    return sign + numbers.value(abs(diff), r.unit, r.decimals, lang)
+
+
+def _period_label(a: AreaResult, period: object) -> str:
+    """A period end as the series labels it ("2020–2022"), else the year itself."""
+    if period is None:
+        return ""
+    hit = a.series[a.series["period_to"] == period]
+    return str(hit["label"].iloc[0]) if not hit.empty else str(period)
+
+
+def _trend_text(a: AreaResult, lang: str) -> str:
+    text = trend_label(a.trend.direction, lang)
+    if a.trend.verdict in ("better", "worse"):
+        text += f" ({verdict_label(a.trend.verdict, lang).lower()})"
+    return text
+
+
+def target_text(r: TargetResult, lang: str) -> str:
+    """The target as words: value (by year) with "demomål", a range, or "ikke tallfestet"."""
+    tg = r.target
+    if tg.target is not None:
+        # A whole-number target ("alle" = 100 %) reads best without decimals.
+        whole = float(tg.target.value).is_integer()
+        out = numbers.value(tg.target.value, r.unit, 0 if whole else r.decimals, lang)
+        if tg.target.year:
+            out += " " + t("eval_by_year", lang, year=tg.target.year)
+    elif tg.range is not None:
+        out = f"{_value(r, tg.range.low, lang)}–{_value(r, tg.range.high, lang)}"
+    else:
+        return t("eval_not_quantified", lang)
+    if tg.target_is_demo:
+        out += f" ({t('eval_demo_target', lang)})"
+    return out
+
+
+def baseline_parts(r: TargetResult, a: AreaResult, lang: str, note: bool = True) -> tuple[str, str]:
+    """Baseline value and period as shown: the status basis, else the plan's own figure.
+
+    With `note`, a period standing in for the plan's baseline year (which has no value) says
+    so; tables leave the note out and mark the row instead (`stand_in`).
+    """
+    b = a.status.basis
+    base = r.target.baseline
+    if b.get("baseline") is not None:
+        period = _period_label(a, b.get("baseline_period"))
+        if note and base is not None and stand_in(r, a):
+            period += "; " + t("eval_baseline_substitute", lang, year=base.period)
+        return _value(r, b["baseline"], lang), period
+    if base is not None and base.value is not None and a.level == "kommune":
+        return _value(r, base.value, lang), str(base.period or "")
+    # With no data at all, the figure is one the plan would have had to state, and it does not.
+    missing = t("eval_not_stated", lang) if a.series["value"].dropna().empty else ".."
+    return missing, str(base.period) if base is not None and base.period else ""
+
+
+def stand_in(r: TargetResult, a: AreaResult) -> bool:
+    """True when the plan's baseline year has no value and another year stands in for it."""
+    wanted = r.target.baseline.period if r.target.baseline else None
+    b = a.status.basis
+    return wanted is not None and b.get("baseline") is not None and b["baseline_period"] != wanted
+
+
+def latest_parts(r: TargetResult, a: AreaResult, lang: str) -> tuple[str, str]:
+    """Latest value (a suppressed point keeps its symbol) and its period."""
+    if a.latest_period is None:
+        return "–", ""
+    return _value(r, a.latest, lang, a.latest_flag), a.latest_period
+
+
+def no_data_text(r: TargetResult, lang: str) -> str:
+    """Why there is no value: the kommune has not reported it yet, or no source has it."""
+    key = "eval_no_data_reported" if r.reported_by_kommune else "eval_no_data_public"
+    text = t(key, lang)
+    return text[:1].upper() + text[1:]
+
+
+def pct_text(a: AreaResult, lang: str) -> str:
+    pct = a.status.pct_of_target
+    return "–" if pct is None else f"{numbers.number(pct, 0, lang)}\u00a0%"
+
+
+# ====================================================================== page sections
+
+
+def header(ev: Evaluation, lang: str) -> None:
+    """Plan name, period, adoption and who evaluates it how often."""
+    plan = ev.plan
+    st.html(CSS)
+    st.subheader(plan.name.get(lang))
+    period = (
+        f"{plan.period.from_}–{plan.period.to}"
+        if plan.period.to
+        else t("eval_from", lang, start=plan.period.from_)
+    )
+    ev_ = plan.evaluation
+    if ev_.cycle_years and ev_.forum:
+        cycle = t("eval_cycle_forum", lang, forum=ev_.forum, years=ev_.cycle_years)
+    elif ev_.cycle_years:
+        cycle = t("eval_cycle", lang, years=ev_.cycle_years)
+    elif ev_.forum:
+        cycle = t("eval_forum_only", lang, forum=ev_.forum)
+    else:
+        cycle = t("eval_no_cycle", lang)
+    facts = [
+        f"<span><b>{escape(t('eval_period', lang))}:</b> {escape(period)}</span>",
+        f"<span><b>{escape(t('eval_adopted', lang))}:</b> "
+        f"{escape(plan.adopted.label or t('eval_not_stated', lang))}</span>",
+        f"<span><b>{escape(cycle)}</b></span>",
+    ]
+    if plan.revision.cycle_years:
+        facts.append(
+            f"<span>{escape(t('eval_revision', lang, years=plan.revision.cycle_years))}</span>"
+        )
+    st.html(f'<div class="ub-facts" data-testid="ub-plan-facts">{"".join(facts)}</div>')
+    if plan.document_type:
+        st.caption(plan.document_type)
+    with st.expander(t("eval_about_plan", lang)):
+        st.markdown(ev_.description.get(lang))
+        st.markdown(f"**{t('eval_legal_basis', lang)}:** {plan.legal_basis}")
+        if plan.sources:
+            st.markdown(
+                f"**{t('eval_sources', lang)}:** " + "; ".join(s.title for s in plan.sources)
+            )
+    if ev.year:
+        st.caption(t("eval_as_of", lang, year=ev.year))
+
+
+def summary(ev: Evaluation, lang: str) -> None:
+    """How many of the plan's indicators stand in each status, as chips with counts."""
+    counts = ev.counts()
+    chips = [
+        f'<span><span class="ub-count">{n}</span>{badge(s, lang, small=True)}</span>'
+        for s, n in counts.items()
+        if n
+    ]
+    st.markdown(f"#### {t('eval_summary', lang, n=len(ev.targets))}")
+    st.html(f'<div class="ub-chips" data-testid="ub-eval-summary">{"".join(chips)}</div>')
+
+
+def red_flags(ev: Evaluation, lang: str) -> None:
+    """The red-red list in sentences, or a line saying there is none."""
+    st.markdown(f"#### :material/flag: {t('eval_red_flags', lang)} ({len(ev.red_flags)})")
+    st.caption(t("eval_red_flags_intro", lang))
+    if not ev.red_flags:
+        st.success(t("eval_no_red_flags", lang), icon=":material/check_circle:")
+        return
+    st.markdown("\n".join(f"- {evaluation.red_flag_sentence(f, lang)}" for f in ev.red_flags))
+
+
+def goals(ev: Evaluation, lang: str) -> None:
+    """Strategies → goals → indicator cards."""
+    st.markdown(t("eval_intro", lang))
+    all_notes = notes.by_target(_read_notes(ev.kommune, lang))
+    strategy_names = {s.id: s.name.get(lang) for s in ev.plan.strategies}
+    for strategy, goal_list in ev.sections():
+        if strategy is not None:
+            st.header(f"{t('eval_strategy', lang)}: {strategy.name.get(lang)}", divider="gray")
+        else:
+            st.header(t("eval_other_goals", lang), divider="gray")
+        for goal in goal_list:
+            level = t("eval_goal_main" if goal.level == "main" else "eval_goal_sub", lang)
+            st.markdown(f"### {level}: {goal.text.get(lang)}")
+            others = [strategy_names[s] for s in goal.strategies[1:] if s in strategy_names]
+            if others:
+                st.caption(t("eval_also_under", lang, names=", ".join(others)))
+            for tg in ev.plan.targets_for(goal.id):
+                target_card(ev, ev.target(tg.id), lang, all_notes.get(tg.id, []))
+    without = ev.goals_without_targets()
+    if without:
+        with st.expander(t("eval_goals_without", lang, n=len(without))):
+            st.markdown("\n".join(f"- {g.text.get(lang)}" for g in without))
+
+
+def _read_notes(kommune: str, lang: str) -> list[notes.Note]:
+    """The kommune's notes; a store that cannot be read costs the notes, not the page."""
+    try:
+        return notes.for_kommune(kommune)
+    except (duckdb.Error, OSError) as e:
+        st.warning(f"{t('eval_notes', lang)}: {e}", icon=":material/error:")
+        return []
+
+
+def target_card(ev: Evaluation, r: TargetResult, lang: str, target_notes: list) -> None:
+    """One indicator: name, status, latest / baseline / target, sparkline, basis, notes."""
+    a = r.kommune
+    tid = r.target.id
+    with st.container(border=True, key=f"eval_card_{tid}"):
+        left, mid, right = st.columns([5, 5, 4], vertical_alignment="top")
+        with left:
+            kind = t(f"eval_kind_{r.target.kind}", lang)
+            meta = f"{kind} · {numbers.unit_name(r.unit, lang)}"
+            if r.target.scope == "each_district":
+                meta += f" · {t('eval_each_district', lang)}"
+            st.html(
+                f'<div class="ub-tname">{escape(r.name[lang])}</div>'
+                f'<div class="ub-tmeta">{escape(meta)}</div>'
+                f'<div data-testid="ub-target-status" data-target="{escape(tid)}">'
+                f"{badge(a.shown, lang)}</div>"
+            )
+        with mid:
+            latest, lperiod = latest_parts(r, a, lang)
+            base, bperiod = baseline_parts(r, a, lang)
+            rows = [
+                (t("eval_latest", lang), latest, lperiod),
+                (t("eval_baseline", lang), base, bperiod),
+                (t("eval_target", lang), target_text(r, lang), ""),
+            ]
+            if r.target.has_number:
+                rows.append((t("eval_achieved", lang), pct_text(a, lang), ""))
+            st.html(
+                '<table class="ub-kv">'
+                + "".join(
+                    f"<tr><th>{escape(k)}</th><td>{escape(v)}"
+                    + (f' <span class="ub-muted">({escape(p)})</span>' if p else "")
+                    + "</td></tr>"
+                    for k, v, p in rows
+                )
+                + "</table>"
+            )
+        with right:
+            fig = sparkline(r, lang)
+            if fig is None:
+                st.info(no_data_text(r, lang), icon=":material/hourglass_empty:")
+            else:
+                st.plotly_chart(
+                    fig,
+                    width="stretch",
+                    key=f"eval_spark_{tid}",
+                    config={"displayModeBar": False},
+                )
+                st.caption(sparkline_legend(r, lang))
+        with st.expander(t("eval_basis", lang), icon=":material/info:"):
+            basis(ev, r, a, lang)
+        if r.districts:
+            label = t("eval_per_district", lang, n=len(r.districts))
+            flagged = sum(d.red_flag for d in r.districts)
+            if flagged:
+                label += f" · ⚑ {t('eval_red_flag', lang)}: {flagged}"
+            # Open where the plan follows every district, or where a district is red-flagged.
+            with st.expander(label, expanded=r.target.scope == "each_district" or flagged > 0):
+                st.html(district_table(r, ev.kommune_name, lang))
+                st.caption(t("eval_district_note", lang))
+        n = len(target_notes)
+        label = t("eval_notes_n", lang, n=n) if n else t("eval_notes", lang)
+        with st.expander(label, icon=":material/edit_note:"):
+            notes_block(ev, r, lang, target_notes)
+
+
+def basis(ev: Evaluation, r: TargetResult, a: AreaResult, lang: str) -> None:
+    """What a status rests on: baseline, latest, target or direction, polarity and the test."""
+    b = a.status.basis
+    base, bperiod = baseline_parts(r, a, lang)
+    latest, lperiod = latest_parts(r, a, lang)
+    from_plan = r.target.baseline is not None and r.target.baseline.value is not None
+    source = t("eval_basis_from_plan" if from_plan else "eval_basis_from_data", lang)
+    pol = {
+        stats.HIGH_GOOD: t("eval_high_good", lang),
+        stats.LOW_GOOD: t("eval_low_good", lang),
+    }.get(str(b.get("polarity")), t("eval_no_good_direction", lang))
+    if b.get("good_direction_from") == "target":
+        pol += " " + t("eval_direction_from_target", lang)
+    target = target_text(r, lang) if r.target.has_number else t("eval_target_direction_only", lang)
+    rows = [
+        (t("eval_baseline", lang), f"{base} ({bperiod}), {source}" if bperiod else base),
+        (t("eval_latest", lang), f"{latest} ({lperiod})" if lperiod else latest),
+        (t("eval_target", lang), target),
+        (t("eval_good_direction", lang), pol),
+    ]
+    if b.get("direction"):
+        rows.append((t("eval_change", lang), trend_label(str(b["direction"]), lang)))
+    if r.target.has_number:
+        rows.append((t("eval_achieved", lang), pct_text(a, lang)))
+    kind = a.test_kind
+    test = t(f"eval_test_{kind}", lang)
+    if a.shown == evaluation.NOT_JUDGED:
+        test += " " + t("eval_test_not_judged", lang)
+    rows.append((t("eval_test", lang), test))
+    st.html(
+        f'<div data-testid="ub-basis" data-target="{escape(r.target.id)}">'
+        f"{badge(a.shown, lang, small=True)}"
+        '<table class="ub-kv" style="margin-top:6px">'
+        + "".join(
+            f'<tr><th>{escape(k)}</th><td><span class="ub-plain">{escape(v)}</span></td></tr>'
+            for k, v in rows
+        )
+        + "</table></div>"
+    )
+    if a.benchmark_value is not None and a.latest is not None:
+        bench = t(
+            "eval_benchmark_now",
+            lang,
+            bench=a.benchmark_name,
+            value=_value(r, a.benchmark_value, lang),
+        )
+        st.markdown(f"{bench} · {_verdict_chip(a.verdict, lang)}", unsafe_allow_html=True)
+    if r.target.comparison == "relative_to_landet" and not a.benchmark_series.empty:
+        bp = b.get("baseline_period")
+        lp = b.get("latest_period")
+        land_b = evaluation.value_at(a.benchmark_series, bp)
+        land_l = evaluation.value_at(a.benchmark_series, lp)
+        known = None not in (land_b, land_l, b.get("baseline"), b.get("latest"))
+        if known and land_b is not None and land_l is not None:
+            st.markdown(
+                t(
+                    "eval_gap_to_landet",
+                    lang,
+                    landet=a.benchmark_name,
+                    area=a.area_name,
+                    gap_b=_signed(r, float(b["baseline"]) - land_b, lang),
+                    bperiod=_period_label(a, bp),
+                    gap_l=_signed(r, float(b["latest"]) - land_l, lang),
+                    lperiod=_period_label(a, lp),
+                )
+            )
+    if a.status.basis.get("text"):
+        st.caption(f"{t('eval_technical', lang)}: {a.status.basis['text']}")
+    base_note = r.target.baseline.note if r.target.baseline else None
+    plan_notes = [n for n in (base_note, r.target.target.note if r.target.target else None) if n]
+    if plan_notes:
+        st.caption(f"{t('eval_plan_file_note', lang)}: " + " ".join(plan_notes))
+
+
+def sparkline_legend(r: TargetResult, lang: str) -> str:
+    """What the sparkline's lines and marks are, in words."""
+    parts = [t("eval_spark_line", lang, area=r.kommune.area_name)]
+    if r.target.comparison == "relative_to_landet" and not r.kommune.benchmark_series.empty:
+        parts.append(t("eval_spark_landet", lang, landet=r.kommune.benchmark_name))
+    if r.kommune.status.basis.get("baseline") is not None:
+        parts.append(t("eval_spark_ring", lang))
+    if evaluation.target_value(r.target, r.polarity) is not None:
+        parts.append(t("eval_spark_target", lang))
+    return " · ".join(parts)
+
+
+def sparkline(r: TargetResult, lang: str) -> go.Figure | None:
+    """A small line of the kommune's series with the baseline ringed and the target dotted."""
+    s = r.kommune.series
+    if s["value"].dropna().empty:
+        return None
+    fig = go.Figure()
+    if r.target.comparison == "relative_to_landet" and not r.kommune.benchmark_series.empty:
+        land = r.kommune.benchmark_series
+        fig.add_trace(
+            go.Scatter(
+                x=land["period_to"],
+                y=land["value"],
+                mode="lines",
+                name=r.kommune.benchmark_name,
+                line={"color": "#888888", "width": 1.5, "dash": "dash"},
+                hoverinfo="skip",
+            )
+        )
+    hover = [
+        f"{lab}: {_value(r, v, lang, f if isinstance(f, str) else None)}"
+        for lab, v, f in zip(s["label"], s["value"], s["flag"], strict=True)
+    ]
+    fig.add_trace(
+        go.Scatter(
+            x=s["period_to"],
+            y=s["value"],
+            mode="lines+markers",
+            name=r.kommune.area_name,
+            line={"color": "#000000", "width": 2.5},
+            marker={"size": 5},
+            hovertext=hover,
+            hoverinfo="text",
+            connectgaps=False,
+        )
+    )
+    bp = r.kommune.status.basis.get("baseline_period")
+    base = r.kommune.status.basis.get("baseline")
+    if bp is not None and base is not None:
+        fig.add_trace(
+            go.Scatter(
+                x=[bp],
+                y=[base],
+                mode="markers",
+                marker={
+                    "size": 11,
+                    "symbol": "circle-open",
+                    "color": "#0072B2",
+                    "line": {"width": 2.5},
+                },
+                name=t("eval_baseline", lang),
+                hoverinfo="name",
+            )
+        )
+    goal = evaluation.target_value(r.target, r.polarity)
+    if goal is not None:
+        fig.add_hline(y=goal, line={"color": "#0072B2", "dash": "dot", "width": 1.5})
+    years = [int(x) for x in s["period_to"]]
+    fig.update_layout(
+        height=120,
+        margin={"l": 4, "r": 4, "t": 6, "b": 22},
+        showlegend=False,
+        plot_bgcolor="#FFFFFF",
+        paper_bgcolor="#FFFFFF",
+        separators=", ",
+        font={"size": 12, "color": "#1A1A1A"},
+    )
+    fig.update_xaxes(
+        tickvals=[years[0], years[-1]], tickformat="d", showgrid=False, fixedrange=True
+    )
+    fig.update_yaxes(showgrid=False, showticklabels=False, zeroline=False, fixedrange=True)
+    return fig
+
+
+def _common(values: list[str]) -> str | None:
+    """The value most rows share (the first of equals), or None for no rows."""
+    return max(values, key=values.count) if values else None
+
+
+def district_table(r: TargetResult, kommune_name: str, lang: str) -> str:
+    """Districts of one target: latest, baseline, status and test, vs the kommune, trend.
+
+    The period most rows share goes into the column header, so rows stay short; a row with
+    another period shows it, marked * when it stands in for the plan's baseline year.
+    """
+    latest = [latest_parts(r, d, lang) for d in r.districts]
+    base = [baseline_parts(r, d, lang, note=False) for d in r.districts]
+    head_latest = _common([p for _, p in latest])
+    head_base = _common([p for _, p in base])
+
+    def col(key: str, period: str | None) -> str:
+        return t(key, lang) + (f" ({period})" if period else "")
+
+    head = [
+        t("areas_col", lang),
+        col("eval_latest", head_latest),
+        col("eval_baseline", head_base),
+        t("eval_measure_status", lang),
+        t("eval_test", lang),
+        f"{t('compared_with', lang)} {kommune_name}",
+        t("eval_trend5", lang),
+    ]
+    rows = []
+    starred = False
+    for d, (lval, lper), (bval, bper) in zip(r.districts, latest, base, strict=True):
+        verdict = _verdict_chip(d.verdict, lang) if d.latest is not None else escape(lval)
+        lp = "" if lper == head_latest else lper
+        bp = "" if bper == head_base else bper
+        if bp and stand_in(r, d):
+            bp += "*"
+            starred = True
+        flag = f" {red_chip(lang)}" if d.red_flag else ""
+        rows.append(
+            f'<tr class="{"ub-redrow" if d.red_flag else ""}" data-area="{escape(d.area_code)}">'
+            f'<th scope="row">{escape(d.area_name)}{flag}</th>'
+            f'<td>{escape(lval)} <span class="ub-unit">{escape(lp)}</span></td>'
+            f'<td>{escape(bval)} <span class="ub-unit">{escape(bp)}</span></td>'
+            f"<td>{badge(d.shown, lang, small=True)}</td>"
+            # The basis stays in view: the test by name, its full wording on hover.
+            f'<td title="{escape(str(d.status.basis.get("text", "")))}">'
+            f"{escape(t(f'eval_short_{d.test_kind}', lang))}</td>"
+            f"<td>{verdict}</td>"
+            f'<td class="ub-wrap">{escape(_trend_text(d, lang))}</td></tr>'
+        )
+    foot = ""
+    if starred and r.target.baseline is not None:
+        note = t("eval_baseline_substitute", lang, year=r.target.baseline.period)
+        foot = f'<p class="ub-foot">* {escape(note)}</p>'
+    return (
+        '<div class="ub-scroll"><table class="ub-dist" data-testid="ub-district-table">'
+        "<thead><tr>"
+        + "".join(f'<th scope="col">{escape(h)}</th>' for h in head)
+        + "</tr></thead><tbody>"
+        + "".join(rows)
+        + f"</tbody></table>{foot}</div>"
+    )
+
+
+# ====================================================================== notes
+
+
+def _when(created: dt.datetime) -> str:
+    local = created.replace(tzinfo=dt.UTC).astimezone(OSLO)
+    return local.strftime("%d.%m.%Y %H:%M")
+
+
+def note_html(n: notes.Note, area_name: str | None, lang: str) -> str:
+    """One note as escaped HTML: author, time, area, then the three questions."""
+    head = f"<b>{escape(n.author)}</b> · {escape(_when(n.created_at))}"
+    if area_name:
+        head += f" · {escape(area_name)}"
+    parts = [
+        (t("eval_note_what_we_see", lang), n.what_we_see),
+        (t("eval_note_why", lang), n.why),
+        (t("eval_note_what_we_do", lang), n.what_we_do),
+    ]
+    body = "".join(f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in parts if v)
+    return f'<div class="ub-note"><div class="ub-note-head">{head}</div><dl>{body}</dl></div>'
+
+
+def notes_block(ev: Evaluation, r: TargetResult, lang: str, target_notes: list) -> None:
+    """The notes on one target, newest first, and a form to add one."""
+    tid = r.target.id
+    prefix = f"eval_note_{ev.kommune}_{tid}"
+    if target_notes:
+        st.html(
+            "".join(
+                note_html(n, ev.district_names.get(n.area_code or ""), lang) for n in target_notes
+            )
+        )
+    else:
+        st.caption(t("eval_no_notes", lang))
+    fields = ("author", "what_we_see", "why", "what_we_do")
+    # A saved note clears the form on the next run; widget state may only be reset before the
+    # widgets are drawn.
+    if st.session_state.pop(f"{prefix}_clear", False):
+        for name in fields:
+            st.session_state[f"{prefix}_{name}"] = ""
+        st.success(t("eval_note_saved", lang), icon=":material/check:")
+    with st.form(key=f"{prefix}_form", clear_on_submit=False, border=True):
+        st.markdown(f"**{t('eval_note_new', lang)}**")
+        author = st.text_input(
+            t("eval_note_author", lang), key=f"{prefix}_author", max_chars=notes.MAX_AUTHOR
+        )
+        area = None
+        if r.districts:
+            options = ["", *(d.area_code for d in r.districts)]
+            area = st.selectbox(
+                t("eval_note_area", lang),
+                options,
+                key=f"{prefix}_area",
+                format_func=lambda c: ev.district_names.get(c, t("eval_note_whole_kommune", lang)),
+            )
+        see = st.text_area(
+            t("eval_note_what_we_see", lang),
+            key=f"{prefix}_what_we_see",
+            max_chars=notes.MAX_TEXT,
+            height=80,
+        )
+        why = st.text_area(
+            t("eval_note_why", lang), key=f"{prefix}_why", max_chars=notes.MAX_TEXT, height=80
+        )
+        do = st.text_area(
+            t("eval_note_what_we_do", lang),
+            key=f"{prefix}_what_we_do",
+            max_chars=notes.MAX_TEXT,
+            height=80,
+        )
+        submitted = st.form_submit_button(t("eval_note_add", lang), key=f"{prefix}_submit")
+        st.caption(t("eval_note_help", lang))
+    if submitted:
+        try:
+            notes.add(
+                ev.kommune,
+                tid,
+                author=author,
+                what_we_see=see,
+                why=why,
+                what_we_do=do,
+                area_code=area or None,
+            )
+        except notes.NoteError as e:
+            key = f"eval_note_err_{e.code}"
+            msg = t(key, lang, limit=e.limit) if key in _ERRORS else t("eval_note_err_other", lang)
+            st.error(msg)
+        except (duckdb.Error, OSError) as e:  # the store is locked, read-only or full
+            st.error(f"{t('eval_note_err_other', lang)} ({e})")
+        else:
+            st.session_state[f"{prefix}_clear"] = True
+            st.rerun()
+
+
+_ERRORS = {"eval_note_err_author_missing", "eval_note_err_empty", "eval_note_err_too_long"}
+
+
+# ====================================================================== measures
+
+
+def measures(ev: Evaluation, lang: str) -> None:
+    """The risk factor × level matrix with gaps marked, the gap sentence and a table."""
+    m = ev.matrix
+    names = risk_factor_names(lang)
+    st.header(t("eval_measures_title", lang), divider="gray")
+    st.markdown(t("eval_measures_intro", lang))
+    if m.level_system == "tonsberg4":
+        st.caption(t("eval_tonsberg_levels", lang))
+    gaps = m.gaps()
+    total = len(RISK_FACTOR_IDS) * len(m.levels)
+    sentence = evaluation.gap_sentence(m, lang, names)
+    if sentence:
+        st.warning(sentence, icon=":material/warning:")
+    thin = evaluation.general_only_sentence(m, lang, names)
+    if thin:
+        st.info(thin, icon=":material/info:")
+    general = len(m.general_only())
+    st.markdown(f"**{t('eval_gap_count', lang, n=len(gaps), total=total, general=general)}**")
+    st.html(matrix_html(ev, lang, names))
+    st.caption(t("eval_mapped_note", lang))
+    if m.without_level:
+        st.caption(
+            t(
+                "eval_without_level",
+                lang,
+                names="; ".join(
+                    f"{_number(ev, x.id)}. {x.name.get(lang)}" for x in m.without_level
+                ),
+            )
+        )
+    with st.expander(t("table_alternative", lang)):
+        st.dataframe(measures_table(ev, lang, names), hide_index=True, width="stretch")
+
+
+def _number(ev: Evaluation, tiltak_id: str) -> int:
+    return next(i for i, x in enumerate(ev.plan.tiltak, 1) if x.id == tiltak_id)
+
+
+def _short(text: str, limit: int = 70) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + " …"
+
+
+def matrix_html(ev: Evaluation, lang: str, names: dict[str, str]) -> str:
+    """The matrix as an HTML table: numbered measures per cell, gaps hatched and worded."""
+    m = ev.matrix
+    head = "".join(f'<th scope="col">{escape(t(f"eval_level_{lv}", lang))}</th>' for lv in m.levels)
+    rows = []
+    for rf in m.rows:
+        specific = rf in RISK_FACTOR_IDS
+        in_plan = rf in m.plan_risk_factors
+        label = escape(names[rf])
+        if in_plan:
+            label += f'<span class="ub-inplan">● {escape(t("eval_in_plan", lang))}</span>'
+        cls = ' class="ub-notinplan"' if specific and not in_plan else ""
+        if rf == evaluation.ALL_RISK_FACTORS:
+            cls = ' class="ub-allrow"'
+        tds = []
+        for lv in m.levels:
+            items = m.cells.get((rf, lv), ())
+            if not items and specific and not m.cells.get((evaluation.ALL_RISK_FACTORS, lv)):
+                tds.append(
+                    f'<td class="ub-gap" data-gap="{rf}:{lv}">✗ {escape(t("eval_gap", lang))}</td>'
+                )
+                continue
+            if not items and specific:
+                tds.append(
+                    f'<td class="ub-general" data-general="{rf}:{lv}">○ '
+                    f"{escape(t('eval_general_only', lang))}</td>"
+                )
+                continue
+            if not items:
+                tds.append("<td>–</td>")
+                continue
+            lis = []
+            for x in items:
+                full = x.name.get(lang)
+                mark = "*" if {"prevention_level", "risk_factors"} & set(x.mapped) else ""
+                lis.append(
+                    f'<li title="{escape(" ".join(full.split()))}"><b>{_number(ev, x.id)}</b> '
+                    f"{escape(_short(full))}{mark}</li>"
+                )
+            tds.append(f"<td><ul>{''.join(lis)}</ul></td>")
+        rows.append(f'<tr><th scope="row"{cls}>{label}</th>{"".join(tds)}</tr>')
+    return (
+        '<div class="ub-scroll"><table class="ub-matrix" data-testid="ub-measures-matrix">'
+        f'<thead><tr><th scope="col">{escape(t("risk_factor", lang))}</th>{head}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table></div>"
+    )
+
+
+def measures_table(ev: Evaluation, lang: str, names: dict[str, str]) -> pd.DataFrame:
+    """Every measure as a row: the table alternative to the matrix."""
+    strategies = {s.id: s.name.get(lang) for s in ev.plan.strategies}
+    return pd.DataFrame(
+        {
+            "Nr": list(range(1, len(ev.plan.tiltak) + 1)),
+            t("eval_measure", lang): [" ".join(x.name.get(lang).split()) for x in ev.plan.tiltak],
+            t("eval_strategy", lang): [
+                strategies.get(x.strategy or "", "") for x in ev.plan.tiltak
+            ],
+            t("eval_levels", lang): [
+                ", ".join(t(f"eval_level_{lv}", lang) for lv in x.prevention_level)
+                for x in ev.plan.tiltak
+            ],
+            t("eval_risk_factors", lang): [
+                "; ".join(names[rf] for rf in x.risk_factors) for x in ev.plan.tiltak
+            ],
+            t("eval_responsible", lang): [x.responsible or "" for x in ev.plan.tiltak],
+            t("eval_measure_status", lang): [
+                t(f"eval_mstatus_{x.status}", lang) for x in ev.plan.tiltak
+            ],
+            t("eval_priority", lang): [
+                t("eval_yes", lang) if x.priority else "" for x in ev.plan.tiltak
+            ],
+            t("eval_mapped", lang): [", ".join(x.mapped) for x in ev.plan.tiltak],
+        }
+    )

@@ -1,0 +1,619 @@
+"""Plan evaluation: a kommune's plan held against the warehouse, for leaders in Arena 1.
+
+`build` turns every evaluation indicator (target) of the plan into a `TargetResult`: latest
+value, baseline, target, % of the targeted change achieved and a status with its basis
+(`plan.goal_status`), for the kommune and, where the warehouse has district figures, for each
+district. It also finds the red flags — an area worse than its benchmark *and* significantly
+getting worse (fingertipsR's "red-red") — and lays the measures (tiltak) out as risk factor ×
+prevention level, so empty cells (gaps) show. No Streamlit here; texts come from `i18n`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+import pandas as pd
+
+from utfordringsbilde import numbers, palette, queries, stats
+from utfordringsbilde.config import load_catalog
+from utfordringsbilde.i18n import t
+from utfordringsbilde.plan import (
+    LEVELS,
+    RISK_FACTOR_IDS,
+    Goal,
+    Plan,
+    Status,
+    Strategy,
+    Target,
+    Tiltak,
+    goal_status,
+)
+from utfordringsbilde.queries import Con
+
+LANDET: Final = "0"
+# A status shown on the page: plan.goal_status's categories, plus "not_judged" for a change in
+# an indicator with no good direction and no target (goal_status files it under little change).
+NOT_JUDGED: Final = "not_judged"
+SHOWN_ORDER: Final = (
+    "target_met",
+    "improving",
+    "little_or_no_change",
+    "getting_worse",
+    NOT_JUDGED,
+    "too_few_points",
+    "no_data",
+)
+# Status → (background, text colour, symbol): the verdict palette where the meaning matches
+# (improving = better, getting worse = worse), so colours mean the same across pages.
+STATUS_STYLE: Final[dict[str, tuple[str, str, str]]] = {
+    "target_met": ("#004D3A", "#FFFFFF", "★"),
+    "improving": (palette.background("better"), palette.foreground("better"), "✓"),
+    "little_or_no_change": (palette.background("similar"), palette.foreground("similar"), "≈"),
+    "getting_worse": (palette.background("worse"), palette.foreground("worse"), "✗"),
+    NOT_JUDGED: (palette.background("lower"), palette.foreground("lower"), "↕"),
+    "too_few_points": (palette.background("not_compared"), "#1A1A1A", "·"),
+    "no_data": ("#FFFFFF", "#1A1A1A", "–"),
+}
+# The row for measures that name no risk factor (system-level measures such as leadership).
+NO_RISK_FACTOR: Final = "_none"
+# The row for general measures: those that name every risk factor. Repeating them in all eight
+# rows would fill every cell and hide where the plan has nothing aimed at a risk factor.
+ALL_RISK_FACTORS: Final = "_all"
+
+# How plan.goal_status words its test → a key for a translated explanation. Order matters:
+# "don't overlap" must be tried before "overlap".
+_TEST_KINDS: Final = (
+    ("reaches the target", "target"),
+    ("Fingertips trend test", "trend"),
+    ("intervals don't overlap", "ci_apart"),
+    ("intervals overlap", "ci_overlap"),
+    ("lies inside the latest", "figure_inside"),
+    ("lies outside the latest", "figure_outside"),
+    ("direction only", "direction"),
+    ("at least 2 are needed", "too_few"),
+    ("the latest point is the baseline", "baseline_is_latest"),
+    ("no values", "no_data"),
+)
+
+
+@dataclass(frozen=True)
+class AreaResult:
+    """One target in one area (the kommune or a district): status, benchmark and trend."""
+
+    area_code: str
+    area_name: str
+    level: str  # "kommune" | "district"
+    status: Status
+    shown: str  # the status to show: a goal_status category or NOT_JUDGED
+    latest: float | None  # newest point, even when it is suppressed (then None + flag)
+    latest_period: str | None  # e.g. "2022–2024"
+    latest_flag: str | None
+    benchmark_name: str  # landet for the kommune, the kommune for a district
+    benchmark_value: float | None  # the benchmark in the same period as `latest`
+    verdict: str  # stats.compare of latest against the benchmark
+    trend: stats.TrendResult  # Fingertips trend over the last 5 points
+    red_flag: bool  # verdict worse and trend getting worse
+    series: pd.DataFrame  # period_from, period_to, label, value, ci_low, ci_high, flag
+    benchmark_series: pd.DataFrame  # the same columns for the benchmark area
+
+    @property
+    def test_kind(self) -> str:
+        """Which test the status rests on, as a key for `t('eval_test_<kind>')`."""
+        return test_kind(self.status.basis)
+
+
+@dataclass(frozen=True)
+class TargetResult:
+    """One evaluation indicator of the plan, evaluated for the kommune and its districts."""
+
+    target: Target
+    name: dict[str, str]  # lang → the indicator's (or the measure's) name
+    unit: str
+    decimals: int
+    polarity: str
+    kommune: AreaResult
+    districts: tuple[AreaResult, ...] = ()
+
+    @property
+    def has_data(self) -> bool:
+        """True when the warehouse (or the kommune's reports) holds any value for it."""
+        return not self.kommune.series["value"].dropna().empty
+
+    @property
+    def reported_by_kommune(self) -> bool:
+        """A performance measure: the kommune reports it itself; no public source has it."""
+        return self.target.kind == "performance"
+
+
+@dataclass(frozen=True)
+class RedFlag:
+    """An area worse than its benchmark and significantly getting worse on one indicator."""
+
+    target_id: str
+    indicator_id: str
+    name: dict[str, str]
+    area_code: str
+    area_name: str
+    level: str
+    value: float
+    period: str
+    benchmark_name: str
+    benchmark_value: float
+    unit: str
+    decimals: int
+
+
+@dataclass(frozen=True)
+class Matrix:
+    """Measures by risk factor (rows) × prevention level (columns), with the gaps.
+
+    Rows: ALL_RISK_FACTORS (general measures, when any), the 8 risk factors, then
+    NO_RISK_FACTOR (when any measure names none). A risk factor's row holds only the measures
+    aimed at it; a general measure counts for it too, but is listed once in its own row.
+    """
+
+    level_system: str  # "kvello3" or "tonsberg4"
+    levels: tuple[str, ...]
+    rows: tuple[str, ...]
+    cells: dict[tuple[str, str], tuple[Tiltak, ...]]
+    plan_risk_factors: frozenset[str]  # the ones the plan itself names
+    without_level: tuple[Tiltak, ...]  # measures with no prevention level given
+
+    def _specific(self) -> list[tuple[str, str]]:
+        return [(rf, lv) for rf in RISK_FACTOR_IDS for lv in self.levels]
+
+    def gaps(self) -> list[tuple[str, str]]:
+        """Risk factor × level cells with no measure at all, general ones included."""
+        return [
+            (rf, lv)
+            for rf, lv in self._specific()
+            if not self.cells.get((rf, lv)) and not self.cells.get((ALL_RISK_FACTORS, lv))
+        ]
+
+    def general_only(self) -> list[tuple[str, str]]:
+        """Risk factor × level cells covered only by general measures, none aimed at it."""
+        return [
+            (rf, lv)
+            for rf, lv in self._specific()
+            if not self.cells.get((rf, lv)) and self.cells.get((ALL_RISK_FACTORS, lv))
+        ]
+
+    def lowest_level_gaps(self) -> list[str]:
+        """Risk factors with no measure at the lowest (universal / Nivå 0) level."""
+        return [rf for rf, lv in self.gaps() if lv == self.levels[0]]
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """Everything the Planevaluering page shows for one kommune."""
+
+    plan: Plan
+    kommune: str
+    kommune_name: str
+    year: int | None
+    targets: tuple[TargetResult, ...]
+    red_flags: tuple[RedFlag, ...]
+    matrix: Matrix
+    district_names: dict[str, str] = field(default_factory=dict)
+
+    def target(self, target_id: str) -> TargetResult:
+        """The result for one target id; KeyError when the plan has none."""
+        for r in self.targets:
+            if r.target.id == target_id:
+                return r
+        raise KeyError(target_id)
+
+    def counts(self) -> dict[str, int]:
+        """How many targets show each status at kommune level, in SHOWN_ORDER."""
+        out = dict.fromkeys(SHOWN_ORDER, 0)
+        for r in self.targets:
+            out[r.kommune.shown] += 1
+        return out
+
+    def sections(self) -> list[tuple[Strategy | None, list[Goal]]]:
+        """Strategies in plan order, each with the goals whose indicators it shows.
+
+        A goal appears once, under the first strategy it names; goals that name none come
+        last under None. Goals without any target are left out (see `goals_without_targets`).
+        """
+        with_targets = [g for g in self.plan.goals if self.plan.targets_for(g.id)]
+        out: list[tuple[Strategy | None, list[Goal]]] = []
+        for s in self.plan.strategies:
+            goals = [g for g in with_targets if g.strategies and g.strategies[0] == s.id]
+            if goals:
+                out.append((s, goals))
+        rest = [g for g in with_targets if not g.strategies]
+        if rest:
+            out.append((None, rest))
+        return out
+
+    def goals_without_targets(self) -> list[Goal]:
+        """Goals the plan file gives no evaluation indicator: nothing to measure them by."""
+        return [g for g in self.plan.goals if not self.plan.targets_for(g.id)]
+
+
+# ====================================================================== helpers
+
+
+def _finite(x: object) -> float | None:
+    """A float, or None for None/NaN/anything that is not a number."""
+    try:
+        f = float(x)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return f if math.isfinite(f) else None
+
+
+def _flag(x: object) -> str | None:
+    return x if isinstance(x, str) and x else None
+
+
+def test_kind(basis: Mapping[str, Any]) -> str:
+    """Key of the test a status rests on (trend, ci_overlap, direction, …); 'unknown' if new."""
+    text = str(basis.get("test") or "")
+    for needle, kind in _TEST_KINDS:
+        if needle in text:
+            return kind
+    return "unknown"
+
+
+def shown_status(status: Status) -> str:
+    """The status to show: NOT_JUDGED for a change that has no good direction to judge by."""
+    b = status.basis
+    if (
+        status.category == "little_or_no_change"
+        and b.get("polarity") == stats.NO_POLARITY
+        and "good_direction_from" not in b
+        and b.get("direction") not in (None, stats.NO_CHANGE)
+    ):
+        return NOT_JUDGED
+    return status.category
+
+
+def _prepare(frame: pd.DataFrame, year: int | None) -> pd.DataFrame:
+    """One area's series, oldest first, up to `year`, with a period label per point."""
+    cols = ["period_from", "period_to", "value", "ci_low", "ci_high", "flag"]
+    out = frame[cols].copy() if not frame.empty else pd.DataFrame(columns=cols)
+    if year is not None and not out.empty:
+        out = out[out["period_to"] <= year]
+    out = out.sort_values("period_to").reset_index(drop=True)
+    out["label"] = [
+        numbers.period(int(a), int(b))
+        for a, b in zip(out["period_from"], out["period_to"], strict=True)
+    ]
+    # A suppressed point carries no number, whatever the source put beside its symbol.
+    out.loc[out["flag"].notna(), "value"] = math.nan
+    return out
+
+
+def value_at(series: pd.DataFrame, period_to: object) -> float | None:
+    """The series' value in one period (by period end), None when missing or suppressed."""
+    hit = series[series["period_to"] == period_to]
+    return None if hit.empty else _finite(hit["value"].iloc[0])
+
+
+def area_result(
+    code: str,
+    name: str,
+    level: str,
+    series: pd.DataFrame,
+    bench_name: str,
+    bench: pd.DataFrame,
+    polarity: str,
+    *,
+    baseline: float | None = None,
+    baseline_period: int | None = None,
+    target: float | None = None,
+) -> AreaResult:
+    """Status, benchmark comparison, trend and red flag for one area's prepared series."""
+    values = [_finite(v) for v in series["value"]]
+    lo = [_finite(v) for v in series["ci_low"]]
+    hi = [_finite(v) for v in series["ci_high"]]
+    periods = [int(p) for p in series["period_to"]]
+    status = goal_status(
+        values,
+        lo,
+        hi,
+        baseline,
+        target,
+        polarity,
+        periods,
+        baseline_period=baseline_period,
+    )
+    latest = latest_flag = latest_label = None
+    verdict = stats.NOT_COMPARED
+    bench_value = None
+    if not series.empty:
+        last = series.iloc[-1]
+        latest, latest_flag = _finite(last["value"]), _flag(last["flag"])
+        latest_label = str(last["label"])
+        bench_value = value_at(bench, last["period_to"])
+        if latest is not None and bench_value is not None:
+            verdict = str(
+                stats.compare(latest, last["ci_low"], last["ci_high"], bench_value, polarity)
+            )
+    tr = stats.trend(
+        series["value"].to_numpy(dtype=float),
+        series["ci_low"].to_numpy(dtype=float),
+        series["ci_high"].to_numpy(dtype=float),
+        polarity,
+    )
+    return AreaResult(
+        area_code=code,
+        area_name=name,
+        level=level,
+        status=status,
+        shown=shown_status(status),
+        latest=latest,
+        latest_period=latest_label,
+        latest_flag=latest_flag,
+        benchmark_name=bench_name,
+        benchmark_value=bench_value,
+        verdict=verdict,
+        trend=tr,
+        red_flag=verdict == stats.WORSE and tr.verdict == "worse",
+        series=series,
+        benchmark_series=bench,
+    )
+
+
+def target_value(t: Target, polarity: str) -> float | None:
+    """The number to reach: the target value, or for a range the edge in the good direction."""
+    if t.target is not None:
+        return t.target.value
+    if t.range is not None:
+        return t.range.low if polarity == stats.HIGH_GOOD else t.range.high
+    return None
+
+
+def _empty_series() -> pd.DataFrame:
+    return _prepare(pd.DataFrame(), None)
+
+
+# ====================================================================== build
+
+
+def evaluate_target(
+    t: Target,
+    frame: pd.DataFrame,
+    kommune: str,
+    kommune_name: str,
+    district_names: Mapping[str, str],
+    year: int | None = None,
+    landet_name: str = "Landet",
+) -> TargetResult:
+    """One target from its series rows (`queries.series` columns) for kommune, landet, districts.
+
+    The plan's baseline figure and target apply to the kommune; a district is judged from its
+    own series from the baseline period on, and against the target only when the target's
+    scope is each_district.
+    """
+    catalog = load_catalog()
+    if t.kind == "population" and t.indicator is not None:
+        ind = catalog.get(t.indicator)
+        name = {lang: ind.name.get(lang) for lang in ("nb", "nn", "en")}
+        unit, decimals, polarity = str(ind.unit), int(ind.decimals), str(ind.polarity)
+    else:
+        assert t.name is not None  # the plan's checks require a name for performance targets
+        name = {lang: t.name.get(lang) for lang in ("nb", "nn", "en")}
+        unit = str(t.unit or "count")
+        decimals = 0 if unit == "count" else 1
+        polarity = t.resolved_polarity()
+
+    def prepared(code: str) -> pd.DataFrame:
+        if frame.empty:
+            return _empty_series()
+        return _prepare(frame[frame["area_code"] == code], year)
+
+    base = t.baseline
+    goal_value = target_value(t, polarity)
+    k_series, land = prepared(kommune), prepared(LANDET)
+    k = area_result(
+        kommune,
+        kommune_name,
+        "kommune",
+        k_series,
+        landet_name,
+        land,
+        polarity,
+        baseline=base.value if base is not None else None,
+        baseline_period=base.period if base is not None else None,
+        target=goal_value,
+    )
+    dists: list[AreaResult] = []
+    for code, dname in district_names.items():
+        d_series = prepared(code)
+        if d_series.empty:
+            continue
+        dists.append(
+            area_result(
+                code,
+                dname,
+                "district",
+                d_series,
+                kommune_name,
+                k_series,
+                polarity,
+                baseline_period=base.period if base is not None else None,
+                target=goal_value if t.scope == "each_district" else None,
+            )
+        )
+    return TargetResult(
+        target=t,
+        name=name,
+        unit=unit,
+        decimals=decimals,
+        polarity=polarity,
+        kommune=k,
+        districts=tuple(dists),
+    )
+
+
+def red_flags(results: Sequence[TargetResult]) -> list[RedFlag]:
+    """Every area × indicator that is worse than its benchmark and getting worse, once each.
+
+    The kommune comes before its districts; within each, the largest gap to the benchmark
+    (relative) first.
+    """
+    seen: set[tuple[str, str]] = set()
+    out: list[tuple[tuple[int, float], RedFlag]] = []
+    for r in results:
+        key_ind = r.target.indicator or r.target.id
+        for a in (r.kommune, *r.districts):
+            if not a.red_flag or (key_ind, a.area_code) in seen:
+                continue
+            seen.add((key_ind, a.area_code))
+            assert a.latest is not None and a.benchmark_value is not None
+            gap = abs(a.latest - a.benchmark_value) / (abs(a.benchmark_value) or 1.0)
+            out.append(
+                (
+                    (0 if a.level == "kommune" else 1, -gap),
+                    RedFlag(
+                        target_id=r.target.id,
+                        indicator_id=key_ind,
+                        name=r.name,
+                        area_code=a.area_code,
+                        area_name=a.area_name,
+                        level=a.level,
+                        value=a.latest,
+                        period=a.latest_period or "",
+                        benchmark_name=a.benchmark_name,
+                        benchmark_value=a.benchmark_value,
+                        unit=r.unit,
+                        decimals=r.decimals,
+                    ),
+                )
+            )
+    return [f for _, f in sorted(out, key=lambda x: x[0])]
+
+
+def measures_matrix(plan: Plan) -> Matrix:
+    """The plan's measures by risk factor × prevention level.
+
+    A plan whose measures all use Tønsberg's Nivå 0–3 keeps its own four levels; any other plan
+    is shown on the common three levels (Nivå mapped with `Tiltak.levels_kvello3`). A measure
+    naming all eight risk factors goes in the ALL_RISK_FACTORS row.
+    """
+    system = (
+        "tonsberg4"
+        if plan.tiltak and all(m.level_system == "tonsberg4" for m in plan.tiltak)
+        else "kvello3"
+    )
+    levels = LEVELS[system]
+    cells: dict[tuple[str, str], list[Tiltak]] = {}
+    without_level: list[Tiltak] = []
+    for m in plan.tiltak:
+        lvls = list(m.prevention_level) if system == "tonsberg4" else m.levels_kvello3
+        if not lvls:
+            without_level.append(m)
+            continue
+        if set(RISK_FACTOR_IDS) <= set(m.risk_factors):
+            rfs = [ALL_RISK_FACTORS]
+        else:
+            rfs = list(m.risk_factors) or [NO_RISK_FACTOR]
+        for rf in rfs:
+            for lv in lvls:
+                cells.setdefault((rf, lv), []).append(m)
+    used = {rf for rf, _ in cells}
+    rows = (
+        *([ALL_RISK_FACTORS] if ALL_RISK_FACTORS in used else []),
+        *RISK_FACTOR_IDS,
+        *([NO_RISK_FACTOR] if NO_RISK_FACTOR in used else []),
+    )
+    return Matrix(
+        level_system=system,
+        levels=levels,
+        rows=tuple(rows),
+        cells={k: tuple(v) for k, v in cells.items()},
+        plan_risk_factors=frozenset(plan.risk_factors),
+        without_level=tuple(without_level),
+    )
+
+
+def build(
+    con: Con,
+    plan: Plan,
+    year: int | None = None,
+    reported: Mapping[str, pd.DataFrame] | None = None,
+    lang: str = "nb",
+) -> Evaluation:
+    """The evaluation of `plan` against the warehouse, as of `year` (None: latest data).
+
+    `reported` holds series the kommune reports for its performance targets (target id →
+    rows with period_from, period_to, value, ci_low, ci_high, flag); without it those targets
+    have no data. `lang` names landet in the results.
+    """
+    kommune = plan.kommune
+    info = queries.area(con, kommune)
+    kommune_name = str(info["name"]) if info else plan.short_name
+    dists = queries.districts(con, kommune)
+    district_names = dict(zip(dists["area_code"], dists["name"], strict=True))
+    codes = [kommune, LANDET, *district_names]
+    landet = t("landet", lang)
+    results: list[TargetResult] = []
+    for target in plan.targets:
+        if target.kind == "population" and target.indicator is not None:
+            frame = queries.series(con, target.indicator, codes)
+        else:
+            rows = (reported or {}).get(target.id)
+            frame = (
+                rows.assign(area_code=kommune)
+                if rows is not None and not rows.empty
+                else pd.DataFrame()
+            )
+        results.append(
+            evaluate_target(target, frame, kommune, kommune_name, district_names, year, landet)
+        )
+    return Evaluation(
+        plan=plan,
+        kommune=kommune,
+        kommune_name=kommune_name,
+        year=year,
+        targets=tuple(results),
+        red_flags=tuple(red_flags(results)),
+        matrix=measures_matrix(plan),
+        district_names=district_names,
+    )
+
+
+# ====================================================================== sentences
+
+
+def red_flag_sentence(flag: RedFlag, lang: str = "nb") -> str:
+    """A red flag in one sentence, with both values and the benchmark named."""
+    return t(
+        "eval_red_flag_sentence",
+        lang,
+        area=flag.area_name,
+        indicator=flag.name.get(lang) or flag.name["nb"],
+        value=numbers.value(flag.value, flag.unit, flag.decimals, lang),
+        period=flag.period,
+        bench=flag.benchmark_name,
+        bench_value=numbers.value(flag.benchmark_value, flag.unit, flag.decimals, lang),
+    )
+
+
+def gap_sentence(matrix: Matrix, lang: str, names: Mapping[str, str]) -> str | None:
+    """Which of the plan's own risk factors lack a measure at the lowest level; None if none."""
+    missing = [rf for rf in matrix.lowest_level_gaps() if rf in matrix.plan_risk_factors]
+    if not missing:
+        return None
+    level = t(f"eval_level_{matrix.levels[0]}", lang).lower()
+    return t("eval_gap_sentence", lang, level=level, factors=", ".join(names[rf] for rf in missing))
+
+
+def general_only_sentence(matrix: Matrix, lang: str, names: Mapping[str, str]) -> str | None:
+    """Which of the plan's own risk factors have only general measures at the lowest level."""
+    lowest = matrix.levels[0]
+    thin = [
+        rf for rf, lv in matrix.general_only() if lv == lowest and rf in matrix.plan_risk_factors
+    ]
+    if not thin:
+        return None
+    level = t(f"eval_level_{lowest}", lang).lower()
+    return t(
+        "eval_general_sentence", lang, level=level, factors=", ".join(names[rf] for rf in thin)
+    )
