@@ -28,7 +28,7 @@ if findings:
     st.subheader(t("findings", lang))
     st.markdown("\n".join(f"- {s}" for s in findings))
 
-left, right = st.columns([3, 2])
+left, right = st.columns([5, 4])
 with left:
     shown = prof[prof["spine_x"].notna() | prof["flag"].notna()]
     fig = charts.spine(shown, inds, name, view.kommune_name, lang)

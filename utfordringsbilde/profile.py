@@ -90,6 +90,9 @@ def build(con: queries.Con, ov: Overview, district: str) -> pd.DataFrame:
             }
         )
     out = pd.DataFrame(rows, columns=PROFILE_COLUMNS[:-4])
+    # A head count is not comparable with landet's (20 000 children vs 1.1 million).
+    counts = out["indicator_id"].map(inds["unit"]).eq("count")
+    out.loc[counts, "landet_value"] = np.nan
     return _spine(out, inds["polarity"])
 
 
