@@ -169,6 +169,11 @@ def district_bars(
 def trend(frame: pd.DataFrame, unit: str, decimals: int, title: str, lang: str) -> go.Figure:
     """Lines over time per area with shaded 95 % intervals; gaps where values are flagged."""
     fig = go.Figure()
+    # Start at the first period any area has a value: a series that begins later should not
+    # open with empty years, while gaps inside it stay visible.
+    valued = frame.loc[frame["value"].notna(), "period_to"]
+    if not valued.empty:
+        frame = frame[frame["period_to"] >= valued.min()]
     for i, (name, group) in enumerate(frame.groupby("area_name", sort=False)):
         colour = palette.SERIES[i % len(palette.SERIES)]
         group = group.sort_values("period_to")
