@@ -22,6 +22,7 @@ import pandas as pd
 
 from etl import jsonstat
 from etl.http import ApiError, Client, base_url
+from etl.sources.group import Group
 from etl.sources.klass import Areas
 from utfordringsbilde.config import Indicator
 
@@ -278,26 +279,6 @@ def area_code(code: str, areas: Areas) -> str | None:
 
 
 # ------------------------------------------------------------------------------ groups
-
-
-@dataclass
-class Group:
-    """Catalog indicators answered by one query: same table, variables, selection, code lists."""
-
-    table: str
-    indicators: list[Indicator]
-
-    @property
-    def first(self) -> Indicator:
-        return self.indicators[0]
-
-    @property
-    def verified(self) -> bool:
-        return all(i.source.verified for i in self.indicators)
-
-    @property
-    def title(self) -> str:
-        return self.first.source.title or self.table
 
 
 def groups(indicators: Iterable[Indicator]) -> list[Group]:
