@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ui import components, data, state
-from utfordringsbilde import charts, numbers, overview
+from ui import components, data, downloads, state
+from utfordringsbilde import charts, export, numbers, overview
 from utfordringsbilde.i18n import t, verdict_label
 
 view = state.current()
@@ -53,7 +53,8 @@ st.caption(t("source_caption", lang, sources=sources, year=year_txt))
 
 baro = ov.barometer[ov.barometer["indicator_id"].isin(shown["indicator_id"])]
 st.subheader(t("barometer_title", lang, kommune=view.kommune_name))
-st.plotly_chart(charts.barometer(baro, shown, view.kommune_name, lang), width="stretch")
+baro_fig = charts.barometer(baro, shown, view.kommune_name, lang)
+st.plotly_chart(baro_fig, width="stretch")
 
 with st.expander(t("table_alternative", lang)):
     info = shown.set_index("indicator_id")
@@ -82,3 +83,27 @@ with st.expander(t("table_alternative", lang)):
         }
     )
     st.dataframe(table, hide_index=True, width="stretch")
+
+# The whole view for analysts: districts against the kommune, the kommune against landet.
+meta = data.meta(view.sig)
+built = meta.get("built_at", "")[:10]
+names = {
+    **dict(zip(ov.districts["area_code"], ov.districts["name"], strict=True)),
+    view.kommune: view.kommune_name,
+}
+ids = set(shown["indicator_id"])
+district_rows = ov.cells[
+    ov.cells["indicator_id"].isin(ids) & (ov.cells["area_code"] != view.kommune)
+]
+table = pd.concat(
+    [
+        export.export_table(district_rows, inds, names, view.kommune_name, built, lang),
+        export.export_table(baro, inds, names, t("landet", lang), built, lang),
+    ],
+    ignore_index=True,
+)
+note = f"{t('source', lang)}: {sources}"
+if meta.get("mode") == "demo":
+    note += " · DEMODATA (simulerte tall)"
+title = t("heatmap_title", lang, kommune=view.kommune_name)
+downloads.buttons(table, title, note, "oversikt_last_ned", lang, fig=baro_fig, built_at=built)

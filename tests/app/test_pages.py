@@ -154,3 +154,26 @@ def test_district_profile_sentences_only_claim_tested_differences(demo_warehouse
     ]
     assert len(sentences) == len(significant)
     assert all("signifikant" in s for s in sentences)
+
+
+def test_overview_offers_exports_with_symbols(demo_warehouse: Path) -> None:
+    """The overview's CSV holds every district cell; suppressed ones as their symbol."""
+    import pandas as pd
+
+    from utfordringsbilde import export, overview
+
+    with duckdb.connect(str(demo_warehouse), read_only=True) as con:
+        row = con.execute(
+            "SELECT a.parent_code, o.period_to FROM observation o JOIN area a USING (area_code) "
+            "WHERE o.flag = ':' AND a.level = 'district' AND o.sex = 'all' "
+            "ORDER BY o.period_to DESC LIMIT 1"
+        ).fetchone()
+        ov = overview.build(con, row[0], int(row[1]))
+    table = export.export_table(ov.cells, ov.indicators, {}, "K", "2026-11-22", "nb")
+    hidden = table[table["flag"] == ":"]
+    assert not hidden.empty and (hidden["value"] == ":").all()
+    assert hidden["numerator"].isna().all()
+    assert pd.to_numeric(table.loc[table["flag"] == "", "value"]).notna().all()
+    at = _started({"kommune": row[0]})
+    labels = [b.label for b in at.get("download_button")]
+    assert {"CSV", "Excel", "PNG", "SVG"} <= set(labels)
