@@ -11,7 +11,6 @@ from typing import Any
 
 import pytest
 
-from tests.browser.test_overview_browser import app_url, browser  # noqa: F401 (fixtures)
 from ui.frame import PAGES
 
 pytestmark = pytest.mark.browser
@@ -47,8 +46,8 @@ def _open(page: Any, base: str, url: str, query: str) -> None:
 
 @pytest.mark.parametrize(("name", "url", "query"), VIEWS, ids=[v[0] for v in VIEWS])
 def test_page_screenshots(
-    app_url: str,  # noqa: F811
-    browser: Any,  # noqa: F811
+    app_url: str,
+    browser: Any,
     artifacts: Path,
     name: str,
     url: str,
@@ -73,7 +72,7 @@ def test_page_screenshots(
         page.close()
 
 
-def test_funnel_and_map_in_the_browser(app_url: str, browser: Any) -> None:  # noqa: F811
+def test_funnel_and_map_in_the_browser(app_url: str, browser: Any) -> None:
     page = browser.new_page(viewport={"width": 1366, "height": 2400})
     try:
         _open(page, app_url, "indikator", "&indikator=trangboddhet&visning=trakt")
@@ -90,7 +89,7 @@ def test_funnel_and_map_in_the_browser(app_url: str, browser: Any) -> None:  # n
         page.close()
 
 
-def test_levekar_warning_is_above_the_fold(app_url: str, browser: Any) -> None:  # noqa: F811
+def test_levekar_warning_is_above_the_fold(app_url: str, browser: Any) -> None:
     page = browser.new_page(viewport={"width": 1366, "height": 768})
     try:
         _open(page, app_url, "levekar", "")
