@@ -1,4 +1,4 @@
-"""Command line: `python -m etl {demo,refresh,ensure,status}`."""
+"""Command line: `python -m etl {demo,refresh,ensure,status,import}`."""
 
 from __future__ import annotations
 
@@ -59,6 +59,31 @@ def _status(args: argparse.Namespace) -> int:
     return 0
 
 
+def _import(args: argparse.Namespace) -> int:
+    """Check a file of the kommune's own figures; load it only when every row is valid."""
+    from pathlib import Path
+
+    from etl.sources import local
+
+    path = Path(args.file)
+    if not path.is_file():
+        print(f"error: {path}: no such file", file=sys.stderr)
+        return 1
+    checked, run = local.import_file(path, kommune=args.kommune)
+    for p in checked.problems:
+        print(f"error: {p}", file=sys.stderr)
+    for w in checked.warnings:
+        print(f"warning: {w}")
+    if run is None:
+        print(f"{len(checked.problems)} problems: nothing was loaded.", file=sys.stderr)
+        return 1
+    print(
+        f"Imported {len(checked.observations)} district rows -> {warehouse_path()} "
+        f"(run {run.run_id}, sha256 {checked.sha256[:16]})"
+    )
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Parse arguments and run one command; errors become one clear line and exit code 1."""
     parser = argparse.ArgumentParser(prog="python -m etl", description=__doc__)
@@ -82,6 +107,11 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("status", help="list recent ETL runs")
     p.add_argument("--limit", type=int, default=20)
     p.set_defaults(func=_status)
+
+    p = sub.add_parser("import", help="import the kommune's own district figures (CSV or XLSX)")
+    p.add_argument("file", help="a file in the template's format (data/templates/)")
+    p.add_argument("--kommune", help="kommune number, e.g. 3301 (default: guessed from the areas)")
+    p.set_defaults(func=_import)
 
     args = parser.parse_args(argv)
     try:

@@ -16,6 +16,7 @@ PAGES = [
     ("pages/levekar.py", "page_levekar", ":material/stacked_bar_chart:", "levekar"),
     ("pages/evaluering.py", "page_evaluation", ":material/fact_check:", "evaluering"),
     ("pages/kilder.py", "page_sources", ":material/database:", "kilder"),
+    ("pages/importer.py", "page_import", ":material/upload_file:", "importer"),
 ]
 
 

@@ -836,6 +836,39 @@ STRINGS: dict[str, tuple[str, str, str]] = {
     "eval_spark_landet": ("grå stiplet: {landet}", "grå stipla: {landet}", "grey dashed: {landet}"),
     "eval_spark_ring": ("ring: utgangspunkt", "ring: utgangspunkt", "ring: baseline"),
     "eval_spark_target": ("blå prikket: mål", "blå prikka: mål", "blue dotted: target"),
+    # Import of the kommune's own data (pages/importer.py)
+    "page_import": ("Importer egne data", "Importer eigne data", "Import own data"),
+    "import_template": ("Last ned malen", "Last ned malen", "Download the template"),
+    "import_login_needed": (
+        "Logg inn for å importere data. Å se på dashbordet krever ingen innlogging.",
+        "Logg inn for å importere data. Å sjå på dashbordet krev inga innlogging.",
+        "Sign in to import data. Viewing the dashboard needs no sign-in.",
+    ),
+    "import_login": ("Logg inn", "Logg inn", "Sign in"),
+    "import_logout": ("Logg ut", "Logg ut", "Sign out"),
+    "import_no_auth": (
+        "Innlogging er ikke satt opp, så import fra siden er slått av. Bruk kommandolinjen:",
+        "Innlogging er ikkje sett opp, så import frå sida er slått av. Bruk kommandolinja:",
+        "Sign-in is not configured, so importing from this page is off. Use the command line:",
+    ),
+    "import_upload": ("Velg fil (CSV eller XLSX)", "Vel fil (CSV eller XLSX)", "Choose a file"),
+    "import_errors": (
+        "{n} feil: ingenting er lastet inn.",
+        "{n} feil: ingenting er lasta inn.",
+        "{n} errors: nothing was loaded.",
+    ),
+    "import_valid": (
+        "Filen er gyldig: {rows} distriktsrader for {kommune}.",
+        "Fila er gyldig: {rows} distriktsrader for {kommune}.",
+        "The file is valid: {rows} district rows for {kommune}.",
+    ),
+    "import_load": ("Last inn", "Last inn", "Load"),
+    "import_done": (
+        "Lastet inn {rows} rader (kjøring {run}).",
+        "Lasta inn {rows} rader (køyring {run}).",
+        "Loaded {rows} rows (run {run}).",
+    ),
+    "import_warnings": ("Advarsler", "Åtvaringar", "Warnings"),
 }
 
 # Comparison verdicts: label per language.

@@ -1,0 +1,805 @@
+"""The kommune's own district figures: read a CSV or XLSX file, check every row, load it.
+
+`check` reads and validates a file and returns every problem at once (file, row, column,
+message); `load` writes a checked file through `etl.load.build_warehouse`, so an import is one
+atomic run that carries over everything else in the current warehouse. A file with any
+problem loads nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import getpass
+import hashlib
+import io
+import json
+import re
+import zipfile
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from etl.load import Builder, LoadError, RunRecord, build_warehouse
+from utfordringsbilde.config import Catalog, Indicator, Kommune, load_catalog, load_kommuner
+from utfordringsbilde.paths import warehouse_path
+
+MAX_BYTES = 20 * 1024 * 1024
+FIRST_YEAR = 2000
+HEADER_SEARCH_ROWS = 10
+SOURCE = "local"
+
+# Template column -> accepted spellings (after _norm: lower case, æøå folded).
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "indikator": ("indikator", "indicator", "indikator_id", "indicator_id"),
+    "omrade": ("omrade", "area", "distrikt", "district", "omradekode"),
+    "periode": ("periode", "period", "ar", "year"),
+    "teller": ("teller", "numerator"),
+    "nevner": ("nevner", "denominator"),
+    "verdi": ("verdi", "value"),
+    "kjonn": ("kjonn", "sex"),
+    "kilde": ("kilde", "source"),
+    "kontakt": ("kontakt", "contact"),
+}
+REQUIRED = ("indikator", "omrade", "periode")
+SEX = {
+    "": "all", "alle": "all", "all": "all", "begge": "all", "totalt": "all",
+    "gutter": "male", "gutt": "male", "male": "male", "menn": "male", "m": "male",
+    "jenter": "female", "jente": "female", "female": "female", "kvinner": "female", "k": "female",
+}  # fmt: skip
+TOTAL_WORDS = {"sum", "totalt", "total", "i alt", "kommunen", "hele kommunen", "alle"}
+# Relative difference between the districts' sum and the kommune total that is still rounding.
+TOTAL_TOLERANCE = 0.01
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a file: where (file, row, column) and what."""
+
+    file: str
+    row: int | None
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = [self.file]
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.column:
+            where.append(f"column {self.column}")
+        return f"{', '.join(where)}: {self.message}"
+
+
+@dataclass
+class Checked:
+    """A read and validated file: observations ready to load, or the problems that stop it."""
+
+    file: str
+    sha256: str
+    kommune: str | None = None
+    observations: pd.DataFrame = field(default_factory=pd.DataFrame)
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+    contacts: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def report(self) -> pd.DataFrame:
+        """Problems as a table (file, row, column, message) for the page and the CLI."""
+        return pd.DataFrame(
+            [(p.file, p.row, p.column, p.message) for p in self.problems],
+            columns=["file", "row", "column", "message"],
+        )
+
+
+class _Rejected(Exception):
+    """The file cannot be read at all; carries the one problem that says why."""
+
+    def __init__(self, problem: Problem):
+        super().__init__(str(problem))
+        self.problem = problem
+
+
+def _norm(text: Any) -> str:
+    s = "" if text is None else str(text).strip().lower()
+    return s.replace("å", "a").replace("ø", "o").replace("æ", "ae").replace(" ", "_")
+
+
+def _is_header(cells: list[Any]) -> bool:
+    """A header row names at least the indicator and the area column."""
+    normed = {_norm(c) for c in cells}
+    return bool(normed & set(COLUMNS["indikator"])) and bool(normed & set(COLUMNS["omrade"]))
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+# ----------------------------------------------------------------------------------- reading
+
+
+def _decode(data: bytes, name: str) -> str:
+    """UTF-8 (with or without BOM), else cp1252, else ISO-8859-1; a BOM that lies is an error."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        if data.startswith(b"\xef\xbb\xbf"):
+            # The file says it is UTF-8 but is not: guessing another encoding would garble it.
+            row = data[: e.start].count(b"\n") + 1
+            col = e.start - (data.rfind(b"\n", 0, e.start) + 1) + 1
+            raise _Rejected(
+                Problem(
+                    name,
+                    row,
+                    None,
+                    f"the file is marked as UTF-8 but byte 0x{data[e.start]:02x} at character "
+                    f"{col} is not valid UTF-8; save it again as 'CSV UTF-8'",
+                )
+            ) from e
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        return data.decode("iso-8859-1")
+
+
+def _read_csv(data: bytes, name: str) -> list[tuple[int, list[Any]]]:
+    """Rows as (line number, cells); comment lines (#) and blank lines are dropped."""
+    text = _decode(data, name)
+    lines = [ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+    # Sniff on the header line (title lines above it may hold neither separator).
+    heads = [ln for ln in lines[:HEADER_SEARCH_ROWS] if re.search(r"indi[ck]ator", ln, re.I)]
+    first = heads[0] if heads else (lines[0] if lines else "")
+    delimiter = ";" if first.count(";") >= first.count(",") and ";" in first else ","
+    rows: list[tuple[int, list[Any]]] = []
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    start = 1
+    for cells in reader:
+        line = start
+        start = reader.line_num + 1
+        if not any(c.strip() for c in cells) or cells[0].lstrip().startswith("#"):
+            continue
+        rows.append((line, cells))
+    return rows
+
+
+def _sheet_paths(zf: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet title -> XML path inside the workbook, read from workbook.xml and its rels."""
+    book = zf.read("xl/workbook.xml").decode("utf-8")
+    rels = zf.read("xl/_rels/workbook.xml.rels").decode("utf-8")
+    targets = {}
+    for rel in re.finditer(r"<Relationship\b[^>]*>", rels):
+        rid = re.search(r'Id="([^"]+)"', rel.group(0))
+        target = re.search(r'Target="([^"]+)"', rel.group(0))
+        if rid and target:
+            t = target.group(1).lstrip("/")
+            targets[rid.group(1)] = t if t.startswith("xl/") else "xl/" + t
+    out = {}
+    for sheet in re.finditer(r"<sheet\b[^>]*>", book):
+        title = re.search(r'name="([^"]+)"', sheet.group(0))
+        rid = re.search(r'r:id="([^"]+)"', sheet.group(0))
+        if title and rid and rid.group(1) in targets:
+            out[title.group(1)] = targets[rid.group(1)]
+    return out
+
+
+def _merged_rows(data: bytes, title: str) -> list[tuple[str, int, int]]:
+    """Merged ranges of one sheet as (ref, first row, last row); read-only openpyxl hides them."""
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        path = _sheet_paths(zf).get(title)
+        if path is None or path not in zf.namelist():
+            return []
+        xml = zf.read(path).decode("utf-8", errors="replace")
+    out = []
+    for ref in re.findall(r'<mergeCell\b[^>]*ref="([^"]+)"', xml):
+        nums = [int(n) for n in re.findall(r"\d+", ref)]
+        if nums:
+            out.append((ref, min(nums), max(nums)))
+    return out
+
+
+def _read_xlsx(data: bytes, name: str) -> list[tuple[int, list[Any]]]:
+    """Rows of the first sheet with a header in its first rows; merged header cells are refused."""
+    import openpyxl
+
+    try:
+        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as e:  # openpyxl raises many types for a broken or foreign file
+        raise _Rejected(Problem(name, None, None, f"not a readable Excel (.xlsx) file: {e}")) from e
+    try:
+        for ws in wb.worksheets:
+            rows: list[tuple[int, list[Any]]] = []
+            header_at = None
+            for i, values in enumerate(ws.iter_rows(values_only=True), start=1):
+                cells = list(values)
+                if header_at is None and i <= HEADER_SEARCH_ROWS and _is_header(cells):
+                    header_at = i
+                if header_at is not None and any(_cell_text(c) for c in cells):
+                    rows.append((i, cells))
+                if header_at is None and i >= HEADER_SEARCH_ROWS:
+                    break
+            if header_at is None:
+                continue
+            for ref, first, last in _merged_rows(data, ws.title):
+                if first <= header_at <= last:
+                    raise _Rejected(
+                        Problem(
+                            name,
+                            header_at,
+                            ref,
+                            f"merged cells {ref} in the header row (sheet {ws.title!r}); "
+                            "unmerge them so each column has its own heading",
+                        )
+                    )
+            return rows
+    finally:
+        wb.close()
+    return []
+
+
+def _parse_number(raw: Any) -> float:
+    """A number from a cell: Excel numbers as they are; text with decimal comma or spaces."""
+    if isinstance(raw, bool):
+        raise ValueError
+    if isinstance(raw, int | float):
+        return float(raw)
+    s = str(raw).strip().replace("\u00a0", "").replace(" ", "")
+    # "1.234,5" is Norwegian with a thousands dot; otherwise a comma is the decimal mark.
+    s = s.replace(".", "").replace(",", ".") if "," in s and "." in s else s.replace(",", ".")
+    if not re.fullmatch(r"-?\d+(\.\d+)?", s):
+        raise ValueError
+    return float(s)
+
+
+def _parse_period(raw: str) -> tuple[int, int] | None:
+    m = re.fullmatch(r"(\d{4})(?:\s*[-–/]\s*(\d{4}))?", raw.strip())
+    if not m:
+        return None
+    start = int(m.group(1))
+    return start, int(m.group(2) or start)
+
+
+# -------------------------------------------------------------------------------- validation
+
+
+def _areas(k: Kommune) -> dict[str, tuple[str, str]]:
+    """Every way to name an area of `k` -> (area code, district code)."""
+    out: dict[str, tuple[str, str]] = {}
+    for d in k.districts.items:
+        out[d.code.lower()] = (d.code, d.code)
+        out[d.name.strip().lower()] = (d.code, d.code)
+        for gk in d.grunnkretser:
+            out[gk] = (gk, d.code)
+    return out
+
+
+def _guess_kommune(values: list[str], kommuner: Mapping[str, Kommune]) -> str | None:
+    """The configured kommune whose districts most of the area cells name."""
+    best, hits = None, 0
+    for code, k in kommuner.items():
+        names = _areas(k)
+        n = sum(1 for v in values if v.strip().lower() in names or v.strip() in names)
+        if n > hits:
+            best, hits = code, n
+    return best
+
+
+def check(
+    data: bytes,
+    name: str,
+    *,
+    kommune: str | None = None,
+    catalog: Catalog | None = None,
+    kommuner: Mapping[str, Kommune] | None = None,
+    warehouse: Path | None = None,
+    today: date | None = None,
+) -> Checked:
+    """Read and validate a file's bytes; every problem is reported, none stops the others."""
+    result = Checked(file=name, sha256=hashlib.sha256(data).hexdigest())
+    suffix = Path(name).suffix.lower()
+    if len(data) > MAX_BYTES:
+        result.problems.append(
+            Problem(
+                name,
+                None,
+                None,
+                f"the file is {len(data) / 1e6:.1f} MB; the limit is "
+                f"{MAX_BYTES // (1024 * 1024)} MB",
+            )
+        )
+        return result
+    if suffix not in (".csv", ".xlsx"):
+        result.problems.append(
+            Problem(name, None, None, f"wrong file type {suffix or '(none)'!r}: use .csv or .xlsx")
+        )
+        return result
+    try:
+        rows = _read_xlsx(data, name) if suffix == ".xlsx" else _read_csv(data, name)
+    except _Rejected as e:
+        result.problems.append(e.problem)
+        return result
+    catalog = catalog if catalog is not None else load_catalog()
+    kommuner = kommuner if kommuner is not None else load_kommuner()
+    _validate_rows(result, rows, kommune, catalog, kommuner, today or date.today())
+    if result.ok and warehouse is not None:
+        result.warnings.extend(_compare_totals(result, warehouse))
+    return result
+
+
+def _header(result: Checked, rows: list[tuple[int, list[Any]]]) -> tuple[int, dict[str, int]]:
+    """Header row number and template column -> cell index; problems for what is missing."""
+    name = result.file
+    for line, cells in rows[:HEADER_SEARCH_ROWS]:
+        if not _is_header(cells):
+            continue
+        normed = [_norm(c) for c in cells]
+        index: dict[str, int] = {}
+        for i, c in enumerate(normed):
+            for col, spellings in COLUMNS.items():
+                if c in spellings and col not in index:
+                    index[col] = i
+        for col in REQUIRED:
+            if col not in index:
+                result.problems.append(Problem(name, line, col, "required column is missing"))
+        if not ({"teller", "verdi"} & index.keys()):
+            result.problems.append(
+                Problem(name, line, "teller/verdi", "give teller and nevner, or verdi")
+            )
+        return line, index
+    result.problems.append(
+        Problem(
+            name,
+            None,
+            "indikator",
+            f"no header row with the columns 'indikator' and 'omrade' in the first "
+            f"{HEADER_SEARCH_ROWS} rows",
+        )
+    )
+    return 0, {}
+
+
+def _validate_rows(
+    result: Checked,
+    rows: list[tuple[int, list[Any]]],
+    kommune: str | None,
+    catalog: Catalog,
+    kommuner: Mapping[str, Kommune],
+    today: date,
+) -> None:
+    name = result.file
+    header_line, index = _header(result, rows)
+    if not index:
+        return
+    body = [(line, cells) for line, cells in rows if line > header_line]
+    if not body:
+        result.problems.append(Problem(name, None, None, "the file has no data rows"))
+        return
+
+    def cell(cells: list[Any], col: str) -> Any:
+        i = index.get(col)
+        return cells[i] if i is not None and i < len(cells) else None
+
+    if kommune is None:
+        kommune = _guess_kommune([_cell_text(cell(c, "omrade")) for _, c in body], kommuner)
+    if kommune is None or kommune not in kommuner:
+        result.problems.append(
+            Problem(
+                name,
+                None,
+                "omrade",
+                f"kommune {kommune!r} is not configured (data/kommuner/)"
+                if kommune
+                else "no area names a district of a configured kommune; give --kommune",
+            )
+        )
+        return
+    result.kommune = kommune
+    k = kommuner[kommune]
+    areas = _areas(k)
+    indicators = {i.id: i for i in catalog.indicators}
+    records: list[dict[str, Any]] = []
+    seen: dict[tuple[Any, ...], int] = {}
+    sources: set[str] = set()
+    contacts: set[str] = set()
+    for line, cells in body:
+        problems_before = len(result.problems)
+
+        def bad(col: str, msg: str, line: int = line) -> None:
+            result.problems.append(Problem(name, line, col, msg))
+
+        ind_raw = _cell_text(cell(cells, "indikator"))
+        area_raw = _cell_text(cell(cells, "omrade"))
+        if area_raw.lower() in TOTAL_WORDS or ind_raw.lower() in TOTAL_WORDS:
+            bad(
+                "omrade",
+                f"{area_raw or ind_raw!r} looks like a total row; remove it "
+                "(the dashboard adds up the districts itself)",
+            )
+            continue
+        ind = indicators.get(ind_raw)
+        if not ind_raw:
+            bad("indikator", "empty")
+        elif ind is None:
+            bad("indikator", f"unknown indicator {ind_raw!r} (use an id from the catalog)")
+        area = areas.get(area_raw.lower()) or areas.get(area_raw.zfill(8))
+        if not area_raw:
+            bad("omrade", "empty")
+        elif area is None:
+            bad("omrade", f"unknown district or grunnkrets {area_raw!r} in {k.name} ({k.code})")
+        period = _parse_period(_cell_text(cell(cells, "periode")))
+        if period is None:
+            bad("periode", f"{_cell_text(cell(cells, 'periode'))!r} is not YYYY or YYYY-YYYY")
+        elif not (FIRST_YEAR <= period[0] <= period[1] <= today.year):
+            bad("periode", f"{period[0]}-{period[1]} is outside {FIRST_YEAR}-{today.year}")
+        sex_raw = _cell_text(cell(cells, "kjonn")).lower()
+        sex = SEX.get(sex_raw)
+        if sex is None:
+            bad("kjonn", f"{sex_raw!r} is not alle/gutter/jenter (or all/male/female)")
+        nums: dict[str, float | None] = {}
+        for col in ("teller", "nevner", "verdi"):
+            raw = cell(cells, col)
+            if _cell_text(raw) == "":
+                nums[col] = None
+                continue
+            try:
+                nums[col] = _parse_number(raw)
+            except ValueError:
+                bad(col, f"{_cell_text(raw)!r} is not a number")
+                nums[col] = None
+                continue
+            if nums[col] is not None and nums[col] < 0:  # type: ignore[operator]
+                bad(col, f"negative value {_cell_text(raw)}")
+            elif col != "verdi" and not float(nums[col] or 0).is_integer():
+                bad(col, f"{_cell_text(raw)} is not a whole number of people")
+        if ind is not None:
+            _check_units(ind, nums, bad)
+        if len(result.problems) > problems_before or ind is None or area is None:
+            continue
+        assert period is not None and sex is not None
+        key = (ind.id, area[0], period, sex)
+        if key in seen:
+            bad("omrade", f"duplicate of row {seen[key]} (same indikator, omrade, periode, kjonn)")
+            continue
+        seen[key] = line
+        if s := _cell_text(cell(cells, "kilde")):
+            sources.add(s)
+        if c := _cell_text(cell(cells, "kontakt")):
+            contacts.add(c)
+        records.append(
+            {
+                "line": line,
+                "indicator_id": ind.id,
+                "area_code": area[0],
+                "district": area[1],
+                "grunnkrets": area[0] != area[1],
+                "period_from": period[0],
+                "period_to": period[1],
+                "sex": sex,
+                **nums,
+            }
+        )
+    result.sources, result.contacts = sorted(sources), sorted(contacts)
+    if result.problems or not records:
+        return
+    _check_mixed(result, records, indicators)
+    if result.ok:
+        result.observations = _roll_up(result, records, k, indicators)
+
+
+def _check_units(ind: Indicator, nums: Mapping[str, float | None], bad: Any) -> None:
+    """Counts and values must fit the indicator's unit, and each other when both are given."""
+    num, den, val = nums["teller"], nums["nevner"], nums["verdi"]
+    counted = ind.unit in ("percent", "per_1000", "per_10000")
+    if num is None and val is None:
+        bad("teller", "give teller (and nevner) or verdi")
+        return
+    if num is not None and den is None and ind.unit != "count":
+        bad("nevner", f"{ind.id} is {ind.unit}: teller needs a nevner")
+    if den is not None and num is None:
+        bad("teller", "nevner is given without teller")
+    if num is not None and den is not None:
+        if den == 0:
+            bad("nevner", "nevner is 0")
+        elif ind.unit == "percent" and num > den:
+            bad("teller", f"teller {num:g} is greater than nevner {den:g}")
+        elif val is not None and counted:
+            expected = num / den * ind.multiplier
+            if abs(expected - val) > max(0.051, abs(expected) * 0.001):
+                bad(
+                    "verdi",
+                    f"mixed units: verdi {val:g} does not match teller/nevner "
+                    f"({expected:.1f} {ind.unit})",
+                )
+    if val is not None and ind.unit == "percent" and val > 100:
+        bad("verdi", f"{ind.id} is a percentage but verdi is {val:g} (> 100)")
+
+
+def _check_mixed(
+    result: Checked, records: list[dict[str, Any]], indicators: Mapping[str, Indicator]
+) -> None:
+    """One indicator, one way of giving it: rows with counts and rows with only verdi don't mix."""
+    by_ind: dict[str, list[dict[str, Any]]] = {}
+    for r in records:
+        by_ind.setdefault(r["indicator_id"], []).append(r)
+    for ind_id, rows in by_ind.items():
+        counted = [r for r in rows if r["teller"] is not None]
+        if counted and len(counted) < len(rows):
+            first = counted[0]["line"]
+            for r in rows:
+                if r["teller"] is None:
+                    result.problems.append(
+                        Problem(
+                            result.file,
+                            r["line"],
+                            "verdi",
+                            f"mixed units: row {first} gives {ind_id} as teller/nevner, "
+                            "this row only verdi",
+                        )
+                    )
+        if indicators[ind_id].unit != "count":
+            for r in rows:
+                if r["grunnkrets"] and r["teller"] is None:
+                    result.problems.append(
+                        Problem(
+                            result.file,
+                            r["line"],
+                            "teller",
+                            "grunnkrets rows need teller and nevner so they can be summed "
+                            "to the district",
+                        )
+                    )
+
+
+def _roll_up(
+    result: Checked,
+    records: list[dict[str, Any]],
+    k: Kommune,
+    indicators: Mapping[str, Indicator],
+) -> pd.DataFrame:
+    """Grunnkrets rows summed to their district; observation rows for `Builder`."""
+    frame = pd.DataFrame(records)
+    key = ["indicator_id", "district", "period_from", "period_to", "sex"]
+    both = frame.groupby(key)["grunnkrets"].nunique()
+    for idx in both[both > 1].index:
+        line = int(frame.set_index(key).loc[idx, "line"].min())
+        result.problems.append(
+            Problem(
+                result.file,
+                line,
+                "omrade",
+                f"{idx[1]} {idx[2]}: both district rows and grunnkrets rows; give one or the other",
+            )
+        )
+    if result.problems:
+        return pd.DataFrame()
+    sizes = {d.code: len(d.grunnkretser) for d in k.districts.items}
+    gk = frame[frame["grunnkrets"]]
+    if not gk.empty:
+        counts = gk.groupby(key).size()
+        for idx, n in counts.items():
+            if n < sizes[idx[1]]:
+                result.warnings.append(
+                    f"{idx[0]} {idx[1]} {idx[2]}: summed from {n} of {sizes[idx[1]]} grunnkretser"
+                )
+    summed = frame.groupby(key, as_index=False).agg(
+        teller=("teller", lambda s: s.sum(min_count=1)),
+        nevner=("nevner", lambda s: s.sum(min_count=1)),
+        verdi=("verdi", lambda s: s.sum(min_count=1) if len(s) > 1 else s.iloc[0]),
+    )
+    rows = []
+    for r in summed.itertuples(index=False):
+        ind = indicators[r.indicator_id]
+        num = None if pd.isna(r.teller) else float(r.teller)
+        den = None if pd.isna(r.nevner) else float(r.nevner)
+        if num is not None and den:
+            value = num / den * ind.multiplier
+        elif num is not None and ind.unit == "count":
+            value = num
+        else:
+            value = float(r.verdi)
+        rows.append(
+            {
+                "indicator_id": r.indicator_id,
+                "area_code": r.district,
+                "period_from": int(r.period_from),
+                "period_to": int(r.period_to),
+                "sex": r.sex,
+                "age_group": "all",
+                "value": value,
+                "numerator": num,
+                "denominator": den,
+                "flag": None,
+                "source": SOURCE,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _compare_totals(result: Checked, warehouse: Path) -> list[str]:
+    """Warnings where the districts' counts differ from the kommune total beyond rounding."""
+    obs = result.observations
+    if obs.empty or not warehouse.exists() or obs["numerator"].isna().all():
+        return []
+    sums = (
+        obs.dropna(subset=["numerator", "denominator"])
+        .groupby(["indicator_id", "period_from", "period_to", "sex"], as_index=False)[
+            ["numerator", "denominator"]
+        ]
+        .sum()
+    )
+    try:
+        with duckdb.connect(str(warehouse), read_only=True) as con:
+            con.register("_sums", sums)
+            totals = con.execute(
+                "SELECT s.*, o.numerator AS k_num, o.denominator AS k_den FROM _sums s "
+                "JOIN observation o USING (indicator_id, period_from, period_to, sex) "
+                "WHERE o.area_code = ? AND o.age_group = 'all'",
+                [result.kommune],
+            ).df()
+    except duckdb.Error:
+        return []
+    out = []
+    for r in totals.itertuples(index=False):
+        for what, mine, theirs in (
+            ("teller", r.numerator, r.k_num),
+            ("nevner", r.denominator, r.k_den),
+        ):
+            if pd.isna(theirs) or not theirs:
+                continue
+            diff = abs(mine - theirs) / theirs
+            if diff > TOTAL_TOLERANCE and abs(mine - theirs) > 1:
+                out.append(
+                    f"{r.indicator_id} {r.period_to} ({r.sex}): the districts' {what} sums to "
+                    f"{mine:g}, the kommune total in the warehouse is {theirs:g} "
+                    f"({diff:.1%} apart)"
+                )
+    return out
+
+
+# ------------------------------------------------------------------------------------ loading
+
+
+def _sql_list(values: Any) -> str:
+    return ", ".join("'" + str(v).replace("'", "''") + "'" for v in values) or "NULL"
+
+
+def _old_state(target: Path) -> tuple[dict[str, str], pd.DataFrame]:
+    """Meta and area rows of the current warehouse (empty when there is none)."""
+    if not target.exists():
+        return {}, pd.DataFrame()
+    with duckdb.connect(str(target), read_only=True) as con:
+        meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
+        areas = con.execute("SELECT * FROM area").df()
+    return meta, areas
+
+
+def load(
+    checked: Checked,
+    *,
+    who: str | None = None,
+    target: Path | None = None,
+    runs_log: Path | None = None,
+    catalog: Catalog | None = None,
+    kommuner: Mapping[str, Kommune] | None = None,
+) -> RunRecord:
+    """Replace the file's indicators at the kommune's districts in one atomic run.
+
+    Everything else in the current warehouse is carried over. Raises LoadError, loading
+    nothing, when the file has problems or the build fails.
+    """
+    if not checked.ok or checked.kommune is None:
+        raise LoadError(f"{checked.file}: {len(checked.problems)} problems; nothing was loaded")
+    target = target or warehouse_path()
+    catalog = catalog if catalog is not None else load_catalog()
+    config = dict(kommuner) if kommuner is not None else load_kommuner()
+    k = config[checked.kommune]
+    meta, old_areas = _old_state(target)
+    in_warehouse = [c for c in (meta.get("kommuner") or "").split(",") if c in config]
+    chosen = {c: config[c] for c in sorted({*in_warehouse, checked.kommune})}
+    try:
+        old_missing = json.loads(meta.get("missing_indicators") or "{}")
+    except ValueError:
+        old_missing = {}
+    ids = sorted(set(checked.observations["indicator_id"]))
+    sub_areas = [a for d in k.districts.items for a in (d.code, *d.grunnkretser)]
+    now = datetime.now(UTC).replace(tzinfo=None)
+    who = who or getpass.getuser()
+    obs = checked.observations.assign(source_updated=now)
+
+    def produce(b: Builder) -> None:
+        if not old_areas.empty:
+            extra = old_areas[
+                ~old_areas["area_code"].isin(
+                    [r[0] for r in b.con.execute("SELECT area_code FROM area").fetchall()]
+                )
+            ]
+            if not extra.empty:
+                b.con.register("_old_areas", extra)
+                b.con.execute("INSERT INTO area SELECT * FROM _old_areas")
+                b.con.unregister("_old_areas")
+        # The file is the kommune's whole series for its indicators at district level: older
+        # rows for them (an earlier import, demo figures) go, every other row stays.
+        b.carry_over(
+            target,
+            f"indicator_id IN ({_sql_list(i.id for i in catalog.indicators)}) "
+            "AND area_code IN (SELECT area_code FROM area) "
+            f"AND NOT (indicator_id IN ({_sql_list(ids)}) "
+            f"AND area_code IN ({_sql_list(sub_areas)}))",
+        )
+        b.add_observations(obs)
+        present = {
+            r[0]
+            for r in b.con.execute("SELECT DISTINCT indicator_id FROM observation_stage").fetchall()
+        }
+        for ind in catalog.indicators:
+            if ind.id not in present:
+                b.mark_missing(
+                    ind.id,
+                    old_missing.get(ind.id)
+                    or "local data: the kommune's own file has not been imported "
+                    "(python -m etl import)",
+                )
+        b.notes["import"] = (
+            f"file {checked.file} (sha256 {checked.sha256[:16]}) by {who} at "
+            f"{now.isoformat(timespec='seconds')}Z: {len(obs)} district rows of "
+            f"{', '.join(ids)} for {k.name} ({k.code})"
+            + (f"; kilde: {', '.join(checked.sources)}" if checked.sources else "")
+            + (f"; kontakt: {', '.join(checked.contacts)}" if checked.contacts else "")
+        )
+
+    passthrough = {
+        key: value
+        for key, value in meta.items()
+        if key not in ("mode", "built_at", "data_version", "source", "kommuner",
+                       "missing_indicators")
+    }  # fmt: skip
+    return build_warehouse(
+        produce,
+        mode=meta.get("mode") or "live",
+        source=SOURCE,
+        target=target,
+        catalog=catalog,
+        kommuner=chosen,
+        runs_log=runs_log,
+        meta={**passthrough, "last_import": f"{checked.file} {now.isoformat(timespec='seconds')}"},
+    )
+
+
+def import_file(
+    path: Path,
+    *,
+    kommune: str | None = None,
+    who: str | None = None,
+    target: Path | None = None,
+    runs_log: Path | None = None,
+) -> tuple[Checked, RunRecord | None]:
+    """Check a file on disk and, when it has no problems, load it. The size is checked first."""
+    name = path.name
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        # Never read a huge file into memory just to refuse it.
+        checked = Checked(file=name, sha256="")
+        checked.problems.append(
+            Problem(
+                name,
+                None,
+                None,
+                f"the file is {size / 1e6:.1f} MB; the limit is {MAX_BYTES // (1024 * 1024)} MB",
+            )
+        )
+        return checked, None
+    target = target or warehouse_path()
+    checked = check(path.read_bytes(), name, kommune=kommune, warehouse=target)
+    if not checked.ok:
+        return checked, None
+    return checked, load(checked, who=who, target=target, runs_log=runs_log)

@@ -1,0 +1,160 @@
+"""AppTest: the import page without sign-in, signed out and signed in; imported data shown."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from etl.load import read_runs
+from etl.sources import local
+from tests.etl.test_local_import import BAD, IND, good_file
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def wh(demo_warehouse: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A private copy of the demo warehouse; UB_WAREHOUSE and UB_RUNS_LOG point at it."""
+    path = tmp_path / "warehouse.duckdb"
+    shutil.copy(demo_warehouse, path)
+    monkeypatch.setenv("UB_WAREHOUSE", str(path))
+    monkeypatch.setenv("UB_RUNS_LOG", str(tmp_path / "runs.jsonl"))
+    return path
+
+
+def _page(page: str, query: dict[str, str] | None = None) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    at.run()
+    at.switch_page(f"pages/{page}.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+@dataclass
+class FakeUpload:
+    """What st.file_uploader returns, for AppTest, which cannot upload files itself."""
+
+    name: str
+    data: bytes
+
+    @property
+    def size(self) -> int:
+        return len(self.data)
+
+    def getvalue(self) -> bytes:
+        return self.data
+
+
+def _signed_in(monkeypatch: pytest.MonkeyPatch, upload: FakeUpload | None) -> None:
+    from ui import access
+
+    monkeypatch.setattr(access, "auth_configured", lambda: True)
+    monkeypatch.setattr(access, "signed_in_user", lambda: "analytiker@drammen.kommune.no")
+    monkeypatch.setattr("streamlit.file_uploader", lambda *a, **k: upload)
+
+
+def test_without_auth_the_page_shows_the_cli_and_templates(wh: Path) -> None:
+    at = _page("importer")
+    assert at.title[0].value == "Importer egne data"
+    assert any("Innlogging er ikke satt opp" in i.value for i in at.info)
+    assert any("python -m etl import" in c.value for c in at.code)
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels == ["CSV", "Excel (XLSX)"]
+    assert not at.get("file_uploader")
+
+
+def test_signed_out_gets_a_login_button(wh: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ui import access
+
+    monkeypatch.setattr(access, "auth_configured", lambda: True)
+    monkeypatch.setattr(access, "signed_in_user", lambda: None)
+    at = _page("importer")
+    assert any("Logg inn for å importere" in i.value for i in at.info)
+    assert at.button(key="login")
+    assert len(at.get("download_button")) == 2
+
+
+def test_signed_in_bad_file_shows_every_problem(wh: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    data = (BAD / "many_errors.csv").read_bytes()
+    _signed_in(monkeypatch, FakeUpload("many_errors.csv", data))
+    before = hashlib.sha256(wh.read_bytes()).hexdigest()
+    at = _page("importer")
+    assert any("ingenting er lastet inn" in e.value for e in at.error)
+    report = at.dataframe[0].value
+    assert list(report.columns) == ["row", "column", "message"]
+    assert {(2, "indikator"), (3, "periode"), (4, "teller")} <= set(
+        zip(report["row"], report["column"], strict=True)
+    )
+    assert not [b for b in at.button if b.key == "load"]
+    assert hashlib.sha256(wh.read_bytes()).hexdigest() == before
+
+
+def test_signed_in_good_file_loads_with_who(
+    wh: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = good_file("3301", 2024, tmp_path)
+    _signed_in(monkeypatch, FakeUpload(path.name, path.read_bytes()))
+    at = _page("importer")
+    assert any("Filen er gyldig" in s.value for s in at.success)
+    at.button(key="load").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    done = [s.value for s in at.success if "Lastet inn" in s.value]
+    assert done, [s.value for s in at.success]
+    last = read_runs()[-1]
+    assert (last.source, last.status) == ("local", "ok")
+    assert "by analytiker@drammen.kommune.no" in (last.message or "")
+    assert any("by analytiker@drammen.kommune.no" in c.value for c in at.caption)
+
+
+def test_oversize_upload_is_refused_before_reading(
+    wh: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _signed_in(monkeypatch, FakeUpload("stor.csv", b"x" * (local.MAX_BYTES + 1)))
+    at = _page("importer")
+    assert any("grensen er 20 MB" in e.value for e in at.error)
+
+
+@pytest.mark.parametrize("kommune", ["3301", "1108", "3905"])
+def test_imported_district_values_show_on_the_pages(wh: Path, tmp_path: Path, kommune: str) -> None:
+    import duckdb
+
+    with duckdb.connect(str(wh), read_only=True) as con:
+        row = con.execute(
+            "SELECT max(period_to) FROM observation WHERE indicator_id = ? AND area_code = ?",
+            [IND, kommune],
+        ).fetchone()
+        assert row is not None
+    year = int(row[0])
+    checked, run = local.import_file(good_file(kommune, year, tmp_path), target=wh)
+    assert run is not None, checked.problems
+    first = checked.observations.sort_values("area_code").iloc[0]
+
+    at = _page("indikator", {"kommune": kommune, "indikator": IND})
+    table = at.dataframe[0].value
+    names = table.iloc[:, 0].tolist()
+    counts = dict(zip(names, table["Antall"], strict=True))
+    from utfordringsbilde.config import load_catalog, load_kommuner
+
+    district = next(
+        d.name for d in load_kommuner()[kommune].districts.items if d.code == first["area_code"]
+    )
+    assert district in names
+    assert counts[district] == "30"
+
+    at = _page("oversikt", {"kommune": kommune})
+    html = " ".join(h.proto.body for h in at.get("html"))
+    name = next(i.name.nb for i in load_catalog().indicators if i.id == IND)
+    # The heat-map cell of the imported indicator and district: 30 / 300 = 10,0 %.
+    assert f"{district} · {name}: 10,0\u00a0%" in html
+
+    at = _page("kilder", {"kommune": kommune})
+    runs = at.dataframe[-1].value
+    assert "local" in runs.astype(str).to_string()
+    assert run.finished_at and run.finished_at[:10] in runs.astype(str).to_string()
