@@ -26,9 +26,9 @@ class Overview:
 
 def _compare_to(cells: pd.DataFrame, bench_area: str, polarity: pd.Series) -> pd.DataFrame:
     """Add `benchmark` (the bench area's value) and `verdict` to every row of `cells`."""
-    bench = cells.loc[cells["area_code"] == bench_area, ["indicator_id", "value"]]
-    bench = bench.rename(columns={"value": "benchmark"})
-    out = cells.merge(bench, on="indicator_id", how="left")
+    bench = cells.loc[cells["area_code"] == bench_area].set_index("indicator_id")["value"]
+    out = cells.copy()
+    out["benchmark"] = out["indicator_id"].map(bench)
     pol = out["indicator_id"].map(polarity).fillna("none").to_numpy()
     out["verdict"] = stats.compare(
         out["value"].to_numpy(dtype=float),
@@ -62,10 +62,8 @@ def build(con: Con, kommune: str, year: int | None = None) -> Overview:
     barometer = land_cells[land_cells["area_code"] == kommune].copy()
     with np.errstate(divide="ignore", invalid="ignore"):
         barometer["relative"] = 100.0 * barometer["value"] / barometer["benchmark"]
-    fylke_vals = cells.loc[cells["area_code"] == areas["fylke"], ["indicator_id", "value"]]
-    barometer = barometer.merge(
-        fylke_vals.rename(columns={"value": "fylke_value"}), on="indicator_id", how="left"
-    )
+    fylke_vals = cells.loc[cells["area_code"] == areas["fylke"]].set_index("indicator_id")
+    barometer["fylke_value"] = barometer["indicator_id"].map(fylke_vals["value"])
     order = {ind: i for i, ind in enumerate(inds["indicator_id"])}
     barometer = barometer.sort_values("indicator_id", key=lambda s: s.map(order))
     return Overview(

@@ -48,17 +48,22 @@ def build(con: queries.Con, ov: Overview, district: str) -> pd.DataFrame:
     kom = cells[cells["area_code"] == ov.kommune].set_index("indicator_id")["value"]
     land = ov.barometer.set_index("indicator_id")["benchmark"]
 
+    # The query returns rows ordered by indicator and period: slice plain arrays per
+    # indicator rather than going through a pandas groupby (this runs on every page view).
     history = queries.series_for_area(con, district)
+    ids = history["indicator_id"].to_numpy()
+    values = history["value"].to_numpy(float)
+    lows = history["ci_low"].to_numpy(float)
+    highs = history["ci_high"].to_numpy(float)
+    polarity = inds["polarity"].to_dict()
     trends: dict[str, stats.TrendResult] = {}
-    for ind_id, group in history.groupby("indicator_id"):
-        group = group.sort_values("period_to")
-        polarity = str(inds.at[ind_id, "polarity"]) if ind_id in inds.index else "none"
-        trends[str(ind_id)] = stats.trend(
-            group["value"].to_numpy(float),
-            group["ci_low"].to_numpy(float),
-            group["ci_high"].to_numpy(float),
-            polarity,
-        )
+    if len(ids):
+        starts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]])
+        for a, b in zip(starts, np.r_[starts[1:], len(ids)], strict=True):
+            ind_id = str(ids[a])
+            trends[ind_id] = stats.trend(
+                values[a:b], lows[a:b], highs[a:b], str(polarity.get(ind_id, "none"))
+            )
 
     rows = []
     for ind_id in ov.indicators["indicator_id"]:
