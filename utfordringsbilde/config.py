@@ -250,6 +250,9 @@ class District(Strict):
     code: str
     name: str
     grunnkretser: list[GrunnkretsCode] = Field(min_length=1)
+    # Schools whose figures (Elevundersøkelsen, nasjonale prøver, Ungdata) count for this
+    # district when the kommune imports them by school name.
+    schools: list[str] = Field(default_factory=list)
 
 
 class Districts(Strict):

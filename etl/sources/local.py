@@ -273,13 +273,20 @@ def _parse_period(raw: str) -> tuple[int, int] | None:
 
 
 def _areas(k: Kommune) -> dict[str, tuple[str, str]]:
-    """Every way to name an area of `k` -> (area code, district code)."""
+    """Every way to name an area of `k` -> (area code, district code).
+
+    A district by its code or name; a grunnkrets by its 8 digits; a school by its name (from
+    the district's `schools` list), kept as `skole:<name>` so its rows sum to the district
+    as grunnkrets rows do.
+    """
     out: dict[str, tuple[str, str]] = {}
     for d in k.districts.items:
         out[d.code.lower()] = (d.code, d.code)
         out[d.name.strip().lower()] = (d.code, d.code)
         for gk in d.grunnkretser:
             out[gk] = (gk, d.code)
+        for school in d.schools:
+            out[school.strip().lower()] = (f"skole:{school.strip()}", d.code)
     return out
 
 
@@ -435,7 +442,10 @@ def _validate_rows(
         if not area_raw:
             bad("omrade", "empty")
         elif area is None:
-            bad("omrade", f"unknown district or grunnkrets {area_raw!r} in {k.name} ({k.code})")
+            bad(
+                "omrade",
+                f"unknown district, grunnkrets or school {area_raw!r} in {k.name} ({k.code})",
+            )
         period = _parse_period(_cell_text(cell(cells, "periode")))
         if period is None:
             bad("periode", f"{_cell_text(cell(cells, 'periode'))!r} is not YYYY or YYYY-YYYY")
@@ -569,7 +579,12 @@ def _roll_up(
     """Grunnkrets rows summed to their district; observation rows for `Builder`."""
     frame = pd.DataFrame(records)
     key = ["indicator_id", "district", "period_from", "period_to", "sex"]
-    both = frame.groupby(key)["grunnkrets"].nunique()
+    # District, grunnkrets and school rows are different ways to count the same people: a mix
+    # for one district would count some of them twice.
+    frame["kind"] = "district"
+    frame.loc[frame["grunnkrets"], "kind"] = "grunnkrets"
+    frame.loc[frame["area_code"].str.startswith("skole:"), "kind"] = "school"
+    both = frame.groupby(key)["kind"].nunique()
     for idx in both[both > 1].index:
         line = int(frame.set_index(key).loc[idx, "line"].min())
         result.problems.append(
@@ -577,20 +592,26 @@ def _roll_up(
                 result.file,
                 line,
                 "omrade",
-                f"{idx[1]} {idx[2]}: both district rows and grunnkrets rows; give one or the other",
+                f"{idx[1]} {idx[2]}: mixes district, grunnkrets and school rows; give one kind",
             )
         )
     if result.problems:
         return pd.DataFrame()
-    sizes = {d.code: len(d.grunnkretser) for d in k.districts.items}
-    gk = frame[frame["grunnkrets"]]
-    if not gk.empty:
-        counts = gk.groupby(key).size()
-        for idx, n in counts.items():
-            if n < sizes[idx[1]]:
-                result.warnings.append(
-                    f"{idx[0]} {idx[1]} {idx[2]}: summed from {n} of {sizes[idx[1]]} grunnkretser"
-                )
+    # A district summed from only some of its parts may be too low: say so, per kind of part.
+    gk_sizes = {d.code: len(d.grunnkretser) for d in k.districts.items}
+    school_sizes = {d.code: len(d.schools) for d in k.districts.items}
+    parts = frame[frame["grunnkrets"]]
+    if not parts.empty:
+        is_school = parts["area_code"].str.startswith("skole:")
+        for kind, sizes, subset in (
+            ("grunnkretser", gk_sizes, parts[~is_school]),
+            ("skoler", school_sizes, parts[is_school]),
+        ):
+            for idx, n in subset.groupby(key).size().items():
+                if n < sizes[idx[1]]:
+                    result.warnings.append(
+                        f"{idx[0]} {idx[1]} {idx[2]}: summed from {n} of {sizes[idx[1]]} {kind}"
+                    )
     summed = frame.groupby(key, as_index=False).agg(
         teller=("teller", lambda s: s.sum(min_count=1)),
         nevner=("nevner", lambda s: s.sum(min_count=1)),

@@ -356,3 +356,45 @@ def test_cli_imports_a_good_file_as_the_os_user(
     last = read_runs()[-1]
     assert (last.source, last.status) == ("local", "ok")
     assert f"by {getpass.getuser()} at " in (last.message or "")
+
+
+def test_school_rows_sum_to_their_district() -> None:
+    """A school named in a district's `schools` list counts for that district."""
+    text = (
+        f"{HEADER}\n"
+        f"{IND};Konnerud skole;2023;20;200;;alle;;\n"
+        f"{IND};Vestbygda skole;2023;10;150;;alle;;\n"
+    )
+    checked = local.check(text.encode("utf-8"), "skoler.csv", kommune="3301")
+    assert checked.ok, checked.problems
+    row = checked.observations.iloc[0]
+    assert len(checked.observations) == 1
+    assert (row["area_code"], row["numerator"], row["denominator"]) == ("3301-D03", 30, 350)
+    assert not checked.warnings
+
+
+def test_some_schools_only_is_a_warning() -> None:
+    text = f"{HEADER}\n{IND};Konnerud skole;2023;20;200;;alle;;\n"
+    checked = local.check(text.encode("utf-8"), "skoler.csv", kommune="3301")
+    assert checked.ok, checked.problems
+    assert any("summed from 1 of 2 skoler" in w for w in checked.warnings)
+
+
+def test_unknown_school_names_row_and_column() -> None:
+    text = f"{HEADER}\n{IND};Ukjent skole;2023;20;200;;alle;;\n"
+    checked = local.check(text.encode("utf-8"), "skoler.csv", kommune="3301")
+    assert not checked.ok
+    problem = checked.problems[0]
+    assert (problem.row, problem.column) == (2, "omrade")
+    assert "school" in problem.message
+
+
+def test_school_and_grunnkrets_rows_for_one_district_are_refused() -> None:
+    text = (
+        f"{HEADER}\n"
+        f"{IND};Konnerud skole;2023;20;200;;alle;;\n"
+        f"{IND};33010301;2023;10;150;;alle;;\n"
+    )
+    checked = local.check(text.encode("utf-8"), "blandet.csv", kommune="3301")
+    assert not checked.ok
+    assert "mixes district, grunnkrets and school rows" in checked.problems[0].message
