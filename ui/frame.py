@@ -9,14 +9,16 @@ from ui import components, data, state
 from utfordringsbilde.i18n import t
 from utfordringsbilde.warehouse import WarehouseMissing
 
+# (file, navigation label key, icon, URL path). Labels are short so that every page fits in
+# the top bar at 1366 px; each page's own heading carries its full name.
 PAGES = [
     ("pages/oversikt.py", "page_overview", ":material/grid_view:", "oversikt"),
-    ("pages/distrikt.py", "page_district", ":material/location_on:", "distrikt"),
+    ("pages/distrikt.py", "nav_district", ":material/location_on:", "distrikt"),
     ("pages/indikator.py", "page_indicator", ":material/bar_chart:", "indikator"),
-    ("pages/levekar.py", "page_levekar", ":material/stacked_bar_chart:", "levekar"),
-    ("pages/evaluering.py", "page_evaluation", ":material/fact_check:", "evaluering"),
-    ("pages/kilder.py", "page_sources", ":material/database:", "kilder"),
-    ("pages/importer.py", "page_import", ":material/upload_file:", "importer"),
+    ("pages/levekar.py", "nav_levekar", ":material/stacked_bar_chart:", "levekar"),
+    ("pages/evaluering.py", "nav_evaluation", ":material/fact_check:", "evaluering"),
+    ("pages/kilder.py", "nav_sources", ":material/database:", "kilder"),
+    ("pages/importer.py", "nav_import", ":material/upload_file:", "importer"),
 ]
 
 

@@ -115,6 +115,11 @@ STRINGS: dict[str, tuple[str, str, str]] = {
         "Indicators without data in this build",
     ),
     "areas_col": ("Område", "Område", "Area"),
+    "nav_district": ("Distrikt", "Distrikt", "District"),
+    "nav_levekar": ("Levekår", "Levekår", "Living conditions"),
+    "nav_evaluation": ("Plan", "Plan", "Plan"),
+    "nav_sources": ("Kilder", "Kjelder", "Sources"),
+    "nav_import": ("Import", "Import", "Import"),
     "page_district": ("Distriktsprofil", "Distriktsprofil", "District profile"),
     "spine_title": (
         "{district} sammenlignet med {kommune}",
