@@ -910,27 +910,28 @@ FLAG_MEANINGS: dict[str, tuple[str, str, str]] = {
 }
 
 
-def _pick(texts: tuple[str, str, str], lang: str) -> str:
+def pick(texts: tuple[str, str, str], lang: str) -> str:
+    """The text for `lang` from an (nb, nn, en) triple; bokmål for an unknown language."""
     return texts[LANGS.index(lang)] if lang in LANGS else texts[0]
 
 
 def t(key: str, lang: str = "nb", **kwargs: object) -> str:
     """The interface text `key` in `lang`, formatted with kwargs; KeyError for unknown keys."""
-    text = _pick(STRINGS[key], lang)
+    text = pick(STRINGS[key], lang)
     return text.format(**kwargs) if kwargs else text
 
 
 def verdict_label(verdict: str, lang: str = "nb") -> str:
     """A comparison verdict (better, similar, …) in words."""
-    return _pick(VERDICTS[verdict], lang)
+    return pick(VERDICTS[verdict], lang)
 
 
 def trend_label(direction: str, lang: str = "nb") -> str:
     """A trend direction in words, with its arrow."""
     arrow = TREND_ARROWS.get(direction, "")
-    return f"{arrow} {_pick(TREND_WORDS[direction], lang)}".strip()
+    return f"{arrow} {pick(TREND_WORDS[direction], lang)}".strip()
 
 
 def flag_meaning(flag: str, lang: str = "nb") -> str:
     """What a source symbol (':' '..' '.') means."""
-    return _pick(FLAG_MEANINGS[flag], lang)
+    return pick(FLAG_MEANINGS[flag], lang)

@@ -6,7 +6,7 @@ import math
 
 from babel.numbers import format_decimal
 
-from utfordringsbilde.i18n import LOCALES, flag_meaning
+from utfordringsbilde.i18n import LOCALES, flag_meaning, pick
 
 UNIT_SUFFIX: dict[str, tuple[str, str, str]] = {
     "percent": ("\u00a0%", "\u00a0%", "\u00a0%"),
@@ -54,9 +54,8 @@ def value(
         return flag
     if _missing(x):
         return ".."
-    idx = ("nb", "nn", "en").index(lang) if lang in ("nb", "nn", "en") else 0
     dec = 0 if unit == "count" else decimals
-    suffix = UNIT_SUFFIX[unit][idx] if with_unit else ""
+    suffix = pick(UNIT_SUFFIX[unit], lang) if with_unit else ""
     return number(x, dec, lang) + suffix
 
 
@@ -69,8 +68,7 @@ def interval(lo: float | None, hi: float | None, decimals: int = 1, lang: str = 
 
 def unit_name(unit: str, lang: str = "nb") -> str:
     """The unit in words (prosent, per 1 000, …)."""
-    idx = ("nb", "nn", "en").index(lang) if lang in ("nb", "nn", "en") else 0
-    return UNIT_NAME[unit][idx]
+    return pick(UNIT_NAME[unit], lang)
 
 
 def flag_text(flag: str, lang: str = "nb") -> str:
