@@ -8,7 +8,7 @@ import streamlit as st
 
 from ui import data, downloads, state
 from utfordringsbilde import charts, export, funnel, geo, indicator, numbers
-from utfordringsbilde.i18n import t, verdict_label
+from utfordringsbilde.i18n import source_label, t, verdict_label
 
 # URL values (`visning`, `kart`), the first being the default that the URL leaves out.
 MODES = ("stolper", "trakt")
@@ -39,9 +39,9 @@ ind_id = st.selectbox(
 ind = inds.set_index("indicator_id").loc[ind_id]
 unit, dec, method = str(ind["unit"]), int(ind["decimals"]), str(ind["ci_method"])
 definition = str(ind["definition_nb"])
-source = f"{str(ind['source']).upper()} {ind['source_table']}"
-if not bool(ind["source_verified"]):
-    source += f" ({t('unverified_source', lang)})"
+source = source_label(
+    str(ind["source"]), str(ind["source_table"]), bool(ind["source_verified"]), lang
+)
 
 st.title(names[ind_id])
 

@@ -9,7 +9,7 @@ import streamlit as st
 
 from ui import data, state
 from utfordringsbilde import numbers
-from utfordringsbilde.i18n import t
+from utfordringsbilde.i18n import source_label, t
 
 view = state.current()
 lang = view.lang
@@ -31,8 +31,7 @@ table = pd.DataFrame(
         t("indicator", lang): [getattr(r, f"name_{lang}") or r.name_nb for r in inds.itertuples()],
         t("theme", lang): [getattr(r, f"theme_{lang}") or r.theme_nb for r in inds.itertuples()],
         t("source", lang): [
-            f"{r.source.upper()} {r.source_table}"
-            + ("" if r.source_verified else f" ({t('unverified_source', lang)})")
+            source_label(r.source, r.source_table, bool(r.source_verified), lang)
             for r in inds.itertuples()
         ],
         "Enhet": [numbers.unit_name(u, lang) for u in inds["unit"]],

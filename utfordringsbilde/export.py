@@ -18,7 +18,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from utfordringsbilde import numbers
-from utfordringsbilde.i18n import flag_meaning, trend_label, verdict_label
+from utfordringsbilde.i18n import flag_meaning, source_label, trend_label, verdict_label
 
 # Column ids in export order; headers come from HEADERS in the chosen language.
 COLUMNS = [
@@ -113,7 +113,7 @@ def export_table(
                 "compared_with": benchmark_name,
                 "comparison": "" if flag else verdict_label(str(r.verdict), lang),
                 "trend": trend_label(str(trend), lang) if isinstance(trend, str) else "",
-                "source": f"{str(ind['source']).upper()} {ind['source_table']}",
+                "source": source_label(str(ind["source"]), str(ind["source_table"]), lang=lang),
                 "fetched_at": fetched_at,
             }
         )

@@ -896,6 +896,13 @@ TREND_WORDS: dict[str, tuple[str, str, str]] = {
     "could_not_be_calculated": ("Kan ikke beregnes", "Kan ikkje reknast ut", "Not calculated"),
 }
 
+UNKNOWN_TABLE = (
+    "tabellen slås opp etter tittel",
+    "tabellen vert slått opp etter tittel",
+    "table looked up by title",
+)
+LOCAL_SOURCE = ("kommunens egne tall", "kommunen sine eigne tal", "the kommune's own data")
+
 TREND_ARROWS = {"increasing": "↗", "decreasing": "↘", "no_change": "→"}
 
 # What each source symbol means, as the sources define it.
@@ -930,6 +937,19 @@ def trend_label(direction: str, lang: str = "nb") -> str:
     """A trend direction in words, with its arrow."""
     arrow = TREND_ARROWS.get(direction, "")
     return f"{arrow} {pick(TREND_WORDS[direction], lang)}".strip()
+
+
+def source_label(provider: str, table: str, verified: bool = True, lang: str = "nb") -> str:
+    """Where an indicator comes from, for captions and exports: `FHI 403`, `SSB 12272 (…)`."""
+    if table == "unknown":
+        label = f"{provider.upper()} ({pick(UNKNOWN_TABLE, lang)})"
+    elif provider == "local":
+        label = f"{table} ({pick(LOCAL_SOURCE, lang)})"
+    else:
+        label = f"{provider.upper()} {table}"
+    if not verified and table != "unknown":
+        label += f" ({t('unverified_source', lang)})"
+    return label
 
 
 def flag_meaning(flag: str, lang: str = "nb") -> str:

@@ -16,7 +16,7 @@ from typing import Final
 import pandas as pd
 
 from utfordringsbilde import numbers, stats
-from utfordringsbilde.i18n import flag_meaning
+from utfordringsbilde.i18n import flag_meaning, source_label
 
 # SSB's levekårsindeks for cities uses low income, crowding, young people outside work and
 # education, and family and school indicators; these are the catalog's nearest equivalents.
@@ -173,7 +173,7 @@ def export_rows(
                     "flag": flag or "",
                     "flag_meaning": flag_meaning(flag, lang) if flag else "",
                     "comparison": "" if pd.isna(score) else texts["score"].format(score=int(score)),
-                    "source": f"{str(ind['source']).upper()} {ind['source_table']}",
+                    "source": source_label(str(ind["source"]), str(ind["source_table"]), lang=lang),
                     "fetched_at": fetched_at,
                 }
             )
