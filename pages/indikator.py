@@ -15,13 +15,6 @@ MODES = ("stolper", "trakt")
 MAP_KINDS = ("grenser", "ruter")
 
 
-def seeded(key: str, param: str, options: tuple[str, ...]) -> None:
-    """Start a page control from the URL (a shared link) unless the session holds a choice."""
-    if st.session_state.get(key) not in options:
-        wanted = st.query_params.get(param)
-        st.session_state[key] = wanted if wanted in options else options[0]
-
-
 view = state.current()
 lang = view.lang
 inds = data.indicators(view.sig)
@@ -30,9 +23,7 @@ names = {
     r.indicator_id: (getattr(r, f"name_{lang}") or r.name_nb) for r in inds.itertuples(index=False)
 }
 
-wanted = st.query_params.get("indikator")
-if st.session_state.get("indikator_valg") not in ids:
-    st.session_state["indikator_valg"] = wanted if wanted in ids else ids[0]
+state.seed_choice("indikator_valg", "indikator", ids)
 ind_id = st.selectbox(
     t("choose_indicator", lang), ids, format_func=names.__getitem__, key="indikator_valg"
 )
@@ -75,7 +66,7 @@ else:
         st.markdown(f"**{len(dcells)} {t('areas_col', lang).lower()}:** " + ", ".join(parts) + ".")
 
     # Bars, or a funnel where districts' sizes differ and the indicator has a denominator.
-    seeded("indikator_visning", "visning", MODES)
+    state.seed_choice("indikator_visning", "visning", MODES)
     labels = {"stolper": t("mode_bars", lang), "trakt": t("mode_funnel", lang)}
     mode = st.radio(
         t("view_mode", lang),
@@ -128,7 +119,7 @@ else:
     has_outlines = geo.covers(shapes, codes)
     kind = "ruter"
     if has_outlines:
-        seeded("indikator_kart", "kart", MAP_KINDS)
+        state.seed_choice("indikator_kart", "kart", MAP_KINDS)
         kinds = {"grenser": t("map_outlines", lang), "ruter": t("map_tiles", lang)}
         kind = st.radio(
             t("map_kind", lang),
@@ -181,12 +172,7 @@ if not by_sex.empty and (by_sex["sex"] != "all").any():
 # Over time, for the kommune, fylke, landet and the districts the user picks.
 st.subheader(t("trend_title", lang, indicator=names[ind_id]))
 key = "indikator_omrader"
-if key in st.session_state and not set(st.session_state[key]) <= set(dist_names):
-    del st.session_state[key]  # another kommune: its districts are not options here
-if key not in st.session_state:
-    linked = [c for c in (st.query_params.get("omrader") or "").split(",") if c in dist_names]
-    default = [view.district] if view.district else []
-    st.session_state[key] = linked if "omrader" in st.query_params else default
+state.seed_choices(key, "omrader", list(dist_names), [view.district] if view.district else [])
 chosen = st.multiselect(
     t("areas_in_trend", lang),
     list(dist_names),

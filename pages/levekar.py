@@ -28,11 +28,7 @@ st.markdown(t("levekar_intro", lang))
 options = levekar.available(ov.cells, inds, ov.districts["area_code"].tolist())
 defaults = levekar.default_components(options)
 key = "levekar_komponenter"
-if key in st.session_state and not set(st.session_state[key]) <= set(options):
-    del st.session_state[key]  # another kommune or period: keep only what exists here
-if key not in st.session_state:
-    linked = [c for c in (st.query_params.get("komponenter") or "").split(",") if c in options]
-    st.session_state[key] = linked if "komponenter" in st.query_params else defaults
+state.seed_choices(key, "komponenter", options, defaults)
 chosen = st.multiselect(
     t("levekar_components", lang),
     options,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -105,6 +105,23 @@ def sidebar(sig: warehouse.Signature) -> View:
     )
     sync_url(view)
     return view
+
+
+def seed_choice(key: str, param: str, options: Sequence[str]) -> None:
+    """Start a page's single-choice control from the URL unless the session holds a valid one."""
+    if st.session_state.get(key) not in options:
+        wanted = st.query_params.get(param)
+        st.session_state[key] = wanted if wanted in options else options[0]
+
+
+def seed_choices(key: str, param: str, options: Sequence[str], default: list[str]) -> None:
+    """Start a page's multi-choice control from the URL (or `default`) unless the session
+    holds one that still fits the options; a choice made for another kommune is dropped."""
+    if key in st.session_state and not set(st.session_state[key]) <= set(options):
+        del st.session_state[key]
+    if key not in st.session_state:
+        linked = [c for c in (st.query_params.get(param) or "").split(",") if c in options]
+        st.session_state[key] = linked if param in st.query_params else default
 
 
 def sync_url(view: View, **page_params: str | None) -> None:
