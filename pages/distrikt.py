@@ -24,9 +24,10 @@ prof = data.district_profile(view.sig, view.kommune, view.year, district)
 inds = ov.indicators
 
 findings = narrative.district_findings(prof, inds, name, view.kommune_name, lang)
-if findings:
+with st.container(border=True):
     st.subheader(t("findings", lang))
-    st.markdown("\n".join(f"- {s}" for s in findings))
+    st.markdown("\n".join(f"- {s}" for s in findings) if findings else t("findings_none", lang))
+    st.caption(t("findings_note", lang))
 
 left, right = st.columns([5, 4])
 with left:

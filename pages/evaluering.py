@@ -6,6 +6,7 @@ import streamlit as st
 
 from ui import evaluation_view as ev_view
 from ui import state
+from utfordringsbilde import narrative
 from utfordringsbilde.i18n import t
 
 view = state.current()
@@ -18,6 +19,9 @@ if ev is None:
     st.stop()
 
 ev_view.header(ev, lang)
+with st.container(border=True):
+    st.subheader(t("findings", lang))
+    st.markdown(" ".join(narrative.evaluation_findings(ev, lang, each_flag=False)))
 left, right = st.columns([2, 3], gap="large")
 with left:
     ev_view.summary(ev, lang)

@@ -17,6 +17,16 @@ inds = ov.indicators
 st.title(f"{t('page_overview', lang)}: {view.kommune_name}")
 st.markdown(t("overview_intro", lang, kommune=view.kommune_name))
 
+# Sentences first: a politician reads these before any chart.
+findings = data.kommune_findings(view.sig, view.kommune, view.year, lang)
+with st.container(border=True):
+    st.subheader(t("findings", lang))
+    if findings:
+        st.markdown("\n".join(f"- {f.text}" for f in findings))
+    else:
+        st.markdown(t("findings_none", lang))
+    st.caption(t("findings_note", lang))
+
 theme_ids = inds.drop_duplicates("theme_id")[["theme_id", f"theme_{lang}", "theme_nb"]]
 theme_names = {r.theme_id: (r[1] or r.theme_nb) for r in theme_ids.itertuples(index=False)}
 rfs = data.risk_factors(view.sig)

@@ -8,7 +8,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from utfordringsbilde import levekar, overview, profile, queries, warehouse
+from utfordringsbilde import levekar, narrative, overview, profile, queries, warehouse
 
 
 def signature() -> warehouse.Signature:
@@ -113,3 +113,11 @@ def levekar_index(
 ) -> levekar.Levekar:
     ov = overview_data(sig, kommune, year)
     return levekar.build(ov.cells, ov.districts, ov.indicators, components)
+
+
+@st.cache_data(max_entries=32, ttl=3600, show_spinner=False)
+def kommune_findings(
+    sig: warehouse.Signature, kommune: str, year: int | None, lang: str
+) -> list[narrative.Finding]:
+    ov = overview_data(sig, kommune, year)
+    return narrative.kommune_findings(warehouse.cursor(_connection(sig)), ov, lang)

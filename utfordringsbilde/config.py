@@ -164,6 +164,8 @@ class Indicator(Strict):
     norm_note: Text | None = None
     suppression: Suppression = Field(default_factory=Suppression)
     district_level: bool = True
+    # The finding as a clause for sentences: "I {area} bor {value} av barna i …".
+    sentence: Text | None = None
 
     @field_validator("id")
     @classmethod
@@ -179,6 +181,20 @@ class Indicator(Strict):
         if self.ci_method == "byar" and self.unit not in ("per_1000", "per_10000"):
             raise ValueError("ci_method byar needs unit per_1000 or per_10000")
         return self
+
+    @field_validator("sentence")
+    @classmethod
+    def _sentence_slots(cls, v: Text | None) -> Text | None:
+        for lang in ("nb", "nn", "en"):
+            text = getattr(v, lang, None) if v is not None else None
+            if text is None:
+                continue
+            slots = set(re.findall(r"{(\w*)}", text))
+            if slots != {"area", "value"}:
+                raise ValueError(
+                    f"{lang}: needs exactly the slots {{area}} and {{value}}, has {sorted(slots)}"
+                )
+        return v
 
     @property
     def multiplier(self) -> float:

@@ -140,6 +140,19 @@ STRINGS: dict[str, tuple[str, str, str]] = {
     ),
     "trend": ("Utvikling", "Utvikling", "Trend"),
     "findings": ("Viktigste funn", "Viktigaste funn", "Key findings"),
+    "findings_note": (
+        "Setningene nevner bare forskjeller og utviklinger som er statistisk signifikante; "
+        "skjulte tall (personvern) blir aldri gjort om til ord.",
+        "Setningane nemner berre skilnader og utviklingar som er statistisk signifikante; "
+        "skjulte tal (personvern) blir aldri gjorde om til ord.",
+        "The sentences only mention differences and trends that are statistically "
+        "significant; hidden (suppressed) figures are never put into words.",
+    ),
+    "findings_none": (
+        "Ingen indikatorer skiller seg signifikant fra sammenligningen.",
+        "Ingen indikatorar skil seg signifikant frå samanlikninga.",
+        "No indicator differs significantly from its benchmark.",
+    ),
     "spine_note": (
         "Kommunen står i midten, og «bedre» er alltid til høyre. Grå stolpe: spennet mellom "
         "kommunens områder. Svart strek: landet. Indikatorer uten en god retning vises uten "

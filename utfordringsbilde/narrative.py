@@ -1,38 +1,234 @@
 """Findings as short sentences, generated from the comparison and trend results.
 
-A difference is only put into words when the test found it; a suppressed value is never
-turned into words.
+A difference is only put into words when the test found it (`stats.compare` for values,
+the Fingertips trend test for change over time); a suppressed value is never turned into
+words, and neither is a comparison with a suppressed benchmark. Sentences come in bokmål,
+nynorsk and English, with Norwegian number formats and agreement from `grammar`.
 """
 
 from __future__ import annotations
 
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Final
+
 import pandas as pd
 
-from utfordringsbilde import numbers
+from utfordringsbilde import evaluation, grammar, numbers, profile, stats
+from utfordringsbilde.config import load_catalog, load_kommuner
+from utfordringsbilde.overview import Overview
+from utfordringsbilde.queries import Con
 
-_HIGHER = {"nb": "høyere", "nn": "høgare", "en": "higher"}
-_LOWER = {"nb": "lavere", "nn": "lågare", "en": "lower"}
-
-_TEMPLATE = {
-    "nb": "{name}: {value} i {area}, signifikant {direction} enn i {bench} ({bench_value}).",
-    "nn": "{name}: {value} i {area}, signifikant {direction} enn i {bench} ({bench_value}).",
-    "en": "{name}: {value} in {area}, significantly {direction} than in {bench} ({bench_value}).",
-}
-_TREND = {
-    "better": {
-        "nb": " Utviklingen de siste fem periodene går i riktig retning.",
-        "nn": " Utviklinga dei siste fem periodane går i rett retning.",
-        "en": " The last five periods show a significant improvement.",
-    },
-    "worse": {
-        "nb": " Utviklingen de siste fem periodene går i feil retning.",
-        "nn": " Utviklinga dei siste fem periodane går i feil retning.",
-        "en": " The last five periods show a significant worsening.",
-    },
-}
-
+SIGNIFICANT: Final = ("worse", "better", "higher", "lower")
 # Worse before better: a leader reads the problems first.
-_RANK = {"worse": 0, "better": 1, "higher": 2, "lower": 3}
+_RANK: Final = {"worse": 0, "better": 1, "higher": 2, "lower": 3}
+
+# The measure an indicator's unit counts, as a noun lemma (see grammar.NOUNS): the subject
+# of "Andelen har økt" and of "I tre av ti bydeler er andelen signifikant høyere …".
+MEASURE_NOUN: Final = {
+    "percent": "andel",
+    "per_1000": "tall",
+    "per_10000": "tall",
+    "count": "antall",
+    "score": "snitt",
+    "ratio": "forholdstall",
+    "years": "alder",
+}
+
+_WORDS: Final[dict[str, dict[str, str]]] = {
+    "higher": {"nb": "høyere", "nn": "høgare", "en": "higher"},
+    "lower": {"nb": "lavere", "nn": "lågare", "en": "lower"},
+    "significantly": {"nb": "signifikant", "nn": "signifikant", "en": "significantly"},
+    "than_in": {"nb": "enn i", "nn": "enn i", "en": "than in"},
+    "not_different": {
+        "nb": "ikke signifikant forskjellig fra {bench}",
+        "nn": "ikkje signifikant forskjellig frå {bench}",
+        "en": "not significantly different from {bench}",
+    },
+    "kommunen": {"nb": "kommunen", "nn": "kommunen", "en": "the municipality"},
+    "landet": {"nb": "landet", "nn": "landet", "en": "Norway"},
+    "increased": {"nb": "har økt", "nn": "har auka", "en": "has risen"},
+    "decreased": {"nb": "har gått ned", "nn": "har gått ned", "en": "has fallen"},
+    "stable": {"nb": "har vært {adj}", "nn": "har vore {adj}", "en": "has been {adj}"},
+    "stable_adj": {"nb": "stabil", "nn": "stabil", "en": "stable"},
+    "last_years": {
+        "nb": "de siste {n} årene",
+        "nn": "dei siste {n} åra",
+        "en": "over the last {n} years",
+    },
+    "last_periods": {
+        "nb": "de siste {n} måleperiodene",
+        "nn": "dei siste {n} måleperiodane",
+        "en": "over the last {n} measurement periods",
+    },
+    "in_districts": {
+        "nb": "I {count} er {subject} {sig} {direction} enn i kommunen: {names}.",
+        "nn": "I {count} er {subject} {sig} {direction} enn i kommunen: {names}.",
+        "en": "In {count}, {subject} is {sig} {direction} than in the municipality: {names}.",
+    },
+}
+_FALLBACK: Final = {
+    "nb": "{name} i {area} er {value}",
+    "nn": "{name} i {area} er {value}",
+    "en": "{name} in {area} is {value}",
+}
+
+
+def _w(key: str, lang: str) -> str:
+    table = _WORDS[key]
+    return table.get(lang) or table["nb"]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One finding: the indicator it is about, its sentence and what the test found."""
+
+    indicator_id: str
+    text: str
+    verdict: str  # better | worse | higher | lower | similar (only with district differences)
+    trend_verdict: str | None
+    area_code: str
+
+
+@cache
+def _sentences() -> dict[str, dict[str, str]]:
+    """Indicator id → lang → the catalog's clause ("I {area} bor {value} av barna …")."""
+    out: dict[str, dict[str, str]] = {}
+    for ind in load_catalog().indicators:
+        if ind.sentence is not None:
+            out[ind.id] = {lang: ind.sentence.get(lang) for lang in ("nb", "nn", "en")}
+    return out
+
+
+def _name(info: pd.DataFrame, ind_id: str, lang: str) -> str:
+    col = f"name_{lang}" if f"name_{lang}" in info.columns else "name_nb"
+    return str(info.at[ind_id, col] or info.at[ind_id, "name_nb"])
+
+
+def statement(info: pd.DataFrame, ind_id: str, area: str, value: str, lang: str) -> str:
+    """The value as a clause: "I Strømsø bor 31,2 % av barna i husholdninger med …"."""
+    template = _sentences().get(ind_id, {}).get(lang)
+    if template:
+        return template.format(area=area, value=value)
+    return grammar.capitalise(
+        _FALLBACK.get(lang, _FALLBACK["nb"]).format(
+            name=_name(info, ind_id, lang), area=area, value=value
+        )
+    )
+
+
+def _fmt(info: pd.DataFrame, ind_id: str, x: float, lang: str) -> str:
+    return numbers.value(x, str(info.at[ind_id, "unit"]), int(info.at[ind_id, "decimals"]), lang)
+
+
+def _missing(x: object) -> bool:
+    return x is None or (isinstance(x, float) and math.isnan(x))
+
+
+def comparison(
+    info: pd.DataFrame, ind_id: str, value: float, bench_value: float, bench: str, lang: str
+) -> str:
+    """ ", signifikant høyere enn i kommunen (19,0 %)" — only call it for a significant verdict."""
+    direction = _w("higher" if value > bench_value else "lower", lang)
+    return (
+        f", {_w('significantly', lang)} {direction} {_w('than_in', lang)} {bench} "
+        f"({_fmt(info, ind_id, bench_value, lang)})"
+    )
+
+
+def subject(unit: str, lang: str) -> grammar.Noun:
+    """The noun for what a unit measures: andelen, tallet, snittet …"""
+    return grammar.noun(MEASURE_NOUN.get(unit, "tall"), lang)
+
+
+def trend_sentence(
+    unit: str, direction: str | None, n_points: int, period_years: int, lang: str
+) -> str:
+    """ "Andelen har økt de siste fem årene." — empty unless the trend test could be run."""
+    if direction not in ("increasing", "decreasing", "no_change") or n_points < 2:
+        return ""
+    s = subject(unit, lang)
+    n = grammar.number_word(n_points, "n", lang)
+    span = _w("last_years" if period_years == 1 else "last_periods", lang).format(n=n)
+    if direction == "increasing":
+        verb = _w("increased", lang)
+    elif direction == "decreasing":
+        verb = _w("decreased", lang)
+    else:
+        adj = grammar.predicative(_w("stable_adj", lang), s.gender, lang=lang)
+        verb = _w("stable", lang).format(adj=adj)
+    return f"{grammar.capitalise(s.definite)} {verb} {span}."
+
+
+def _n_points(direction: object) -> int:
+    # The trend test uses the last TREND_POINTS valid points; fewer means it was not run.
+    return stats.TREND_POINTS if direction in ("increasing", "decreasing", "no_change") else 0
+
+
+def district_sentence(
+    unit: str,
+    verdict_direction: str,
+    district_names: Sequence[str],
+    total: int,
+    level_lemma: str,
+    lang: str,
+) -> str:
+    """ "I tre av ti bydeler er andelen signifikant høyere enn i kommunen: A, B og C."."""
+    s = subject(unit, lang)
+    return _w("in_districts", lang).format(
+        count=grammar.of_total(len(district_names), total, level_lemma, lang),
+        subject=s.definite,
+        sig=_w("significantly", lang),
+        direction=_w(verdict_direction, lang),
+        names=grammar.join(list(district_names), lang),
+    )
+
+
+def _rank_rows(rows: pd.DataFrame, value: str, bench: str) -> pd.DataFrame:
+    rel = (rows[value] - rows[bench]).abs() / rows[bench].abs()
+    return rows.assign(_rank=rows["verdict"].map(_RANK), _size=-rel.fillna(0)).sort_values(
+        ["_rank", "_size"], kind="stable"
+    )
+
+
+def district_finding_list(
+    profile: pd.DataFrame,
+    inds: pd.DataFrame,
+    district_code: str,
+    district: str,
+    lang: str = "nb",
+    limit: int = 5,
+) -> list[Finding]:
+    """The most important significant differences between a district and its kommune."""
+    info = inds.set_index("indicator_id")
+    rows = profile[
+        profile["flag"].isna()
+        & profile["verdict"].isin(SIGNIFICANT)
+        & profile["kommune_value"].notna()
+        & profile["value"].notna()
+    ]
+    if rows.empty:
+        return []
+    out = []
+    for r in _rank_rows(rows, "value", "kommune_value").head(limit).itertuples(index=False):
+        ind = str(r.indicator_id)
+        text = statement(info, ind, district, _fmt(info, ind, r.value, lang), lang)
+        text += comparison(info, ind, r.value, r.kommune_value, _w("kommunen", lang), lang) + "."
+        if r.trend_verdict in ("better", "worse") or r.trend_direction in (
+            "increasing",
+            "decreasing",
+        ):
+            text += " " + trend_sentence(
+                str(info.at[ind, "unit"]),
+                str(r.trend_direction),
+                _n_points(r.trend_direction),
+                int(info.at[ind, "period_years"]),
+                lang,
+            )
+        out.append(Finding(ind, text.strip(), str(r.verdict), r.trend_verdict, district_code))
+    return out
 
 
 def district_findings(
@@ -43,29 +239,186 @@ def district_findings(
     lang: str = "nb",
     limit: int = 5,
 ) -> list[str]:
-    """The most important significant differences between a district and its kommune."""
+    """The sentences of `district_finding_list` (`kommune` is named by "kommunen")."""
+    del kommune  # the sentences say "kommunen", as a reader in the kommune says it
+    return [f.text for f in district_finding_list(profile, inds, "", district, lang, limit)]
+
+
+def kommune_finding_list(
+    barometer: pd.DataFrame,
+    trends: pd.DataFrame,
+    cells: pd.DataFrame,
+    inds: pd.DataFrame,
+    kommune: str,
+    kommune_name: str,
+    district_names: Mapping[str, str],
+    level_lemma: str = "bydel",
+    lang: str = "nb",
+    limit: int = 5,
+) -> list[Finding]:
+    """The kommune's most important findings: against landet, over time, across districts.
+
+    `barometer` is `Overview.barometer` (the kommune against landet), `trends` one row per
+    indicator with trend_direction and trend_verdict for the kommune, `cells` the district
+    cells with their verdict against the kommune (`Overview.cells`).
+    """
     info = inds.set_index("indicator_id")
-    rows = profile[profile["flag"].isna() & profile["verdict"].isin(list(_RANK))].copy()
-    if rows.empty:
-        return []
-    rel = (rows["value"] - rows["kommune_value"]).abs() / rows["kommune_value"].abs()
-    rows["_rank"] = rows["verdict"].map(_RANK)
-    rows["_size"] = -rel.fillna(0)
+    trend = trends.set_index("indicator_id") if not trends.empty else trends
+    dist = cells[
+        cells["area_code"].isin(list(district_names))
+        & cells["flag"].isna()
+        & cells["verdict"].isin(SIGNIFICANT)
+    ]
+    n_districts = len(district_names)
+    order = {code: i for i, code in enumerate(district_names)}
+    candidates = []
+    for r in barometer.itertuples(index=False):
+        ind = str(r.indicator_id)
+        if isinstance(r.flag, str) or _missing(r.value) or ind not in info.index:
+            continue
+        unit = str(info.at[ind, "unit"])
+        mine = dist[dist["indicator_id"] == ind]
+        kommune_sig = r.verdict in SIGNIFICANT and not _missing(r.benchmark)
+        if not kommune_sig and not mine["verdict"].isin(["worse", "higher"]).any():
+            continue
+        text = statement(info, ind, kommune_name, _fmt(info, ind, r.value, lang), lang)
+        if kommune_sig:
+            text += comparison(info, ind, r.value, r.benchmark, _w("landet", lang), lang)
+        elif not _missing(r.benchmark):
+            bench = f"{_w('landet', lang)} ({_fmt(info, ind, r.benchmark, lang)})"
+            text += ", " + _w("not_different", lang).format(bench=bench)
+        text += "."
+        tv, td = None, None
+        if ind in getattr(trend, "index", ()):
+            tv, td = trend.at[ind, "trend_verdict"], str(trend.at[ind, "trend_direction"])
+            if td in ("increasing", "decreasing"):
+                text += " " + trend_sentence(
+                    unit, td, _n_points(td), int(info.at[ind, "period_years"]), lang
+                )
+        # Only the districts that stand out on the problem side: worse, or higher where the
+        # indicator has no good direction. A sentence listing every district helps nobody.
+        part = mine[mine["verdict"].isin(["worse", "higher"])]
+        part = part.sort_values("area_code", key=lambda s: s.map(order))
+        worse_districts = int((part["verdict"] == "worse").sum())
+        if not part.empty:
+            higher = bool((part["value"] > part["benchmark"]).iloc[0])
+            names = [district_names[c] for c in part["area_code"]]
+            text += " " + district_sentence(
+                unit, "higher" if higher else "lower", names, n_districts, level_lemma, lang
+            )
+        verdict = str(r.verdict) if kommune_sig else "similar"
+        rank: float = _RANK.get(verdict, 4)
+        if rank > 0 and worse_districts:
+            rank = 0.5  # the kommune is fine, but some districts are significantly worse
+        rel = abs(r.value - r.benchmark) / abs(r.benchmark) if kommune_sig else 0.0
+        candidates.append((rank, -worse_districts, -rel, Finding(ind, text, verdict, tv, kommune)))
+    candidates.sort(key=lambda c: c[:3])
+    return [c[3] for c in candidates[:limit]]
+
+
+def level_lemma(kommune: str) -> str:
+    """The kommune's word for its districts (bydel, kommunedel …) as a grammar lemma."""
+    k = load_kommuner().get(kommune)
+    return k.districts.level_name.nb.lower() if k is not None else "distrikt"
+
+
+def kommune_findings(con: Con, ov: Overview, lang: str = "nb", limit: int = 5) -> list[Finding]:
+    """`kommune_finding_list` for an overview, with the kommune's own trends computed."""
+    trends = profile.build(con, ov, ov.kommune)[
+        ["indicator_id", "trend_direction", "trend_verdict"]
+    ]
+    names = dict(zip(ov.districts["area_code"], ov.districts["name"], strict=True))
+    return kommune_finding_list(
+        ov.barometer,
+        trends,
+        ov.cells,
+        ov.indicators,
+        ov.kommune,
+        ov.kommune_name,
+        names,
+        level_lemma(ov.kommune),
+        lang,
+        limit,
+    )
+
+
+_STATUS_CLAUSE: Final[dict[str, dict[str, str]]] = {
+    "target_met": {"nb": "har nådd målet", "nn": "har nådd målet", "en": "reached the target"},
+    "improving": {
+        "nb": "går i riktig retning",
+        "nn": "går i rett retning",
+        "en": "moved in the right direction",
+    },
+    "little_or_no_change": {
+        "nb": "viser liten eller ingen endring",
+        "nn": "viser lita eller inga endring",
+        "en": "showed little or no change",
+    },
+    "getting_worse": {
+        "nb": "går i feil retning",
+        "nn": "går i feil retning",
+        "en": "moved in the wrong direction",
+    },
+    evaluation.NOT_JUDGED: {
+        "nb": "har endret seg uten at planen sier hvilken retning som er god",
+        "nn": "har endra seg utan at planen seier kva retning som er god",
+        "en": "changed where the plan sets no good direction",
+    },
+    "too_few_points": {
+        "nb": "har for få målinger til å vurderes",
+        "nn": "har for få målingar til å vurderast",
+        "en": "had too few points to judge",
+    },
+    "no_data": {"nb": "mangler data", "nn": "manglar data", "en": "had no data"},
+}
+_PLAN_HAS: Final = {"nb": "Planen har {count}: {clauses}.", "nn": "Planen har {count}: {clauses}.",
+                    "en": "The plan has {count}: {clauses}."}  # fmt: skip
+_RED_FLAGS: Final = {
+    "nb": "Evalueringen finner {count} (dårligere enn sammenligningen og samtidig signifikant "
+    "forverring):",
+    "nn": "Evalueringa finn {count} (dårlegare enn samanlikninga og samtidig signifikant "
+    "forverring):",
+    "en": "The evaluation finds {count} (worse than the benchmark and getting significantly "
+    "worse):",
+}
+_NO_RED_FLAGS: Final = {
+    "nb": "Evalueringen finner ingen røde flagg: ingen områder er både dårligere enn "
+    "sammenligningen og i signifikant forverring.",
+    "nn": "Evalueringa finn ingen raude flagg: ingen område er både dårlegare enn "
+    "samanlikninga og i signifikant forverring.",
+    "en": "The evaluation finds no red flags: no area is both worse than its benchmark and "
+    "getting significantly worse.",
+}
+
+
+def evaluation_findings(
+    ev: evaluation.Evaluation, lang: str = "nb", each_flag: bool = True
+) -> list[str]:
+    """The plan evaluation in sentences: status counts, then the red flags (each, if asked)."""
+    counts = ev.counts()
+    clauses = [
+        f"{grammar.number_word(n, grammar.noun('indikator', lang).gender, lang)} "
+        f"{_STATUS_CLAUSE[status].get(lang) or _STATUS_CLAUSE[status]['nb']}"
+        for status, n in counts.items()
+        if n
+    ]
     out = []
-    for r in rows.sort_values(["_rank", "_size"]).head(limit).itertuples(index=False):
-        unit = str(info.at[r.indicator_id, "unit"])
-        dec = int(info.at[r.indicator_id, "decimals"])
-        name = info.at[r.indicator_id, f"name_{lang}"] or info.at[r.indicator_id, "name_nb"]
-        direction = (_HIGHER if r.value > r.kommune_value else _LOWER)[lang]
-        text = _TEMPLATE[lang].format(
-            name=name,
-            value=numbers.value(r.value, unit, dec, lang),
-            area=district,
-            direction=direction,
-            bench=kommune,
-            bench_value=numbers.value(r.kommune_value, unit, dec, lang),
+    if clauses:
+        out.append(
+            _PLAN_HAS.get(lang, _PLAN_HAS["nb"]).format(
+                count=grammar.count(len(ev.targets), "indikator", lang),
+                clauses=grammar.join(clauses, lang),
+            )
         )
-        if r.trend_verdict in _TREND:
-            text += _TREND[str(r.trend_verdict)][lang]
-        out.append(text)
+    n_flags = len(ev.red_flags)
+    if n_flags:
+        out.append(
+            _RED_FLAGS.get(lang, _RED_FLAGS["nb"]).format(
+                count=grammar.count(n_flags, "rødt flagg", lang)
+            )
+        )
+        if each_flag:
+            out += [evaluation.red_flag_sentence(f, lang) for f in ev.red_flags]
+    elif ev.targets:
+        out.append(_NO_RED_FLAGS.get(lang, _NO_RED_FLAGS["nb"]))
     return out
