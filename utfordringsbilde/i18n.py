@@ -148,6 +148,11 @@ STRINGS: dict[str, tuple[str, str, str]] = {
         "The sentences only mention differences and trends that are statistically "
         "significant; hidden (suppressed) figures are never put into words.",
     ),
+    "local_source_short": (
+        "kommunens egne tall",
+        "kommunen sine eigne tal",
+        "the kommune's own data",
+    ),
     "findings_none": (
         "Ingen indikatorer skiller seg signifikant fra sammenligningen.",
         "Ingen indikatorar skil seg signifikant frå samanlikninga.",

@@ -83,13 +83,18 @@ def _w(key: str, lang: str) -> str:
 
 @dataclass(frozen=True)
 class Finding:
-    """One finding: the indicator it is about, its sentence and what the test found."""
+    """One finding: the indicator it is about, its sentences and what the test found."""
 
     indicator_id: str
-    text: str
+    sentences: tuple[str, ...]  # the comparison first, then trend and districts
     verdict: str  # better | worse | higher | lower | similar (only with district differences)
     trend_verdict: str | None
     area_code: str
+
+    @property
+    def text(self) -> str:
+        """The sentences as one paragraph."""
+        return " ".join(self.sentences)
 
 
 @cache
@@ -216,18 +221,18 @@ def district_finding_list(
         ind = str(r.indicator_id)
         text = statement(info, ind, district, _fmt(info, ind, r.value, lang), lang)
         text += comparison(info, ind, r.value, r.kommune_value, _w("kommunen", lang), lang) + "."
-        if r.trend_verdict in ("better", "worse") or r.trend_direction in (
-            "increasing",
-            "decreasing",
-        ):
-            text += " " + trend_sentence(
-                str(info.at[ind, "unit"]),
-                str(r.trend_direction),
-                _n_points(r.trend_direction),
-                int(info.at[ind, "period_years"]),
-                lang,
+        sentences = [text]
+        if r.trend_direction in ("increasing", "decreasing"):
+            sentences.append(
+                trend_sentence(
+                    str(info.at[ind, "unit"]),
+                    str(r.trend_direction),
+                    _n_points(r.trend_direction),
+                    int(info.at[ind, "period_years"]),
+                    lang,
+                )
             )
-        out.append(Finding(ind, text.strip(), str(r.verdict), r.trend_verdict, district_code))
+        out.append(Finding(ind, tuple(sentences), str(r.verdict), r.trend_verdict, district_code))
     return out
 
 
@@ -287,13 +292,13 @@ def kommune_finding_list(
         elif not _missing(r.benchmark):
             bench = f"{_w('landet', lang)} ({_fmt(info, ind, r.benchmark, lang)})"
             text += ", " + _w("not_different", lang).format(bench=bench)
-        text += "."
+        sentences = [text + "."]
         tv, td = None, None
         if ind in getattr(trend, "index", ()):
             tv, td = trend.at[ind, "trend_verdict"], str(trend.at[ind, "trend_direction"])
             if td in ("increasing", "decreasing"):
-                text += " " + trend_sentence(
-                    unit, td, _n_points(td), int(info.at[ind, "period_years"]), lang
+                sentences.append(
+                    trend_sentence(unit, td, _n_points(td), int(info.at[ind, "period_years"]), lang)
                 )
         # Only the districts that stand out on the problem side: worse, or higher where the
         # indicator has no good direction. A sentence listing every district helps nobody.
@@ -303,15 +308,19 @@ def kommune_finding_list(
         if not part.empty:
             higher = bool((part["value"] > part["benchmark"]).iloc[0])
             names = [district_names[c] for c in part["area_code"]]
-            text += " " + district_sentence(
-                unit, "higher" if higher else "lower", names, n_districts, level_lemma, lang
+            sentences.append(
+                district_sentence(
+                    unit, "higher" if higher else "lower", names, n_districts, level_lemma, lang
+                )
             )
         verdict = str(r.verdict) if kommune_sig else "similar"
         rank: float = _RANK.get(verdict, 4)
         if rank > 0 and worse_districts:
             rank = 0.5  # the kommune is fine, but some districts are significantly worse
         rel = abs(r.value - r.benchmark) / abs(r.benchmark) if kommune_sig else 0.0
-        candidates.append((rank, -worse_districts, -rel, Finding(ind, text, verdict, tv, kommune)))
+        candidates.append(
+            (rank, -worse_districts, -rel, Finding(ind, tuple(sentences), verdict, tv, kommune))
+        )
     candidates.sort(key=lambda c: c[:3])
     return [c[3] for c in candidates[:limit]]
 
