@@ -39,7 +39,13 @@ lint: $(VENV)/.dev ## ruff and mypy on the core and the ETL
 	$(PY) -m ruff check .
 	$(PY) -m mypy
 
+KOMMUNE ?= 3301
+FORMAT  ?= pdf
+report: $(VENV)/.runtime ## Write the PDF status report (FORMAT=pptx: the slides) for KOMMUNE to reports/
+	$(PY) -m etl ensure
+	$(PY) -m utfordringsbilde.report --kommune $(KOMMUNE) --format $(FORMAT)
+
 bench: $(VENV)/.dev ## Build the national-scale warehouse and time the page queries
 	$(PY) -m bench
 
-.PHONY: help install run demo etl test lint bench
+.PHONY: help install run demo etl test lint bench report

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ui import downloads, state
 from ui import evaluation_view as ev_view
-from ui import state
 from utfordringsbilde import narrative
 from utfordringsbilde.i18n import t
 
@@ -22,6 +22,10 @@ ev_view.header(ev, lang)
 with st.container(border=True):
     st.subheader(t("findings", lang))
     st.markdown(" ".join(narrative.evaluation_findings(ev, lang, each_flag=False)))
+    downloads.report_buttons(
+        view.kommune, view.kommune_name, view.district, view.year, lang, "evaluering_rapport"
+    )
+    st.caption(t("report_help", lang))
 left, right = st.columns([2, 3], gap="large")
 with left:
     ev_view.summary(ev, lang)

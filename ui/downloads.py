@@ -8,7 +8,9 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from utfordringsbilde import export
+from ui import data
+from utfordringsbilde import export, report
+from utfordringsbilde.i18n import t
 
 
 def _slug(text: str) -> str:
@@ -56,3 +58,33 @@ def buttons(
                 icon=":material/image:",
                 on_click="ignore",
             )
+
+
+def report_buttons(
+    kommune: str, kommune_name: str, district: str | None, year: int | None, lang: str, key: str
+) -> None:
+    """The PDF status report and the PowerPoint deck, built on click (several seconds each)."""
+
+    def make(fmt: str) -> bytes:
+        return report.build(data.cursor(), kommune, fmt, district, year, lang)
+
+    left, right = st.columns(2)
+    for col, fmt, label, mime in (
+        (left, "pdf", t("report_pdf", lang), "application/pdf"),
+        (
+            right,
+            "pptx",
+            t("report_pptx", lang),
+            "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        ),
+    ):
+        col.download_button(
+            label,
+            data=lambda fmt=fmt: make(fmt),
+            file_name=report.filename(kommune_name, fmt, district),
+            mime=mime,
+            key=f"{key}_{fmt}",
+            icon=":material/description:" if fmt == "pdf" else ":material/slideshow:",
+            on_click="ignore",
+            width="stretch",
+        )

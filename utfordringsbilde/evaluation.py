@@ -19,7 +19,7 @@ import pandas as pd
 
 from utfordringsbilde import numbers, palette, queries, stats
 from utfordringsbilde.config import load_catalog
-from utfordringsbilde.i18n import t
+from utfordringsbilde.i18n import t, trend_label, verdict_label
 from utfordringsbilde.plan import (
     LEVELS,
     RISK_FACTOR_IDS,
@@ -617,3 +617,102 @@ def general_only_sentence(matrix: Matrix, lang: str, names: Mapping[str, str]) -
     return t(
         "eval_general_sentence", lang, level=level, factors=", ".join(names[rf] for rf in thin)
     )
+
+
+# ====================================================================== words for tables
+# Shared by the Planevaluering page and the PDF report.
+
+
+def status_word(shown: str, lang: str) -> str:
+    return t(f"eval_status_{shown}", lang)
+
+
+def value_text(r: TargetResult, x: float | None, lang: str, flag: str | None = None) -> str:
+    return numbers.value(x, r.unit, r.decimals, lang, flag)
+
+
+def signed(r: TargetResult, diff: float, lang: str) -> str:
+    """A difference with its sign (+/−) and unit; percentage points for percentages."""
+    sign = "+" if diff > 0 else "\u2212" if diff < 0 else ""
+    if r.unit == "percent":
+        return f"{sign}{numbers.number(abs(diff), r.decimals, lang)} {t('eval_pp', lang)}"
+    return sign + numbers.value(abs(diff), r.unit, r.decimals, lang)
+
+
+def period_label(a: AreaResult, period: object) -> str:
+    """A period end as the series labels it ("2020–2022"), else the year itself."""
+    if period is None:
+        return ""
+    hit = a.series[a.series["period_to"] == period]
+    return str(hit["label"].iloc[0]) if not hit.empty else str(period)
+
+
+def trend_text(a: AreaResult, lang: str) -> str:
+    text = trend_label(a.trend.direction, lang)
+    if a.trend.verdict in ("better", "worse"):
+        text += f" ({verdict_label(a.trend.verdict, lang).lower()})"
+    return text
+
+
+def target_text(r: TargetResult, lang: str) -> str:
+    """The target as words: value (by year) with "demomål", a range, or "ikke tallfestet"."""
+    tg = r.target
+    if tg.target is not None:
+        # A whole-number target ("alle" = 100 %) reads best without decimals.
+        whole = float(tg.target.value).is_integer()
+        out = numbers.value(tg.target.value, r.unit, 0 if whole else r.decimals, lang)
+        if tg.target.year:
+            out += " " + t("eval_by_year", lang, year=tg.target.year)
+    elif tg.range is not None:
+        out = f"{value_text(r, tg.range.low, lang)}–{value_text(r, tg.range.high, lang)}"
+    else:
+        return t("eval_not_quantified", lang)
+    if tg.target_is_demo:
+        out += f" ({t('eval_demo_target', lang)})"
+    return out
+
+
+def baseline_parts(r: TargetResult, a: AreaResult, lang: str, note: bool = True) -> tuple[str, str]:
+    """Baseline value and period as shown: the status basis, else the plan's own figure.
+
+    With `note`, a period standing in for the plan's baseline year (which has no value) says
+    so; tables leave the note out and mark the row instead (`stand_in`).
+    """
+    b = a.status.basis
+    base = r.target.baseline
+    if b.get("baseline") is not None:
+        period = period_label(a, b.get("baseline_period"))
+        if note and base is not None and stand_in(r, a):
+            period += "; " + t("eval_baseline_substitute", lang, year=base.period)
+        return value_text(r, b["baseline"], lang), period
+    if base is not None and base.value is not None and a.level == "kommune":
+        return value_text(r, base.value, lang), str(base.period or "")
+    # With no data at all, the figure is one the plan would have had to state, and it does not.
+    missing = t("eval_not_stated", lang) if a.series["value"].dropna().empty else ".."
+    return missing, str(base.period) if base is not None and base.period else ""
+
+
+def stand_in(r: TargetResult, a: AreaResult) -> bool:
+    """True when the plan's baseline year has no value and another year stands in for it."""
+    wanted = r.target.baseline.period if r.target.baseline else None
+    b = a.status.basis
+    return wanted is not None and b.get("baseline") is not None and b["baseline_period"] != wanted
+
+
+def latest_parts(r: TargetResult, a: AreaResult, lang: str) -> tuple[str, str]:
+    """Latest value (a suppressed point keeps its symbol) and its period."""
+    if a.latest_period is None:
+        return "–", ""
+    return value_text(r, a.latest, lang, a.latest_flag), a.latest_period
+
+
+def no_data_text(r: TargetResult, lang: str) -> str:
+    """Why there is no value: the kommune has not reported it yet, or no source has it."""
+    key = "eval_no_data_reported" if r.reported_by_kommune else "eval_no_data_public"
+    text = t(key, lang)
+    return text[:1].upper() + text[1:]
+
+
+def pct_text(a: AreaResult, lang: str) -> str:
+    pct = a.status.pct_of_target
+    return "–" if pct is None else f"{numbers.number(pct, 0, lang)}\u00a0%"

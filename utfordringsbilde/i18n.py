@@ -115,6 +115,23 @@ STRINGS: dict[str, tuple[str, str, str]] = {
         "Indicators without data in this build",
     ),
     "areas_col": ("Område", "Område", "Area"),
+    "report_pdf": (
+        "Statusrapport (PDF)",
+        "Statusrapport (PDF)",
+        "Status report (PDF)",
+    ),
+    "report_pptx": (
+        "Møtelysbilder (PowerPoint)",
+        "Møtelysbilete (PowerPoint)",
+        "Meeting slides (PowerPoint)",
+    ),
+    "report_help": (
+        "Rapporten og lysbildene lages når du klikker, og tar noen sekunder.",
+        "Rapporten og lysbileta blir laga når du klikkar, og tek nokre sekund.",
+        "The report and slides are made when you click and take a few seconds.",
+    ),
+    "nav_meeting": ("Møtemodus", "Møtemodus", "Meeting mode"),
+    "page_meeting": ("Møtemodus", "Møtemodus", "Meeting mode"),
     "nav_district": ("Distrikt", "Distrikt", "District"),
     "nav_levekar": ("Levekår", "Levekår", "Living conditions"),
     "nav_evaluation": ("Plan", "Plan", "Plan"),

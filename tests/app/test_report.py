@@ -1,0 +1,128 @@
+"""PDF status report and PowerPoint deck, built from the CLI against the demo warehouse."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+from pptx import Presentation
+from pypdf import PdfReader
+
+from tests.conftest import ROOT, env_with
+from utfordringsbilde import report, slides
+from utfordringsbilde.plan import load_plans
+
+KOMMUNER = {"3301": "Drammen", "1108": "Sandnes", "3905": "Tønsberg"}
+
+
+def _cli(warehouse: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "utfordringsbilde.report", *args],
+        cwd=ROOT,
+        env=env_with(UB_WAREHOUSE=str(warehouse)),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize("kommune", list(KOMMUNER))
+def test_pdf_report_from_the_cli(
+    kommune: str, demo_warehouse: Path, artifacts: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / f"{kommune}.pdf"
+    started = time.monotonic()
+    done = _cli(demo_warehouse, "--kommune", kommune, "--format", "pdf", "--out", str(out))
+    took = time.monotonic() - started
+    assert done.returncode == 0, done.stderr
+    assert took < 30, f"{kommune}: {took:.1f} s"  # the acceptance limit, not a benchmark
+    reader = PdfReader(io.BytesIO(out.read_bytes()))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    for heading in (
+        f"Utfordringsbilde og planevaluering: {KOMMUNER[kommune]}",
+        "1 Sammendrag",
+        "2 Planevaluering",
+        "3 Utfordringsbildet etter",
+        "4 Kilder og metode",
+        "DEMODATA",
+        "Data bygd",
+    ):
+        assert heading in " ".join(text.split()), (kommune, heading)
+    assert "signifikant" in text
+    # Headings are bookmarks, so a reader can jump between sections.
+    assert [o.title for o in reader.outline if not isinstance(o, list)][:2] == [
+        "1  Sammendrag",
+        "2  Planevaluering",
+    ]
+    assert reader.metadata is not None and KOMMUNER[kommune] in str(reader.metadata.title)
+    shutil.copy(out, artifacts / f"report-{kommune}.pdf")
+    if shutil.which("pdftoppm"):
+        subprocess.run(
+            ["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile", str(out),
+             str(artifacts / f"report-{kommune}-page1")],
+            check=True,
+        )  # fmt: skip
+        assert (artifacts / f"report-{kommune}-page1.png").stat().st_size > 10_000
+
+
+@pytest.mark.parametrize("kommune", list(KOMMUNER))
+def test_pptx_deck_from_the_cli(kommune: str, demo_warehouse: Path, tmp_path: Path) -> None:
+    out = tmp_path / f"{kommune}.pptx"
+    started = time.monotonic()
+    done = _cli(demo_warehouse, "--kommune", kommune, "--format", "pptx", "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    assert time.monotonic() - started < 30
+    with duckdb.connect(str(demo_warehouse), read_only=True) as con:
+        deck = slides.build(con, kommune, plan=load_plans().get(kommune))
+    prs = Presentation(str(out))
+    assert len(prs.slides) == len(deck.slides)
+    titles = [s.shapes.title.text for s in prs.slides]
+    assert titles == [s.headline for s in deck.slides]
+    assert titles[0] == f"Utfordringsbilde for {KOMMUNER[kommune]}"
+    for pslide, slide in zip(prs.slides, deck.slides, strict=True):
+        texts = " ".join(sh.text_frame.text for sh in pslide.shapes if sh.has_text_frame)
+        assert "Data:" in texts and "DEMODATA" in texts, slide.key  # data date on every slide
+        pictures = [sh for sh in pslide.shapes if sh.shape_type == 13]
+        assert len(pictures) == (slide.figure is not None), slide.key
+        for pic in pictures:
+            assert pic._element.nvPicPr.cNvPr.get("descr") == slide.alt
+            assert pic.top + pic.height <= prs.slide_height
+            assert pic.left >= 0 and pic.left + pic.width <= prs.slide_width
+
+
+def test_district_deck_and_nynorsk(demo_warehouse: Path, tmp_path: Path) -> None:
+    out = tmp_path / "d.pptx"
+    args = ["--kommune", "1108", "--district", "1108-D01", "--format", "pptx", "--lang", "nn"]
+    done = _cli(demo_warehouse, *args, "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    titles = [s.shapes.title.text for s in Presentation(str(out)).slides]
+    assert titles[0] == "Utfordringsbilete for Sandnes"
+    assert any(t.startswith("I Sentrum") and "signifikant høgare" in t for t in titles)
+
+
+def test_cli_errors_name_the_problem(demo_warehouse: Path, tmp_path: Path) -> None:
+    done = _cli(demo_warehouse, "--kommune", "9999", "--out", str(tmp_path / "x.pdf"))
+    assert done.returncode == 2 and "Unknown kommune '9999'" in done.stderr
+    done = _cli(
+        demo_warehouse, "--kommune", "3301", "--district", "1108-D01", "--format", "pptx"
+    )
+    assert done.returncode == 2 and "not a district of kommune 3301" in done.stderr
+    missing = tmp_path / "none.duckdb"
+    done = _cli(missing, "--kommune", "3301")
+    assert done.returncode == 2 and str(missing) in done.stderr
+
+
+def test_core_font_fallback_keeps_norwegian_letters() -> None:
+    doc = report._Pdf("x", "nb")
+    doc.unicode = False
+    assert doc.clean("Tønsberg – 20,5\u00a0% ≈ ✓") == "Tønsberg - 20,5 % ~ +"
+
+
+def test_filename() -> None:
+    assert report.filename("Tønsberg", "pdf").startswith("utfordringsbilde-tønsberg-")

@@ -1,0 +1,588 @@
+"""Reports for the meeting room: a PDF status report for Arena 1 and a PowerPoint deck.
+
+    python -m utfordringsbilde.report --kommune 3301 --format pdf
+    python -m utfordringsbilde.report --kommune 1108 --district 1108-D01 --format pptx
+
+Both are built from the same slides as Møtemodus (`slides.build`), with the charts rendered
+to PNG on the server by Plotly's static export (kaleido, which drives the system Chromium).
+Every file states its data date and sources; demo data says so on every page.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import sys
+import time
+import warnings
+from collections.abc import Iterator, Sequence
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import plotly.graph_objects as go
+from fpdf import FPDF
+from fpdf.fonts import FontFace
+from pptx import Presentation
+from pptx.dml.color import RGBColor
+from pptx.util import Emu, Inches, Pt
+
+from utfordringsbilde import evaluation, grammar, narrative, numbers, paths, slides, warehouse
+from utfordringsbilde.i18n import LANGS, pick, source_label, t
+from utfordringsbilde.plan import load_plans
+from utfordringsbilde.queries import Con
+
+FORMATS = ("pdf", "pptx")
+FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"))
+
+_TEXT: dict[str, tuple[str, str, str]] = {
+    "report_title": ("Utfordringsbilde og planevaluering", "Utfordringsbilete og planevaluering",
+                     "Challenge picture and plan evaluation"),
+    "for_forum": ("Statusrapport til {forum}", "Statusrapport til {forum}",
+                  "Status report for {forum}"),
+    "status_report": ("Statusrapport", "Statusrapport", "Status report"),
+    "summary": ("Sammendrag", "Samandrag", "Summary"),
+    "evaluation": ("Planevaluering", "Planevaluering", "Plan evaluation"),
+    "picture": ("Utfordringsbildet etter {level}", "Utfordringsbiletet etter {level}",
+                "The challenge picture by {level}"),
+    "district": ("{district}", "{district}", "{district}"),
+    "sources": ("Kilder og metode", "Kjelder og metode", "Sources and method"),
+    "indicator": ("Indikator", "Indikator", "Indicator"),
+    "baseline": ("Utgangspunkt", "Utgangspunkt", "Baseline"),
+    "latest": ("Siste", "Siste", "Latest"),
+    "target": ("Mål", "Mål", "Target"),
+    "status": ("Status", "Status", "Status"),
+    "source": ("Kilde", "Kjelde", "Source"),
+    "data_built": ("Data bygd {built}. Rapporten laget {today}.",
+                   "Data bygde {built}. Rapporten laga {today}.",
+                   "Data built {built}. Report made {today}."),
+    "data_built_short": ("data bygd {built}", "data bygde {built}", "data built {built}"),
+    "page": ("side {n} av {total}", "side {n} av {total}", "page {n} of {total}"),
+    "no_plan": ("Kommunen har ingen planfil i data/plans/; planevalueringen er utelatt.",
+                "Kommunen har inga planfil i data/plans/; planevalueringa er utelaten.",
+                "The kommune has no plan file in data/plans/; the plan evaluation is left out."),
+    "method_1": (
+        "Forskjeller er testet med 95 % konfidensintervall (Wilson for andeler, Byar for rater) "
+        "og omtalt som forskjeller bare når testen er signifikant.",
+        "Skilnader er testa med 95 % konfidensintervall (Wilson for delar, Byar for ratar) og "
+        "omtalte som skilnader berre når testen er signifikant.",
+        "Differences are tested with 95 % confidence intervals (Wilson for shares, Byar for "
+        "rates) and called differences only when the test is significant.",
+    ),
+    "method_2": (
+        "Trender er testet over de fem siste målingene med Fingertips' metode.",
+        "Trendar er testa over dei fem siste målingane med metoden til Fingertips.",
+        "Trends are tested over the last five points with the Fingertips method.",
+    ),
+    "method_3": (
+        "Små tall er skjult av personvernhensyn (:) og vises aldri, heller ikke i tekst.",
+        "Små tal er skjulte av omsyn til personvern (:) og blir aldri viste, heller ikkje i tekst.",
+        "Small numbers are hidden for privacy (:) and never shown, not even in text.",
+    ),
+    "demo_warning": (
+        "DEMODATA: tallene er simulerte og beskriver ikke virkeligheten.",
+        "DEMODATA: tala er simulerte og skildrar ikkje røyndomen.",
+        "DEMO DATA: the figures are simulated and do not describe reality.",
+    ),
+    "chart": ("Figur", "Figur", "Figure"),
+}  # fmt: skip
+
+
+def text(key: str, lang: str, **kwargs: object) -> str:
+    """A report text in `lang`."""
+    out = pick(_TEXT[key], lang)
+    return out.format(**kwargs) if kwargs else out
+
+
+# ====================================================================== images
+
+
+@contextlib.contextmanager
+def image_server() -> Iterator[None]:
+    """Keep one Chromium running for a batch of static exports (one start, not one per chart)."""
+    import kaleido
+
+    with warnings.catch_warnings():
+        # With a server, plotly warns that per-call options are ignored; we pass none.
+        warnings.simplefilter("ignore", UserWarning)
+        kaleido.start_sync_server(silence_warnings=True)
+        try:
+            yield
+        finally:
+            kaleido.stop_sync_server(silence_warnings=True)
+
+
+def png(fig: go.Figure, width: int = 1600, height: int | None = None) -> bytes:
+    """The figure as a PNG at twice the pixel size, white background."""
+    h = int(height or fig.layout.height or 600)
+    return bytes(fig.to_image(format="png", width=width, height=h, scale=2))
+
+
+def chart_images(deck: slides.Deck, width: int = 1600) -> dict[str, bytes]:
+    """Slide key → PNG of its chart, for every slide that has one."""
+    out: dict[str, bytes] = {}
+    with image_server():
+        for s in deck.slides:
+            if s.figure is not None:
+                out[s.key] = png(s.figure, width)
+    return out
+
+
+# ====================================================================== PowerPoint
+
+_WIDE = (Inches(13.333), Inches(7.5))
+_INK = RGBColor(0x1A, 0x1A, 0x1A)
+_GREY = RGBColor(0x44, 0x44, 0x44)
+_DEMO = RGBColor(0xB3, 0x44, 0x00)
+
+
+def _textbox(slide, left, top, width, height, text_: str, size: int, bold=False, colour=_INK):  # type: ignore[no-untyped-def]
+    box = slide.shapes.add_textbox(left, top, width, height)
+    frame = box.text_frame
+    frame.word_wrap = True
+    frame.text = text_
+    for p in frame.paragraphs:
+        for run in p.runs:
+            run.font.size = Pt(size)
+            run.font.bold = bold
+            run.font.color.rgb = colour
+    return box
+
+
+def pptx(deck: slides.Deck, images: dict[str, bytes]) -> bytes:
+    """The deck as a 16:9 PowerPoint file: a title, the sentences, the chart, the footer.
+
+    Each slide's title placeholder holds its headline (so outlines and screen readers list
+    them), the chart carries its alt text, and the notes hold the table alternative.
+    """
+    prs = Presentation()
+    prs.slide_width, prs.slide_height = _WIDE
+    width, slide_height = int(_WIDE[0]), int(_WIDE[1])
+    margin = int(Inches(0.5))
+    inner = width - 2 * margin
+    layout = prs.slide_layouts[5]  # "Title Only"
+    for s in deck.slides:
+        slide = prs.slides.add_slide(layout)
+        title = slide.shapes.title
+        title.left, title.top, title.width = margin, Inches(0.75), inner
+        title.height = Inches(1.5 if s.key == "title" else 1.3)
+        title.text = s.headline
+        for p in title.text_frame.paragraphs:
+            p.alignment = 1  # left
+            for run in p.runs:
+                run.font.size = Pt(40 if s.key == "title" else 26)
+                run.font.bold = True
+                run.font.color.rgb = _INK
+        title.text_frame.word_wrap = True
+        _textbox(slide, margin, Inches(0.25), inner, Inches(0.5), s.kicker, 16, colour=_GREY)
+        top = int(Inches(2.1))
+        if s.body:
+            size = 22 if s.figure is None else 16
+            # Room for the wrapped lines: an average glyph is about half the font size wide.
+            per_line = max(20, int(inner / 12700 / (size * 0.5)))
+            lines = sum(-(-(len(b) + 2) // per_line) for b in s.body)
+            height = int(Pt(size * 1.3 * lines + 8 * len(s.body)))
+            body = _textbox(slide, margin, top, inner, height, "", size)
+            frame = body.text_frame
+            for i, sentence in enumerate(s.body):
+                p = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
+                p.text = ("• " if s.figure is None else "") + sentence
+                p.space_after = Pt(8)
+                for run in p.runs:
+                    run.font.size = Pt(size)
+                    run.font.color.rgb = _INK
+            top = top + height + int(Inches(0.1))
+        if s.key in images:
+            bottom = slide_height - int(Inches(0.7))
+            pic = slide.shapes.add_picture(io.BytesIO(images[s.key]), margin, top)
+            scale = min(inner / pic.width, (bottom - top) / pic.height)
+            pic.width, pic.height = Emu(int(pic.width * scale)), Emu(int(pic.height * scale))
+            pic.left = Emu(int((width - pic.width) / 2))
+            pic._element.nvPicPr.cNvPr.set("descr", s.alt)  # alt text for screen readers
+        footer = deck.footer(s)
+        _textbox(
+            slide,
+            margin,
+            slide_height - int(Inches(0.55)),
+            inner,
+            Inches(0.4),
+            footer,
+            12,
+            colour=_DEMO if deck.demo else _GREY,
+        )
+        notes = [s.alt] if s.alt else []
+        if s.table is not None and not s.table.empty:
+            notes.append(s.table.to_string(index=False))
+        slide.notes_slide.notes_text_frame.text = "\n\n".join(notes) or footer
+    buf = io.BytesIO()
+    prs.save(buf)
+    return buf.getvalue()
+
+
+# ====================================================================== PDF
+
+_LATIN1 = str.maketrans(
+    {
+        "\u00a0": " ",
+        "\u202f": " ",
+        "–": "-",
+        "—": "-",
+        "\u2212": "-",
+        "≈": "~",
+        "✓": "+",
+        "✗": "x",
+        "★": "*",
+        "↑": "^",
+        "↓": "v",
+        "↕": "|",
+        "⚑": "!",
+        "«": '"',
+        "»": '"',
+        "’": "'",
+        "…": "...",
+    }
+)
+
+
+class _Pdf(FPDF):
+    """A4 with a footer that repeats the data date, the page number and the demo label."""
+
+    def __init__(self, footer: str, lang: str) -> None:
+        super().__init__(format="A4")
+        self.footer_text = footer
+        self.lang_code = lang
+        self.unicode = False
+        for folder in FONT_DIRS:
+            regular, bold = folder / "DejaVuSans.ttf", folder / "DejaVuSans-Bold.ttf"
+            if regular.exists() and bold.exists():
+                self.add_font("DejaVu", "", str(regular))
+                self.add_font("DejaVu", "B", str(bold))
+                self.unicode = True
+                break
+        self.family = "DejaVu" if self.unicode else "helvetica"
+        self.set_auto_page_break(auto=True, margin=18)
+        self.set_margins(18, 16, 18)
+
+    def clean(self, text_: str) -> str:
+        """Text the font can draw: the core font has Latin-1 only (still æ, ø, å)."""
+        if self.unicode:
+            return text_
+        return text_.translate(_LATIN1).encode("latin-1", "replace").decode("latin-1")
+
+    def footer(self) -> None:
+        self.set_y(-13)
+        self.set_font(self.family, "", 8)
+        self.set_text_color(70, 70, 70)
+        n = text("page", self.lang_code, n=self.page_no(), total="{nb}")
+        self.cell(0, 5, self.clean(f"{self.footer_text} · {n}"), align="L")
+
+    def h1(self, title: str) -> None:
+        self.start_section(self.clean(title), level=0)
+        self.set_font(self.family, "B", 17)
+        self.set_text_color(11, 61, 145)
+        self.multi_cell(0, 8, self.clean(title), align="L", new_x="LMARGIN", new_y="NEXT")
+        self.ln(2)
+
+    def h2(self, title: str) -> None:
+        self.start_section(self.clean(title), level=1)
+        self.set_font(self.family, "B", 12.5)
+        self.set_text_color(26, 26, 26)
+        self.multi_cell(0, 6.5, self.clean(title), align="L", new_x="LMARGIN", new_y="NEXT")
+        self.ln(1)
+
+    def para(self, text_: str, size: float = 10.5, bullet: bool = False) -> None:
+        self.set_font(self.family, "", size)
+        self.set_text_color(26, 26, 26)
+        if bullet:
+            self.set_x(self.l_margin + 4)
+            self.multi_cell(
+                0, 5.4, self.clean("• " + text_), align="L", new_x="LMARGIN", new_y="NEXT"
+            )
+        else:
+            self.multi_cell(0, 5.4, self.clean(text_), align="L", new_x="LMARGIN", new_y="NEXT")
+        self.ln(1.5)
+
+    def small(self, text_: str) -> None:
+        self.set_font(self.family, "", 8.5)
+        self.set_text_color(70, 70, 70)
+        self.multi_cell(0, 4.2, self.clean(text_), align="L", new_x="LMARGIN", new_y="NEXT")
+        self.ln(1)
+
+    def chart(self, image: bytes, alt: str, width: float = 174) -> None:
+        # Keep a chart whole on one page: start a new page if the rest of this one is short.
+        from PIL import Image
+
+        with Image.open(io.BytesIO(image)) as im:
+            height = width * im.height / im.width
+        if self.get_y() + height > self.page_break_trigger:
+            self.add_page()
+        self.image(io.BytesIO(image), w=width, alt_text=self.clean(alt))
+        self.ln(1)
+
+    def frame_table(self, table: pd.DataFrame, widths: Sequence[float] | None = None) -> None:
+        self.set_font(self.family, "", 8.5)
+        self.set_text_color(26, 26, 26)
+        head = FontFace(emphasis="BOLD", fill_color=(230, 236, 245))
+        with self.table(
+            col_widths=tuple(widths) if widths else None,
+            text_align="LEFT",
+            headings_style=head,
+            line_height=4.6,
+            first_row_as_headings=True,
+        ) as tab:
+            row = tab.row()
+            for col in table.columns:
+                row.cell(self.clean(str(col)))
+            for values in table.itertuples(index=False):
+                row = tab.row()
+                for v in values:
+                    row.cell(self.clean("" if v is None or v != v else str(v)))
+        self.ln(3)
+
+
+def _targets_table(ev: evaluation.Evaluation, lang: str) -> pd.DataFrame:
+    rows = []
+    for r in ev.targets:
+        a = r.kommune
+        base, base_period = evaluation.baseline_parts(r, a, lang, note=False)
+        latest, latest_period = evaluation.latest_parts(r, a, lang)
+        symbol = evaluation.STATUS_STYLE[a.shown][2]
+        rows.append(
+            {
+                text("indicator", lang): r.name.get(lang) or r.name["nb"],
+                text("baseline", lang): f"{base} ({base_period})" if base_period else base,
+                text("latest", lang): f"{latest} ({latest_period})" if latest_period else latest,
+                text("target", lang): evaluation.target_text(r, lang),
+                text("status", lang): f"{symbol} {evaluation.status_word(a.shown, lang)}",
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def pdf(
+    deck: slides.Deck,
+    images: dict[str, bytes],
+    ev: evaluation.Evaluation | None,
+    sources: pd.DataFrame,
+) -> bytes:
+    """The status report for Arena 1: summary, plan evaluation, findings by district, sources.
+
+    `sources` has one row per indicator the report mentions: name and source label.
+    """
+    lang = deck.lang
+    footer = f"Utfordringsbilde · {deck.kommune_name} · " + text(
+        "data_built_short", lang, built=deck.built_at
+    )
+    if deck.demo:
+        footer += " · " + slides.text("demo", lang)
+    doc = _Pdf(footer, lang)
+    doc.set_title(f"{text('report_title', lang)}: {deck.kommune_name}")
+    doc.set_author("Utfordringsbilde")
+    doc.set_subject(text("status_report", lang))
+    doc.set_lang(lang if lang != "nn" else "nn")
+    doc.add_page()
+
+    # Cover
+    doc.set_font(doc.family, "", 11)
+    doc.set_text_color(70, 70, 70)
+    forum = ev.plan.evaluation.forum if ev is not None else None
+    doc.cell(
+        0,
+        6,
+        doc.clean(text("for_forum", lang, forum=forum) if forum else text("status_report", lang)),
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
+    doc.set_font(doc.family, "B", 24)
+    doc.set_text_color(26, 26, 26)
+    doc.multi_cell(
+        0,
+        11,
+        doc.clean(f"{text('report_title', lang)}: {deck.kommune_name}"),
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
+    if ev is not None:
+        doc.set_font(doc.family, "", 12)
+        doc.multi_cell(0, 6, doc.clean(ev.plan.name.get(lang)), new_x="LMARGIN", new_y="NEXT")
+    doc.ln(2)
+    doc.small(text("data_built", lang, built=deck.built_at, today=date.today().isoformat()))
+    if deck.demo:
+        doc.set_fill_color(255, 236, 220)
+        doc.set_text_color(140, 50, 0)
+        doc.set_font(doc.family, "B", 11)
+        doc.multi_cell(
+            0, 7, doc.clean(text("demo_warning", lang)), fill=True, new_x="LMARGIN", new_y="NEXT"
+        )
+        doc.ln(3)
+
+    # 1 Summary
+    doc.h1(f"1  {text('summary', lang)}")
+    title_slide = deck.slides[0]
+    for sentence in title_slide.body:
+        doc.para(sentence, bullet=True)
+    if ev is not None:
+        for sentence in narrative.evaluation_findings(ev, lang, each_flag=False):
+            doc.para(sentence, bullet=True)
+
+    # 2 Plan evaluation
+    doc.h1(f"2  {text('evaluation', lang)}")
+    if ev is None:
+        doc.para(text("no_plan", lang))
+    else:
+        status = next((s for s in deck.slides if s.key == "plan-status"), None)
+        if status is not None:
+            doc.para(status.headline)
+            if status.key in images:
+                doc.chart(images[status.key], status.alt, width=150)
+        doc.frame_table(_targets_table(ev, lang), widths=(34, 18, 18, 16, 14))
+        if ev.red_flags:
+            doc.h2(t("eval_red_flags", lang))
+            for f in ev.red_flags:
+                doc.para(slides.plain(evaluation.red_flag_sentence(f, lang)), bullet=True)
+        names = {rf.id: f"{rf.number}. {rf.name.get(lang)}" for rf in _risk_factors()}
+        for gap in (
+            evaluation.gap_sentence(ev.matrix, lang, names),
+            evaluation.general_only_sentence(ev.matrix, lang, names),
+        ):
+            if gap:
+                doc.para(slides.plain(gap))
+
+    # 3 Findings by district
+    level = grammar.noun(narrative.level_lemma(deck.kommune), lang).definite_plural
+    doc.h1(f"3  {text('picture', lang, level=level)}")
+    section = slides.text("findings_kicker", lang)
+    for s in deck.slides:
+        if not s.key.startswith("finding-"):
+            continue
+        if s.kicker != section:  # the district's own findings get a heading of their own
+            section = s.kicker
+            doc.h1(section)
+        if doc.get_y() > doc.page_break_trigger - 110:
+            doc.add_page()  # a finding's heading stays on the page with its chart
+        doc.h2(s.headline)
+        for sentence in s.body:
+            doc.para(sentence)
+        if s.key in images:
+            doc.chart(images[s.key], s.alt)
+        doc.small(f"{text('chart', lang)}: {s.alt} {deck.footer(s)}")
+        if s.table is not None and not s.table.empty and len(s.table.columns) <= 4:
+            # A series table: the last eight periods say what the chart shows.
+            doc.frame_table(s.table.tail(8) if s.key in _trend_keys(deck) else s.table)
+
+    # 4 Sources and method
+    doc.h1(f"4  {text('sources', lang)}")
+    for key in ("method_1", "method_2", "method_3"):
+        doc.para(text(key, lang))
+    if not sources.empty:
+        doc.frame_table(sources, widths=(110, 64))
+    doc.small(text("data_built", lang, built=deck.built_at, today=date.today().isoformat()))
+    return bytes(doc.output())
+
+
+def _trend_keys(deck: slides.Deck) -> set[str]:
+    """Slides whose table is a time series (the first column holds periods)."""
+    return {s.key for s in deck.slides if s.table is not None and s.table.columns[0] == ""}
+
+
+def _risk_factors():  # type: ignore[no-untyped-def]
+    from utfordringsbilde.config import load_catalog
+
+    return load_catalog().risk_factors
+
+
+def _source_table(con: Con, deck: slides.Deck, ev: evaluation.Evaluation | None) -> pd.DataFrame:
+    ids = [s.key.split("-")[1] for s in deck.slides if s.key.startswith("finding-")]
+    if ev is not None:
+        ids += [r.target.indicator for r in ev.targets if r.target.indicator]
+    inds = con.execute("SELECT * FROM indicator").df().set_index("indicator_id")
+    lang = deck.lang
+    rows = []
+    for i in dict.fromkeys(ids):
+        if i not in inds.index:
+            continue
+        r = inds.loc[i]
+        rows.append(
+            {
+                text("indicator", lang): r.get(f"name_{lang}") or r["name_nb"],
+                text("source", lang): source_label(
+                    str(r["source"]), str(r["source_table"]), bool(r["source_verified"]), lang
+                ),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+# ====================================================================== building
+
+
+def build(
+    con: Con,
+    kommune: str,
+    fmt: str,
+    district: str | None = None,
+    year: int | None = None,
+    lang: str = "nb",
+) -> bytes:
+    """The report for `kommune` as PDF or PPTX bytes."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+    plan = load_plans().get(kommune)
+    deck = slides.build(con, kommune, district, year, lang, plan)
+    images = chart_images(deck)
+    if fmt == "pptx":
+        return pptx(deck, images)
+    ev = evaluation.build(con, plan, year, lang=lang) if plan is not None else None
+    return pdf(deck, images, ev, _source_table(con, deck, ev))
+
+
+def filename(kommune_name: str, fmt: str, district: str | None = None) -> str:
+    """A file name people recognise: utfordringsbilde-drammen-2026-11-30.pdf."""
+    slug = "".join(c if c.isalnum() else "-" for c in kommune_name.lower()).strip("-")
+    part = f"-{district.lower()}" if district else ""
+    return f"utfordringsbilde-{slug}{part}-{date.today().isoformat()}.{fmt}"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """The command line: build one report and write it to a file."""
+    ap = argparse.ArgumentParser(
+        prog="python -m utfordringsbilde.report",
+        description="Write the PDF status report or the PowerPoint deck for a kommune.",
+    )
+    ap.add_argument("--kommune", required=True, help="kommune number, e.g. 3301")
+    ap.add_argument("--format", choices=FORMATS, default="pdf")
+    ap.add_argument("--district", help="also slides for this district, e.g. 3301-D02")
+    ap.add_argument("--year", type=int, help="the data year (default: the latest)")
+    ap.add_argument("--lang", choices=LANGS, default="nb")
+    ap.add_argument("--out", type=Path, help="file to write (default: reports/<name>)")
+    args = ap.parse_args(argv)
+    started = time.monotonic()
+    try:
+        con = warehouse.connect(warehouse.signature())
+        cur = warehouse.cursor(con)
+        kommuner = dict(
+            cur.execute("SELECT area_code, name FROM area WHERE level = 'kommune'").fetchall()
+        )
+        if args.kommune not in kommuner:
+            known = ", ".join(sorted(kommuner)[:10])
+            print(
+                f"Unknown kommune {args.kommune!r}; the warehouse has e.g. {known}", file=sys.stderr
+            )
+            return 2
+        data = build(cur, args.kommune, args.format, args.district, args.year, args.lang)
+    except (warehouse.WarehouseMissing, ValueError) as e:
+        print(str(e), file=sys.stderr)
+        return 2
+    out = args.out or paths.ROOT / "reports" / filename(
+        kommuner[args.kommune], args.format, args.district
+    )
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(data)
+    took = numbers.number(time.monotonic() - started, 1, "en")
+    print(f"Wrote {out} ({len(data) // 1024} KiB) in {took} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
