@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ui import data, downloads, state
+from ui import components, data, downloads, state
 from utfordringsbilde import charts, export, narrative, numbers
 from utfordringsbilde.i18n import flag_meaning, t, trend_label, verdict_label
 
@@ -33,7 +33,7 @@ left, right = st.columns([5, 4])
 with left:
     shown = prof[prof["spine_x"].notna() | prof["flag"].notna()]
     fig = charts.spine(shown, inds, name, view.kommune_name, lang)
-    st.plotly_chart(fig, width="stretch")
+    components.chart(fig, lang, width="stretch")
     st.caption(t("spine_note", lang))
 with right:
     info = inds.set_index("indicator_id")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ui import data, downloads, state
+from ui import components, data, downloads, state
 from utfordringsbilde import charts, export, funnel, geo, indicator, numbers
 from utfordringsbilde.i18n import source_label, t, verdict_label
 
@@ -95,7 +95,7 @@ else:
         )
         fig = charts.district_bars(dcells, unit, dec, title, kom_value, view.kommune_name, lang)
         chart_note = t("bars_note", lang, kommune=view.kommune_name)
-    st.plotly_chart(fig, width="stretch", key="indikator_hoved")
+    components.chart(fig, lang, width="stretch", key="indikator_hoved")
     st.caption(indicator.caption(definition, source, period, lang, f"{chart_note} {hidden}"))
     table = indicator.district_table(shown, unit, dec, view.kommune_name, lang)
     with st.expander(t("table_alternative", lang)):
@@ -140,7 +140,7 @@ else:
         map_fig = charts.tile_map(dcells, tiles, unit, dec, map_title, lang)
         key = "map_tiles_geo_note" if has_outlines else "map_tiles_note"
         map_note = t(key, lang, kommune=view.kommune_name)
-    st.plotly_chart(map_fig, width="stretch", key="indikator_kart_figur")
+    components.chart(map_fig, lang, width="stretch", key="indikator_kart_figur")
     st.caption(indicator.caption(definition, source, period, lang, f"{map_note} {hidden}"))
     with st.expander(t("table_alternative", lang)):
         st.dataframe(
@@ -162,8 +162,11 @@ if not by_sex.empty and (by_sex["sex"] != "all").any():
     by_sex = by_sex.sort_values("area_code", key=lambda s: s.map(order), kind="stable")
     sex_period = numbers.period(int(by_sex["period_from"].min()), int(by_sex["period_to"].max()))
     sex_title = t("sex_title", lang, indicator=names[ind_id], period=sex_period)
-    st.plotly_chart(
-        charts.sex_bars(by_sex, unit, dec, sex_title, lang), width="stretch", key="indikator_kjonn"
+    components.chart(
+        charts.sex_bars(by_sex, unit, dec, sex_title, lang),
+        lang,
+        width="stretch",
+        key="indikator_kjonn",
     )
     st.caption(indicator.caption(definition, source, sex_period, lang, t("sex_note", lang)))
     with st.expander(t("table_alternative", lang)):
@@ -200,7 +203,7 @@ else:
     trend_fig = charts.fit_period_axis(
         charts.trend(ser, unit, dec, trend_title, lang), list(labels)
     )
-    st.plotly_chart(trend_fig, width="stretch", key="indikator_trend")
+    components.chart(trend_fig, lang, width="stretch", key="indikator_trend")
     st.caption(indicator.caption(definition, source, span, lang, t("trend_note", lang)))
     with st.expander(t("table_alternative", lang)):
         st.dataframe(indicator.trend_table(ser, unit, dec, lang), hide_index=True)

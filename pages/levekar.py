@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ui import data, downloads, state
+from ui import components, data, downloads, state
 from utfordringsbilde import charts, levekar, numbers
 from utfordringsbilde.i18n import t
 
@@ -68,7 +68,7 @@ if missing:
 heat_title = t("levekar_heat_title", lang, kommune=view.kommune_name)
 short_warning = t("levekar_warning_short", lang)
 heat = charts.levekar_heat(table, chosen, labels, heat_title, lang, short_warning)
-st.plotly_chart(heat, width="stretch", key="levekar_heat")
+components.chart(heat, lang, width="stretch", key="levekar_heat")
 st.caption(caption)
 value_cols = {
     c: [
@@ -96,7 +96,7 @@ with st.expander(t("table_alternative", lang)):
 
 bars_title = t("levekar_bars_title", lang, kommune=view.kommune_name)
 bars = charts.levekar_bars(table, bars_title, lang, short_warning)
-st.plotly_chart(bars, width="stretch", key="levekar_bars")
+components.chart(bars, lang, width="stretch", key="levekar_bars")
 st.caption(t("levekar_bars_note", lang) + " " + caption)
 with st.expander(t("table_alternative", lang)):
     st.dataframe(

@@ -64,7 +64,7 @@ st.caption(t("source_caption", lang, sources=sources, year=year_txt))
 baro = ov.barometer[ov.barometer["indicator_id"].isin(shown["indicator_id"])]
 st.subheader(t("barometer_title", lang, kommune=view.kommune_name))
 baro_fig = charts.barometer(baro, shown, view.kommune_name, lang)
-st.plotly_chart(baro_fig, width="stretch")
+components.chart(baro_fig, lang, width="stretch")
 
 with st.expander(t("table_alternative", lang)):
     info = shown.set_index("indicator_id")

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from html import escape
+from typing import Any
 from urllib.parse import urlencode
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from ui.state import View
-from utfordringsbilde import numbers, palette
+from utfordringsbilde import charts, numbers, palette
 from utfordringsbilde.i18n import flag_meaning, t, verdict_label
 from utfordringsbilde.overview import Overview
 
@@ -131,9 +133,7 @@ def heatmap_html(ov: Overview, inds: pd.DataFrame, view: View, landet_name: str)
             rows.append(
                 f'<tr><th scope="row" class="ub-ind"><a href="{escape(href)}" target="_self" '
                 f'title="{escape(str(name))}">{escape(str(short))}</a> '
-                f'<span class="ub-unit">({escape(unit_txt)})</span></th>'
-                + "".join(tds)
-                + "</tr>"
+                f'<span class="ub-unit">({escape(unit_txt)})</span></th>' + "".join(tds) + "</tr>"
             )
     caption = escape(t("heatmap_title", lang, kommune=ov.kommune_name))
     return (
@@ -178,3 +178,17 @@ def legend_html(lang: str) -> str:
         CSS
         + f'<div class="ub-legend" aria-label="{escape(t("legend", lang))}">{"".join(items)}</div>'
     )
+
+
+def chart(fig: go.Figure, lang: str, alt: str | None = None, **kwargs: Any) -> None:
+    """A Plotly chart with its description for screen readers just before it.
+
+    Streamlit's chart has no alt text of its own; a visually hidden paragraph is what a screen
+    reader meets first. `alt` defaults to `charts.alt_text` of the figure.
+    """
+    text = alt or charts.alt_text(fig, lang)
+    st.html(
+        '<p class="ub-chart-alt" style="position:absolute;width:1px;height:1px;overflow:hidden;'
+        f'clip:rect(0 0 0 0);white-space:nowrap">{escape(text)}</p>'
+    )
+    st.plotly_chart(fig, **kwargs)

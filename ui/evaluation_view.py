@@ -11,7 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from ui import data
+from ui import components, data
 from utfordringsbilde import evaluation, notes, numbers, palette, stats, warehouse
 from utfordringsbilde.config import load_catalog
 from utfordringsbilde.evaluation import AreaResult, Evaluation, TargetResult
@@ -282,8 +282,9 @@ def target_card(ev: Evaluation, r: TargetResult, lang: str, target_notes: list) 
             if fig is None:
                 st.info(no_data_text(r, lang), icon=":material/hourglass_empty:")
             else:
-                st.plotly_chart(
+                components.chart(
                     fig,
+                    lang,
                     width="stretch",
                     key=f"eval_spark_{tid}",
                     config={"displayModeBar": False},

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 import textwrap
 
 import pandas as pd
@@ -839,3 +840,94 @@ def fit_period_axis(fig: go.Figure, labels: list[str]) -> go.Figure:
         height=max(int(fig.layout.height or 420), 470),
     )
     return fig
+
+
+_ALT: dict[str, tuple[str, str, str]] = {
+    "bars": ("Stolpediagram", "Stolpediagram", "Bar chart"),
+    "lines": ("Linjediagram", "Linjediagram", "Line chart"),
+    "points": ("Punktdiagram", "Punktdiagram", "Dot chart"),
+    "map": ("Kart", "Kart", "Map"),
+    "chart": ("Diagram", "Diagram", "Chart"),
+    "highest": ("høyest", "høgast", "highest"),
+    "lowest": ("lavest", "lågast", "lowest"),
+    "series": ("serier", "seriar", "series"),
+    "latest": ("siste verdi", "siste verdi", "latest value"),
+    "n_points": ("{n} punkter", "{n} punkt", "{n} points"),
+    "table": (
+        "Tallene står i tabellen ved diagrammet.",
+        "Tala står i tabellen ved diagrammet.",
+        "The figures are in the table next to the chart.",
+    ),
+}
+
+
+def _plain(text: object) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", str(text or "")).split())
+
+
+def alt_text(fig: go.Figure, lang: str = "nb", title: str = "") -> str:
+    """The chart in one or two sentences for a screen reader, read from the figure itself.
+
+    Bars: the highest and lowest bar; lines: each series with its latest value; points and
+    maps: how many. Suppressed cells have no bar or point, so they are never described.
+    """
+    from utfordringsbilde.i18n import pick
+
+    def w(key: str) -> str:
+        return pick(_ALT[key], lang)
+
+    name = _plain(title or (fig.layout.title.text if fig.layout.title else ""))
+    bars = [tr for tr in fig.data if tr.type == "bar"]
+    lines = [tr for tr in fig.data if tr.type == "scatter" and "lines" in (tr.mode or "")]
+    lines = [tr for tr in lines if tr.name and tr.fill != "toself"]
+    points = [tr for tr in fig.data if tr.type in ("scatter", "scattergl") and tr.mode == "markers"]
+    maps = [tr for tr in fig.data if tr.type in ("choropleth", "choroplethmap", "scattermap")]
+    if points and any(tr.name for tr in points):
+        bars = []  # a spine chart's grey range bars are background; its markers carry it
+    if bars:
+        pairs: list[tuple[str, float]] = []
+        for tr in bars:
+            horizontal = tr.orientation == "h"
+            cats = list((tr.y if horizontal else tr.x) if tr.x is not None else ())
+            vals = list((tr.x if horizontal else tr.y) if tr.y is not None else ())
+            for c, v in zip(cats, vals, strict=False):
+                if v is not None and not (isinstance(v, float) and math.isnan(v)):
+                    pairs.append((_plain(c), float(v)))
+        kind = w("bars")
+        if pairs:
+            hi = max(pairs, key=lambda p: p[1])
+            lo = min(pairs, key=lambda p: p[1])
+            detail = (
+                f"{w('highest')}: {hi[0]} ({numbers.number(hi[1], 1, lang)}), "
+                f"{w('lowest')}: {lo[0]} ({numbers.number(lo[1], 1, lang)})"
+            )
+        else:
+            detail = ""
+    elif lines:
+        kind = w("lines")
+        parts = []
+        for tr in lines:
+            ys = [
+                y
+                for y in (tr.y if tr.y is not None else ())
+                if y is not None and not (isinstance(y, float) and math.isnan(y))
+            ]
+            if ys:
+                parts.append(f"{_plain(tr.name)} {numbers.number(ys[-1], 1, lang)}")
+        detail = f"{len(lines)} {w('series')}; {w('latest')}: " + ", ".join(parts)
+    elif maps:
+        kind, detail = w("map"), ""
+    elif points:
+        kind = w("points")
+        n = sum(len(tr.x) if tr.x is not None else 0 for tr in points)
+        # Named marker traces are the legend (better, worse …): say how many each holds.
+        named = [f"{_plain(tr.name)}: {len(tr.x)}" for tr in points if tr.name and tr.x is not None]
+        detail = w("n_points").format(n=n) + (" (" + ", ".join(named) + ")" if named else "")
+    else:
+        kind, detail = w("chart"), ""
+    head = f"{kind}: {name}" if name else kind
+    return (
+        f"{head}. {detail[:1].upper() + detail[1:]}. {w('table')}"
+        if detail
+        else (f"{head}. {w('table')}")
+    )
