@@ -384,11 +384,11 @@ _PLAN_HAS: Final = {"nb": "Planen har {count}: {clauses}.", "nn": "Planen har {c
                     "en": "The plan has {count}: {clauses}."}  # fmt: skip
 _RED_FLAGS: Final = {
     "nb": "Evalueringen finner {count} (dårligere enn sammenligningen og samtidig signifikant "
-    "forverring):",
+    "forverring)",
     "nn": "Evalueringa finn {count} (dårlegare enn samanlikninga og samtidig signifikant "
-    "forverring):",
+    "forverring)",
     "en": "The evaluation finds {count} (worse than the benchmark and getting significantly "
-    "worse):",
+    "worse)",
 }
 _NO_RED_FLAGS: Final = {
     "nb": "Evalueringen finner ingen røde flagg: ingen områder er både dårligere enn "
@@ -425,6 +425,7 @@ def evaluation_findings(
             _RED_FLAGS.get(lang, _RED_FLAGS["nb"]).format(
                 count=grammar.count(n_flags, "rødt flagg", lang)
             )
+            + (":" if each_flag else ".")
         )
         if each_flag:
             out += [evaluation.red_flag_sentence(f, lang) for f in ev.red_flags]

@@ -350,7 +350,7 @@ def status_figure(counts: dict[str, int], lang: str) -> go.Figure:
             hoverinfo="skip",
         )
     )
-    fig.update_yaxes(autorange="reversed", title=None)
+    fig.update_yaxes(autorange="reversed", title=None, automargin=True)
     fig.update_xaxes(title=text("count", lang), dtick=1, gridcolor="#E6E6E6")
     fig.update_layout(
         plot_bgcolor="#FFFFFF", paper_bgcolor="#FFFFFF", separators=", ", showlegend=False

@@ -243,3 +243,29 @@ def test_every_catalog_indicator_has_a_clause_in_every_language() -> None:
             text = getattr(ind.sentence, lang)
             assert text and "{area}" in text and "{value}" in text, (ind.id, lang)
             assert not text.rstrip().endswith("."), (ind.id, lang, "the program ends it")
+
+
+# ---------------------------------------------------------------------------- plan
+
+
+@pytest.mark.parametrize("lang", ["nb", "nn", "en"])
+def test_evaluation_findings_count_every_indicator(demo_warehouse, lang: str) -> None:
+    import duckdb
+
+    from utfordringsbilde import evaluation
+    from utfordringsbilde.plan import load_plans
+
+    words = {grammar.number_word(n, "m", lang): n for n in range(13)}
+    with duckdb.connect(str(demo_warehouse), read_only=True) as con:
+        for kommune, plan in load_plans().items():
+            ev = evaluation.build(con, plan, lang=lang)
+            first, second, *flags = narrative.evaluation_findings(ev, lang)
+            head, clauses = first.split(": ", 1)
+            assert head.endswith(grammar.count(len(ev.targets), "indikator", lang)), kommune
+            # "én går i riktig retning, sju viser … og fire mangler data." adds up.
+            parts = clauses.rstrip(".").replace(" og ", ", ").replace(" and ", ", ").split(", ")
+            assert sum(words[p.split()[0]] for p in parts) == len(ev.targets), first
+            n = len(ev.red_flags)
+            assert (grammar.count(n, "rødt flagg", lang) in second) or n == 0, second
+            assert len(flags) == n
+            assert narrative.evaluation_findings(ev, lang, each_flag=False)[-1].endswith(".")
