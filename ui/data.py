@@ -8,7 +8,8 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from utfordringsbilde import levekar, narrative, overview, profile, queries, warehouse
+from utfordringsbilde import levekar, narrative, overview, profile, queries, slides, warehouse
+from utfordringsbilde.plan import load_plans
 
 
 def signature() -> warehouse.Signature:
@@ -121,3 +122,18 @@ def kommune_findings(
 ) -> list[narrative.Finding]:
     ov = overview_data(sig, kommune, year)
     return narrative.kommune_findings(warehouse.cursor(_connection(sig)), ov, lang)
+
+
+@st.cache_data(max_entries=16, ttl=3600, show_spinner=False)
+def deck(
+    sig: warehouse.Signature, kommune: str, district: str | None, year: int | None, lang: str
+) -> slides.Deck:
+    """The meeting slides for the kommune (and district), with its plan's slides if it has one."""
+    return slides.build(
+        warehouse.cursor(_connection(sig)),
+        kommune,
+        district,
+        year,
+        lang,
+        plan=load_plans().get(kommune),
+    )

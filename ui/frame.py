@@ -28,6 +28,7 @@ PAGES = [
     ("pages/indikator.py", "page_indicator", ":material/bar_chart:", "indikator"),
     ("pages/levekar.py", "nav_levekar", ":material/stacked_bar_chart:", "levekar"),
     ("pages/evaluering.py", "nav_evaluation", ":material/fact_check:", "evaluering"),
+    ("pages/mote.py", "nav_meeting", ":material/slideshow:", "mote"),
     ("pages/kilder.py", "nav_sources", ":material/database:", "kilder"),
     ("pages/importer.py", "nav_import", ":material/upload_file:", "importer"),
 ]

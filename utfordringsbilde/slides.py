@@ -160,8 +160,15 @@ def for_slide(fig: go.Figure, height: int = 560) -> go.Figure:
         margin={"l": 10, "r": 40, "t": 30, "b": 60},
         legend={"font": {"size": SLIDE_FONT}},
     )
-    out.update_xaxes(tickfont={"size": SLIDE_FONT - 2}, title_font={"size": SLIDE_FONT})
-    out.update_yaxes(tickfont={"size": SLIDE_FONT}, title_font={"size": SLIDE_FONT})
+    ink = "#1A1A1A"  # Plotly's default grey ticks are too faint on a projector
+    out.update_xaxes(
+        tickfont={"size": SLIDE_FONT - 2, "color": ink}, title_font={"size": SLIDE_FONT}
+    )
+    out.update_yaxes(
+        tickfont={"size": SLIDE_FONT, "color": ink},
+        title_font={"size": SLIDE_FONT},
+        ticklabelstandoff=10,
+    )
     for ann in out.layout.annotations or ():
         ann.font = {"size": SLIDE_FONT}
     for trace in out.data:
@@ -224,12 +231,21 @@ def _bars_slide(
         fig = charts.district_bars(frame, unit, dec, "", kommune_value, ov.kommune_name, lang)
         land = float(baro["benchmark"].iloc[0]) if not baro.empty else math.nan
         if not math.isnan(land):
-            fig.add_vline(
+            # Both labels on top, each on the far side of its own line, so they never overlap.
+            kommune_right = kommune_value is None or kommune_value >= land
+            for ann in fig.layout.annotations or ():
+                if str(ann.text).startswith(f"{ov.kommune_name}:"):
+                    ann.xanchor = "left" if kommune_right else "right"
+            fig.add_vline(x=land, line_color="#555555", line_dash="dot")
+            fig.add_annotation(
                 x=land,
-                line_color="#555555",
-                line_dash="dot",
-                annotation_text=f"{t('landet', lang)}: {numbers.value(land, unit, dec, lang)}",
-                annotation_position="bottom",
+                y=1,
+                xref="x",
+                yref="paper",
+                yanchor="bottom",
+                xanchor="right" if kommune_right else "left",
+                text=f"{t('landet', lang)}: {numbers.value(land, unit, dec, lang)}",
+                showarrow=False,
             )
         shown = cells[cells["flag"].isna() & cells["value"].notna()].sort_values("value")
         alt = text(

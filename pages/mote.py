@@ -1,0 +1,16 @@
+"""Møtemodus: the findings as full-screen slides for a meeting, one message per slide."""
+
+from __future__ import annotations
+
+from ui import data, meeting, state
+
+view = state.current()
+deck = data.deck(view.sig, view.kommune, view.district, view.year, view.lang)
+total = len(deck.slides)
+
+meeting.hide_chrome()
+index = meeting.current_index(total)
+meeting.controls(view, index, total)
+state.sync_url(view, **meeting.url_params(index))
+meeting.slide(deck, index)
+meeting.keyboard()
