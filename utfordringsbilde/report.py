@@ -120,12 +120,20 @@ def png(fig: go.Figure, width: int = 1600, height: int | None = None) -> bytes:
 
 
 def chart_images(deck: slides.Deck, width: int = 1600) -> dict[str, bytes]:
-    """Slide key → PNG of its chart, for every slide that has one."""
+    """Slide key → PNG of its chart, for every slide that has one.
+
+    Without a Chromium for kaleido the report is still made, without chart images: the
+    alt text and table of every chart carry its content, and a line on stderr says why.
+    """
     out: dict[str, bytes] = {}
-    with image_server():
-        for s in deck.slides:
-            if s.figure is not None:
-                out[s.key] = png(s.figure, width)
+    try:
+        with image_server():
+            for s in deck.slides:
+                if s.figure is not None:
+                    out[s.key] = png(s.figure, width)
+    except Exception as e:  # kaleido raises its own types for a missing or broken browser
+        print(f"Charts left out of the report: {type(e).__name__}: {e}", file=sys.stderr)
+        return {}
     return out
 
 
