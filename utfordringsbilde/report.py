@@ -102,7 +102,13 @@ def text(key: str, lang: str, **kwargs: object) -> str:
 def image_server() -> Iterator[None]:
     """Keep one Chromium running for a batch of static exports (one start, not one per chart)."""
     import kaleido
+    from choreographer.browsers.chromium import ChromeNotFoundError, Chromium
 
+    # Look for the browser first: kaleido's sync server dies in its own thread when there is
+    # none, and the first export then waits for it forever (kaleido 1.5).
+    path = Chromium.find_browser(skip_local=False)
+    if not path or not Path(path).is_file():
+        raise ChromeNotFoundError("no Chromium or Chrome found for the chart images")
     with warnings.catch_warnings():
         # With a server, plotly warns that per-call options are ignored; we pass none.
         warnings.simplefilter("ignore", UserWarning)

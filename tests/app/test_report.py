@@ -126,3 +126,24 @@ def test_core_font_fallback_keeps_norwegian_letters() -> None:
 
 def test_filename() -> None:
     assert report.filename("Tønsberg", "pdf").startswith("utfordringsbilde-tønsberg-")
+
+
+def test_without_a_browser_the_report_keeps_the_charts_in_words(
+    demo_warehouse: Path, tmp_path: Path
+) -> None:
+    """No Chromium for kaleido: the report is still made, each chart as alt text and table."""
+    out = tmp_path / "r.pdf"
+    done = subprocess.run(
+        [sys.executable, "-m", "utfordringsbilde.report", "--kommune", "3905", "--out", str(out)],
+        cwd=ROOT,
+        env=env_with(UB_WAREHOUSE=str(demo_warehouse), BROWSER_PATH=str(tmp_path / "none")),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Charts left out of the report: ChromeNotFoundError" in done.stderr
+    reader = PdfReader(io.BytesIO(out.read_bytes()))
+    assert not any(page.images for page in reader.pages)
+    text = " ".join(" ".join(p.extract_text() for p in reader.pages).split())
+    assert "Figur: Stolpediagram" in text and "3 Utfordringsbildet etter" in text
