@@ -464,7 +464,7 @@ def pdf(
                 doc.para(slides.plain(gap))
 
     # 3 Findings by district
-    level = grammar.noun(narrative.level_lemma(deck.kommune), lang).definite_plural
+    level = grammar.noun(narrative.level_lemma(deck.kommune), lang).singular
     doc.h1(f"3  {text('picture', lang, level=level)}")
     section = slides.text("findings_kicker", lang)
     for s in deck.slides:
