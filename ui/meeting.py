@@ -17,46 +17,13 @@ import streamlit as st
 import streamlit.components.v1 as st_components
 
 from ui import downloads, state
-from utfordringsbilde.i18n import pick
+from utfordringsbilde.i18n import t
 from utfordringsbilde.slides import Deck, Slide
 
 INDEX = "mote_lysbilde"  # 0-based slide number in session state
 SHOWN_AT = "mote_vist"  # (index, monotonic time) the slide was first shown, for auto-advance
 PARAM = "lysbilde"  # 1-based slide number in the URL
 SECONDS = (10, 20, 30, 60)
-
-TEXTS: dict[str, tuple[str, str, str]] = {
-    "exit": ("← Avslutt", "← Avslutt", "← Exit"),
-    "exit_title": ("Avslutt møtemodus (Esc)", "Avslutt møtemodus (Esc)",
-                   "Leave meeting mode (Esc)"),
-    "first": ("Første", "Første", "First"),
-    "prev": ("Forrige", "Førre", "Previous"),
-    "next": ("Neste", "Neste", "Next"),
-    "last": ("Siste", "Siste", "Last"),
-    "fullscreen": ("Fullskjerm", "Fullskjerm", "Full screen"),
-    "fullscreen_title": ("Fullskjerm av/på (F)", "Fullskjerm av/på (F)",
-                         "Toggle full screen (F)"),
-    "auto": ("Automatisk bla", "Automatisk bla", "Advance automatically"),
-    "seconds": ("Sekunder per lysbilde", "Sekund per lysbilete", "Seconds per slide"),
-    "counter": ("Lysbilde {n} av {total}", "Lysbilete {n} av {total}", "Slide {n} of {total}"),
-    "table": ("Tabell", "Tabell", "Table"),
-    "download": ("Last ned", "Last ned", "Download"),
-    "chart": ("Diagram: ", "Diagram: ", "Chart: "),
-    "keys": (
-        "Piltastene, Page Up/Down og mellomrom blar; Home/End går til første/siste; "
-        "F gir fullskjerm; Esc avslutter.",
-        "Piltastane, Page Up/Down og mellomrom blar; Home/End går til første/siste; "
-        "F gjev fullskjerm; Esc avsluttar.",
-        "Arrow keys, Page Up/Down and Space turn the slides; Home/End go to the first/last; "
-        "F toggles full screen; Esc leaves.",
-    ),
-}  # fmt: skip
-
-
-def text(key: str, lang: str, **kwargs: object) -> str:
-    """A Møtemodus interface text in `lang`."""
-    out = pick(TEXTS[key], lang)
-    return out.format(**kwargs) if kwargs else out
 
 
 # Streamlit's chrome (top bar with the navigation, sidebar, toolbar, decoration, footer,
@@ -239,39 +206,39 @@ def controls(view: state.View, index: int, total: int) -> None:
     ):
         st.html(
             f'<a id="ub-exit" class="ub-exit" href="{escape(exit_href(view))}" target="_self" '
-            f'title="{escape(text("exit_title", lang))}">{escape(text("exit", lang))}</a>'
+            f'title="{escape(t("mote_exit_title", lang))}">{escape(t("mote_exit", lang))}</a>'
         )
         st.button(
-            text("first", lang),
+            t("mote_first", lang),
             key="mote_first",
             icon=":material/first_page:",
             disabled=index == 0,
             on_click=_go(lambda i, n: 0, total),
         )
         st.button(
-            text("prev", lang),
+            t("mote_prev", lang),
             key="mote_prev",
             icon=":material/chevron_left:",
             disabled=index == 0,
             on_click=_go(lambda i, n: max(i - 1, 0), total),
         )
         st.button(
-            text("next", lang),
+            t("mote_next", lang),
             key="mote_next",
             icon=":material/chevron_right:",
             disabled=index >= total - 1,
             on_click=_go(lambda i, n: min(i + 1, n - 1), total),
         )
         st.button(
-            text("last", lang),
+            t("mote_last", lang),
             key="mote_last",
             icon=":material/last_page:",
             disabled=index >= total - 1,
             on_click=_go(lambda i, n: n - 1, total),
         )
-        auto = st.toggle(text("auto", lang), key="mote_auto")
+        auto = st.toggle(t("mote_auto", lang), key="mote_auto")
         seconds = st.selectbox(
-            text("seconds", lang),
+            t("mote_seconds", lang),
             SECONDS,
             index=1,
             key="mote_sekunder",
@@ -281,10 +248,10 @@ def controls(view: state.View, index: int, total: int) -> None:
         )
         st.html(
             f'<button type="button" id="ub-fullscreen" class="ub-fs" '
-            f'title="{escape(text("fullscreen_title", lang))}">'
-            f"{escape(text('fullscreen', lang))}</button>"
+            f'title="{escape(t("mote_fullscreen_title", lang))}">'
+            f"{escape(t('mote_fullscreen', lang))}</button>"
         )
-        with st.popover(text("download", lang), icon=":material/download:"):
+        with st.popover(t("mote_download", lang), icon=":material/download:"):
             downloads.report_buttons(
                 view.kommune, view.kommune_name, view.district, view.year, lang, "mote_rapport"
             )
@@ -333,7 +300,7 @@ def slide(deck: Deck, index: int) -> None:
                 paras = "".join(f"<p>{escape(b)}</p>" for b in s.body)
                 st.html(f'<div class="ub-body" data-testid="ub-body">{paras}</div>')
             if s.alt:
-                st.html(f'<p class="ub-sr">{escape(text("chart", lang) + s.alt)}</p>')
+                st.html(f'<p class="ub-sr">{escape(t("mote_chart", lang) + s.alt)}</p>')
             st.plotly_chart(
                 _figure(s.figure),
                 width="stretch",
@@ -342,7 +309,7 @@ def slide(deck: Deck, index: int) -> None:
                 config={"displayModeBar": False, "responsive": True},
             )
             if s.table is not None and not s.table.empty:
-                with st.expander(text("table", lang)):
+                with st.expander(t("mote_table", lang)):
                     st.dataframe(s.table, hide_index=True, width="stretch", height=220)
         with st.container(key="mote_foot"):
             st.html(
@@ -350,9 +317,9 @@ def slide(deck: Deck, index: int) -> None:
                 f"<span>{escape(deck.footer(s))}</span>"
                 f'<span class="ub-counter" data-testid="ub-counter">'
                 f'<span aria-hidden="true">{index + 1} / {total}</span>'
-                f'<span class="ub-sr">{escape(text("counter", lang, n=index + 1, total=total))}'
+                f'<span class="ub-sr">{escape(t("mote_counter", lang, n=index + 1, total=total))}'
                 f"</span></span></div>"
-                f'<p class="ub-sr">{escape(text("keys", lang))}</p>'
+                f'<p class="ub-sr">{escape(t("mote_keys", lang))}</p>'
             )
 
 

@@ -842,25 +842,6 @@ def fit_period_axis(fig: go.Figure, labels: list[str]) -> go.Figure:
     return fig
 
 
-_ALT: dict[str, tuple[str, str, str]] = {
-    "bars": ("Stolpediagram", "Stolpediagram", "Bar chart"),
-    "lines": ("Linjediagram", "Linjediagram", "Line chart"),
-    "points": ("Punktdiagram", "Punktdiagram", "Dot chart"),
-    "map": ("Kart", "Kart", "Map"),
-    "chart": ("Diagram", "Diagram", "Chart"),
-    "highest": ("høyest", "høgast", "highest"),
-    "lowest": ("lavest", "lågast", "lowest"),
-    "series": ("serier", "seriar", "series"),
-    "latest": ("siste verdi", "siste verdi", "latest value"),
-    "n_points": ("{n} punkter", "{n} punkt", "{n} points"),
-    "table": (
-        "Tallene står i tabellen ved diagrammet.",
-        "Tala står i tabellen ved diagrammet.",
-        "The figures are in the table next to the chart.",
-    ),
-}
-
-
 def _plain(text: object) -> str:
     return " ".join(re.sub(r"<[^>]+>", " ", str(text or "")).split())
 
@@ -871,11 +852,6 @@ def alt_text(fig: go.Figure, lang: str = "nb", title: str = "") -> str:
     Bars: the highest and lowest bar; lines: each series with its latest value; points and
     maps: how many. Suppressed cells have no bar or point, so they are never described.
     """
-    from utfordringsbilde.i18n import pick
-
-    def w(key: str) -> str:
-        return pick(_ALT[key], lang)
-
     name = _plain(title or (fig.layout.title.text if fig.layout.title else ""))
     bars = [tr for tr in fig.data if tr.type == "bar"]
     lines = [tr for tr in fig.data if tr.type == "scatter" and "lines" in (tr.mode or "")]
@@ -893,18 +869,18 @@ def alt_text(fig: go.Figure, lang: str = "nb", title: str = "") -> str:
             for c, v in zip(cats, vals, strict=False):
                 if v is not None and not (isinstance(v, float) and math.isnan(v)):
                     pairs.append((_plain(c), float(v)))
-        kind = w("bars")
+        kind = t("alt_bars", lang)
         if pairs:
             hi = max(pairs, key=lambda p: p[1])
             lo = min(pairs, key=lambda p: p[1])
             detail = (
-                f"{w('highest')}: {hi[0]} ({numbers.number(hi[1], 1, lang)}), "
-                f"{w('lowest')}: {lo[0]} ({numbers.number(lo[1], 1, lang)})"
+                f"{t('alt_highest', lang)}: {hi[0]} ({numbers.number(hi[1], 1, lang)}), "
+                f"{t('alt_lowest', lang)}: {lo[0]} ({numbers.number(lo[1], 1, lang)})"
             )
         else:
             detail = ""
     elif lines:
-        kind = w("lines")
+        kind = t("alt_lines", lang)
         parts = []
         for tr in lines:
             ys = [
@@ -914,20 +890,22 @@ def alt_text(fig: go.Figure, lang: str = "nb", title: str = "") -> str:
             ]
             if ys:
                 parts.append(f"{_plain(tr.name)} {numbers.number(ys[-1], 1, lang)}")
-        detail = f"{len(lines)} {w('series')}; {w('latest')}: " + ", ".join(parts)
+        detail = f"{len(lines)} {t('alt_series', lang)}; {t('alt_latest', lang)}: " + ", ".join(
+            parts
+        )
     elif maps:
-        kind, detail = w("map"), ""
+        kind, detail = t("alt_map", lang), ""
     elif points:
-        kind = w("points")
+        kind = t("alt_points", lang)
         n = sum(len(tr.x) if tr.x is not None else 0 for tr in points)
         # Named marker traces are the legend (better, worse …): say how many each holds.
         named = [f"{_plain(tr.name)}: {len(tr.x)}" for tr in points if tr.name and tr.x is not None]
-        detail = w("n_points").format(n=n) + (" (" + ", ".join(named) + ")" if named else "")
+        detail = t("alt_n_points", lang, n=n) + (" (" + ", ".join(named) + ")" if named else "")
     else:
-        kind, detail = w("chart"), ""
+        kind, detail = t("alt_chart", lang), ""
     head = f"{kind}: {name}" if name else kind
     return (
-        f"{head}. {detail[:1].upper() + detail[1:]}. {w('table')}"
+        f"{head}. {detail[:1].upper() + detail[1:]}. {t('alt_table', lang)}"
         if detail
-        else (f"{head}. {w('table')}")
+        else (f"{head}. {t('alt_table', lang)}")
     )

@@ -909,6 +909,186 @@ STRINGS: dict[str, tuple[str, str, str]] = {
         "Loaded {rows} rows (run {run}).",
     ),
     "import_warnings": ("Advarsler", "Åtvaringar", "Warnings"),
+    # Meeting slides (utfordringsbilde/slides.py): Møtemodus, the PowerPoint deck and the PDF
+    "slide_title": (
+        "Utfordringsbilde for {kommune}",
+        "Utfordringsbilete for {kommune}",
+        "Challenge picture for {kommune}",
+    ),
+    "slide_subtitle": (
+        "Oppvekst og levekår for barn og unge: viktigste funn fra statistikken",
+        "Oppvekst og levekår for born og unge: viktigaste funn frå statistikken",
+        "Growing up and living conditions for children: key findings from the statistics",
+    ),
+    "slide_district_title": (
+        "{district} i {kommune}",
+        "{district} i {kommune}",
+        "{district}, {kommune}",
+    ),
+    "slide_about_kicker": ("Om tallene", "Om tala", "About the figures"),
+    "slide_about_headline": (
+        "Bare forskjeller som er statistisk signifikante, er omtalt som forskjeller.",
+        "Berre skilnader som er statistisk signifikante, er omtalte som skilnader.",
+        "Only statistically significant differences are described as differences.",
+    ),
+    "slide_about_body_1": (
+        "Små tall om barn er skjult av personvernhensyn (:) og blir aldri gjort om til ord.",
+        "Små tal om born er skjulte av omsyn til personvern (:) og blir aldri gjorde om til ord.",
+        "Small counts about children are hidden for privacy (:) and never put into words.",
+    ),
+    "slide_about_body_2": (
+        "Trender er testet over de fem siste målingene (Fingertips' metode).",
+        "Trendar er testa over dei fem siste målingane (metoden til Fingertips).",
+        "Trends are tested over the last five points (the Fingertips method).",
+    ),
+    "slide_data_date": (
+        "Data: {period} · bygd {built}",
+        "Data: {period} · bygd {built}",
+        "Data: {period} · built {built}",
+    ),
+    "slide_sources": ("Kilder: {sources}", "Kjelder: {sources}", "Sources: {sources}"),
+    "slide_demo": (
+        "DEMODATA – simulerte tall",
+        "DEMODATA – simulerte tal",
+        "DEMO DATA – simulated",
+    ),
+    "slide_no_findings": (
+        "Ingen indikatorer skiller seg signifikant fra landet eller mellom områdene.",
+        "Ingen indikatorar skil seg signifikant frå landet eller mellom områda.",
+        "No indicator differs significantly from Norway or between the areas.",
+    ),
+    "slide_alt_bars": (
+        "Stolpediagram over {name} per område. {kommune}: {kommune_value}. Høyest: {top} "
+        "({top_value}). Lavest: {low} ({low_value}).",
+        "Stolpediagram over {name} per område. {kommune}: {kommune_value}. Høgast: {top} "
+        "({top_value}). Lågast: {low} ({low_value}).",
+        "Bar chart of {name} by area. {kommune}: {kommune_value}. Highest: {top} "
+        "({top_value}). Lowest: {low} ({low_value}).",
+    ),
+    "slide_alt_hidden": (
+        " {n} område(r) er skjult av personvernhensyn.",
+        " {n} område(r) er skjulte av omsyn til personvern.",
+        " {n} area(s) hidden for privacy.",
+    ),
+    "slide_alt_trend": (
+        "Linjediagram over {name} over tid for {areas}. Siste verdi for {first}: {value}.",
+        "Linjediagram over {name} over tid for {areas}. Siste verdi for {first}: {value}.",
+        "Line chart of {name} over time for {areas}. Latest value for {first}: {value}.",
+    ),
+    "slide_alt_status": (
+        "Stolpediagram over status for planens indikatorer: {parts}.",
+        "Stolpediagram over status for indikatorane i planen: {parts}.",
+        "Bar chart of the status of the plan's indicators: {parts}.",
+    ),
+    "slide_compared": (
+        "Sammenlignet med kommunen",
+        "Samanlikna med kommunen",
+        "Compared with the municipality",
+    ),
+    "slide_status": ("Status", "Status", "Status"),
+    "slide_count": ("Antall indikatorer", "Tal på indikatorar", "Number of indicators"),
+    # The PDF status report (utfordringsbilde/report.py)
+    "report_title": (
+        "Utfordringsbilde og planevaluering",
+        "Utfordringsbilete og planevaluering",
+        "Challenge picture and plan evaluation",
+    ),
+    "report_for_forum": (
+        "Statusrapport til {forum}",
+        "Statusrapport til {forum}",
+        "Status report for {forum}",
+    ),
+    "report_status_report": ("Statusrapport", "Statusrapport", "Status report"),
+    "report_summary": ("Sammendrag", "Samandrag", "Summary"),
+    "report_picture": (
+        "Utfordringsbildet etter {level}",
+        "Utfordringsbiletet etter {level}",
+        "The challenge picture by {level}",
+    ),
+    "report_sources": ("Kilder og metode", "Kjelder og metode", "Sources and method"),
+    "report_data_built": (
+        "Data bygd {built}. Rapporten laget {today}.",
+        "Data bygde {built}. Rapporten laga {today}.",
+        "Data built {built}. Report made {today}.",
+    ),
+    "report_data_built_short": ("data bygd {built}", "data bygde {built}", "data built {built}"),
+    "report_page": ("side {n} av {total}", "side {n} av {total}", "page {n} of {total}"),
+    "report_no_plan": (
+        "Kommunen har ingen planfil i data/plans/; planevalueringen er utelatt.",
+        "Kommunen har inga planfil i data/plans/; planevalueringa er utelaten.",
+        "The kommune has no plan file in data/plans/; the plan evaluation is left out.",
+    ),
+    "report_method_1": (
+        "Forskjeller er testet med 95 % konfidensintervall (Wilson for andeler, Byar for "
+        "rater) og omtalt som forskjeller bare når testen er signifikant.",
+        "Skilnader er testa med 95 % konfidensintervall (Wilson for delar, Byar for "
+        "ratar) og omtalte som skilnader berre når testen er signifikant.",
+        "Differences are tested with 95 % confidence intervals (Wilson for shares, Byar "
+        "for rates) and called differences only when the test is significant.",
+    ),
+    "report_method_2": (
+        "Trender er testet over de fem siste målingene med Fingertips' metode.",
+        "Trendar er testa over dei fem siste målingane med metoden til Fingertips.",
+        "Trends are tested over the last five points with the Fingertips method.",
+    ),
+    "report_method_3": (
+        "Små tall er skjult av personvernhensyn (:) og vises aldri, heller ikke i tekst.",
+        "Små tal er skjulte av omsyn til personvern (:) og blir aldri viste, heller ikkje i tekst.",
+        "Small numbers are hidden for privacy (:) and never shown, not even in text.",
+    ),
+    "report_demo_warning": (
+        "DEMODATA: tallene er simulerte og beskriver ikke virkeligheten.",
+        "DEMODATA: tala er simulerte og skildrar ikkje røyndomen.",
+        "DEMO DATA: the figures are simulated and do not describe reality.",
+    ),
+    "report_chart": ("Figur", "Figur", "Figure"),
+    # Møtemodus controls (ui/meeting.py)
+    "mote_exit": ("← Avslutt", "← Avslutt", "← Exit"),
+    "mote_exit_title": (
+        "Avslutt møtemodus (Esc)",
+        "Avslutt møtemodus (Esc)",
+        "Leave meeting mode (Esc)",
+    ),
+    "mote_first": ("Første", "Første", "First"),
+    "mote_prev": ("Forrige", "Førre", "Previous"),
+    "mote_next": ("Neste", "Neste", "Next"),
+    "mote_last": ("Siste", "Siste", "Last"),
+    "mote_fullscreen": ("Fullskjerm", "Fullskjerm", "Full screen"),
+    "mote_fullscreen_title": (
+        "Fullskjerm av/på (F)",
+        "Fullskjerm av/på (F)",
+        "Toggle full screen (F)",
+    ),
+    "mote_auto": ("Automatisk bla", "Automatisk bla", "Advance automatically"),
+    "mote_seconds": ("Sekunder per lysbilde", "Sekund per lysbilete", "Seconds per slide"),
+    "mote_counter": ("Lysbilde {n} av {total}", "Lysbilete {n} av {total}", "Slide {n} of {total}"),
+    "mote_table": ("Tabell", "Tabell", "Table"),
+    "mote_download": ("Last ned", "Last ned", "Download"),
+    "mote_chart": ("Diagram: ", "Diagram: ", "Chart: "),
+    "mote_keys": (
+        "Piltastene, Page Up/Down og mellomrom blar; Home/End går til første/siste; F "
+        "gir fullskjerm; Esc avslutter.",
+        "Piltastane, Page Up/Down og mellomrom blar; Home/End går til første/siste; F "
+        "gjev fullskjerm; Esc avsluttar.",
+        "Arrow keys, Page Up/Down and Space turn the slides; Home/End go to the "
+        "first/last; F toggles full screen; Esc leaves.",
+    ),
+    # Alt text read from a chart (charts.alt_text)
+    "alt_bars": ("Stolpediagram", "Stolpediagram", "Bar chart"),
+    "alt_lines": ("Linjediagram", "Linjediagram", "Line chart"),
+    "alt_points": ("Punktdiagram", "Punktdiagram", "Dot chart"),
+    "alt_map": ("Kart", "Kart", "Map"),
+    "alt_chart": ("Diagram", "Diagram", "Chart"),
+    "alt_highest": ("høyest", "høgast", "highest"),
+    "alt_lowest": ("lavest", "lågast", "lowest"),
+    "alt_series": ("serier", "seriar", "series"),
+    "alt_latest": ("siste verdi", "siste verdi", "latest value"),
+    "alt_n_points": ("{n} punkter", "{n} punkt", "{n} points"),
+    "alt_table": (
+        "Tallene står i tabellen ved diagrammet.",
+        "Tala står i tabellen ved diagrammet.",
+        "The figures are in the table next to the chart.",
+    ),
 }
 
 # Comparison verdicts: label per language.

@@ -29,70 +29,12 @@ from pptx.dml.color import RGBColor
 from pptx.util import Emu, Inches, Pt
 
 from utfordringsbilde import evaluation, grammar, narrative, numbers, paths, slides, warehouse
-from utfordringsbilde.i18n import LANGS, pick, source_label, t
+from utfordringsbilde.i18n import LANGS, source_label, t
 from utfordringsbilde.plan import load_plans
 from utfordringsbilde.queries import Con
 
 FORMATS = ("pdf", "pptx")
 FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"))
-
-_TEXT: dict[str, tuple[str, str, str]] = {
-    "report_title": ("Utfordringsbilde og planevaluering", "Utfordringsbilete og planevaluering",
-                     "Challenge picture and plan evaluation"),
-    "for_forum": ("Statusrapport til {forum}", "Statusrapport til {forum}",
-                  "Status report for {forum}"),
-    "status_report": ("Statusrapport", "Statusrapport", "Status report"),
-    "summary": ("Sammendrag", "Samandrag", "Summary"),
-    "evaluation": ("Planevaluering", "Planevaluering", "Plan evaluation"),
-    "picture": ("Utfordringsbildet etter {level}", "Utfordringsbiletet etter {level}",
-                "The challenge picture by {level}"),
-    "district": ("{district}", "{district}", "{district}"),
-    "sources": ("Kilder og metode", "Kjelder og metode", "Sources and method"),
-    "indicator": ("Indikator", "Indikator", "Indicator"),
-    "baseline": ("Utgangspunkt", "Utgangspunkt", "Baseline"),
-    "latest": ("Siste", "Siste", "Latest"),
-    "target": ("Mål", "Mål", "Target"),
-    "status": ("Status", "Status", "Status"),
-    "source": ("Kilde", "Kjelde", "Source"),
-    "data_built": ("Data bygd {built}. Rapporten laget {today}.",
-                   "Data bygde {built}. Rapporten laga {today}.",
-                   "Data built {built}. Report made {today}."),
-    "data_built_short": ("data bygd {built}", "data bygde {built}", "data built {built}"),
-    "page": ("side {n} av {total}", "side {n} av {total}", "page {n} of {total}"),
-    "no_plan": ("Kommunen har ingen planfil i data/plans/; planevalueringen er utelatt.",
-                "Kommunen har inga planfil i data/plans/; planevalueringa er utelaten.",
-                "The kommune has no plan file in data/plans/; the plan evaluation is left out."),
-    "method_1": (
-        "Forskjeller er testet med 95 % konfidensintervall (Wilson for andeler, Byar for rater) "
-        "og omtalt som forskjeller bare når testen er signifikant.",
-        "Skilnader er testa med 95 % konfidensintervall (Wilson for delar, Byar for ratar) og "
-        "omtalte som skilnader berre når testen er signifikant.",
-        "Differences are tested with 95 % confidence intervals (Wilson for shares, Byar for "
-        "rates) and called differences only when the test is significant.",
-    ),
-    "method_2": (
-        "Trender er testet over de fem siste målingene med Fingertips' metode.",
-        "Trendar er testa over dei fem siste målingane med metoden til Fingertips.",
-        "Trends are tested over the last five points with the Fingertips method.",
-    ),
-    "method_3": (
-        "Små tall er skjult av personvernhensyn (:) og vises aldri, heller ikke i tekst.",
-        "Små tal er skjulte av omsyn til personvern (:) og blir aldri viste, heller ikkje i tekst.",
-        "Small numbers are hidden for privacy (:) and never shown, not even in text.",
-    ),
-    "demo_warning": (
-        "DEMODATA: tallene er simulerte og beskriver ikke virkeligheten.",
-        "DEMODATA: tala er simulerte og skildrar ikkje røyndomen.",
-        "DEMO DATA: the figures are simulated and do not describe reality.",
-    ),
-    "chart": ("Figur", "Figur", "Figure"),
-}  # fmt: skip
-
-
-def text(key: str, lang: str, **kwargs: object) -> str:
-    """A report text in `lang`."""
-    out = pick(_TEXT[key], lang)
-    return out.format(**kwargs) if kwargs else out
 
 
 # ====================================================================== images
@@ -288,7 +230,7 @@ class _Pdf(FPDF):
         self.set_y(-13)
         self.set_font(self.family, "", 8)
         self.set_text_color(70, 70, 70)
-        n = text("page", self.lang_code, n=self.page_no(), total="{nb}")
+        n = t("report_page", self.lang_code, n=self.page_no(), total="{nb}")
         self.cell(0, 5, self.clean(f"{self.footer_text} · {n}"), align="L")
 
     def h1(self, title: str) -> None:
@@ -364,11 +306,13 @@ def _targets_table(ev: evaluation.Evaluation, lang: str) -> pd.DataFrame:
         symbol = evaluation.STATUS_STYLE[a.shown][2]
         rows.append(
             {
-                text("indicator", lang): r.name.get(lang) or r.name["nb"],
-                text("baseline", lang): f"{base} ({base_period})" if base_period else base,
-                text("latest", lang): f"{latest} ({latest_period})" if latest_period else latest,
-                text("target", lang): evaluation.target_text(r, lang),
-                text("status", lang): f"{symbol} {evaluation.status_word(a.shown, lang)}",
+                t("indicator", lang): r.name.get(lang) or r.name["nb"],
+                t("eval_baseline", lang): f"{base} ({base_period})" if base_period else base,
+                t("eval_latest", lang): f"{latest} ({latest_period})"
+                if latest_period
+                else latest,
+                t("eval_target", lang): evaluation.target_text(r, lang),
+                t("slide_status", lang): f"{symbol} {evaluation.status_word(a.shown, lang)}",
             }
         )
     return pd.DataFrame(rows)
@@ -385,15 +329,15 @@ def pdf(
     `sources` has one row per indicator the report mentions: name and source label.
     """
     lang = deck.lang
-    footer = f"Utfordringsbilde · {deck.kommune_name} · " + text(
-        "data_built_short", lang, built=deck.built_at
+    footer = f"Utfordringsbilde · {deck.kommune_name} · " + t(
+        "report_data_built_short", lang, built=deck.built_at
     )
     if deck.demo:
-        footer += " · " + slides.text("demo", lang)
+        footer += " · " + t("slide_demo", lang)
     doc = _Pdf(footer, lang)
-    doc.set_title(f"{text('report_title', lang)}: {deck.kommune_name}")
+    doc.set_title(f"{t('report_title', lang)}: {deck.kommune_name}")
     doc.set_author("Utfordringsbilde")
-    doc.set_subject(text("status_report", lang))
+    doc.set_subject(t("report_status_report", lang))
     doc.set_lang(lang if lang != "nn" else "nn")
     doc.add_page()
 
@@ -404,7 +348,9 @@ def pdf(
     doc.cell(
         0,
         6,
-        doc.clean(text("for_forum", lang, forum=forum) if forum else text("status_report", lang)),
+        doc.clean(
+            t("report_for_forum", lang, forum=forum) if forum else t("report_status_report", lang)
+        ),
         new_x="LMARGIN",
         new_y="NEXT",
     )
@@ -413,7 +359,7 @@ def pdf(
     doc.multi_cell(
         0,
         11,
-        doc.clean(f"{text('report_title', lang)}: {deck.kommune_name}"),
+        doc.clean(f"{t('report_title', lang)}: {deck.kommune_name}"),
         new_x="LMARGIN",
         new_y="NEXT",
     )
@@ -421,18 +367,23 @@ def pdf(
         doc.set_font(doc.family, "", 12)
         doc.multi_cell(0, 6, doc.clean(ev.plan.name.get(lang)), new_x="LMARGIN", new_y="NEXT")
     doc.ln(2)
-    doc.small(text("data_built", lang, built=deck.built_at, today=date.today().isoformat()))
+    doc.small(t("report_data_built", lang, built=deck.built_at, today=date.today().isoformat()))
     if deck.demo:
         doc.set_fill_color(255, 236, 220)
         doc.set_text_color(140, 50, 0)
         doc.set_font(doc.family, "B", 11)
         doc.multi_cell(
-            0, 7, doc.clean(text("demo_warning", lang)), fill=True, new_x="LMARGIN", new_y="NEXT"
+            0,
+            7,
+            doc.clean(t("report_demo_warning", lang)),
+            fill=True,
+            new_x="LMARGIN",
+            new_y="NEXT",
         )
         doc.ln(3)
 
     # 1 Summary
-    doc.h1(f"1  {text('summary', lang)}")
+    doc.h1(f"1  {t('report_summary', lang)}")
     title_slide = deck.slides[0]
     for sentence in title_slide.body:
         doc.para(sentence, bullet=True)
@@ -441,9 +392,9 @@ def pdf(
             doc.para(sentence, bullet=True)
 
     # 2 Plan evaluation
-    doc.h1(f"2  {text('evaluation', lang)}")
+    doc.h1(f"2  {t('page_evaluation', lang)}")
     if ev is None:
-        doc.para(text("no_plan", lang))
+        doc.para(t("report_no_plan", lang))
     else:
         status = next((s for s in deck.slides if s.key == "plan-status"), None)
         if status is not None:
@@ -465,8 +416,8 @@ def pdf(
 
     # 3 Findings by district
     level = grammar.noun(narrative.level_lemma(deck.kommune), lang).singular
-    doc.h1(f"3  {text('picture', lang, level=level)}")
-    section = slides.text("findings_kicker", lang)
+    doc.h1(f"3  {t('report_picture', lang, level=level)}")
+    section = t("findings", lang)
     for s in deck.slides:
         if not s.key.startswith("finding-"):
             continue
@@ -480,18 +431,18 @@ def pdf(
             doc.para(sentence)
         if s.key in images:
             doc.chart(images[s.key], s.alt)
-        doc.small(f"{text('chart', lang)}: {s.alt} {deck.footer(s)}")
+        doc.small(f"{t('report_chart', lang)}: {s.alt} {deck.footer(s)}")
         if s.table is not None and not s.table.empty and len(s.table.columns) <= 4:
             # A series table: the last eight periods say what the chart shows.
             doc.frame_table(s.table.tail(8) if s.key in _trend_keys(deck) else s.table)
 
     # 4 Sources and method
-    doc.h1(f"4  {text('sources', lang)}")
-    for key in ("method_1", "method_2", "method_3"):
-        doc.para(text(key, lang))
+    doc.h1(f"4  {t('report_sources', lang)}")
+    for key in ("report_method_1", "report_method_2", "report_method_3"):
+        doc.para(t(key, lang))
     if not sources.empty:
         doc.frame_table(sources, widths=(110, 64))
-    doc.small(text("data_built", lang, built=deck.built_at, today=date.today().isoformat()))
+    doc.small(t("report_data_built", lang, built=deck.built_at, today=date.today().isoformat()))
     return bytes(doc.output())
 
 
@@ -519,8 +470,8 @@ def _source_table(con: Con, deck: slides.Deck, ev: evaluation.Evaluation | None)
         r = inds.loc[i]
         rows.append(
             {
-                text("indicator", lang): r.get(f"name_{lang}") or r["name_nb"],
-                text("source", lang): source_label(
+                t("indicator", lang): r.get(f"name_{lang}") or r["name_nb"],
+                t("source", lang): source_label(
                     str(r["source"]), str(r["source_table"]), bool(r["source_verified"]), lang
                 ),
             }

@@ -24,87 +24,12 @@ from utfordringsbilde import (
     profile,
     queries,
 )
-from utfordringsbilde.i18n import pick, source_label, t, verdict_label
+from utfordringsbilde.i18n import source_label, t, verdict_label
 from utfordringsbilde.plan import Plan
 from utfordringsbilde.queries import Con
 
 # Chart text on a projector: 20 px reads from the back of a meeting room at 1920×1080.
 SLIDE_FONT = 20
-
-_TEXT: dict[str, tuple[str, str, str]] = {
-    "title": ("Utfordringsbilde for {kommune}", "Utfordringsbilete for {kommune}",
-              "Challenge picture for {kommune}"),
-    "subtitle": (
-        "Oppvekst og levekår for barn og unge: viktigste funn fra statistikken",
-        "Oppvekst og levekår for born og unge: viktigaste funn frå statistikken",
-        "Growing up and living conditions for children: key findings from the statistics",
-    ),
-    "district_title": ("{district} i {kommune}", "{district} i {kommune}",
-                       "{district}, {kommune}"),
-    "findings_kicker": ("Viktigste funn", "Viktigaste funn", "Key findings"),
-    "plan_kicker": ("Planevaluering", "Planevaluering", "Plan evaluation"),
-    "red_kicker": ("Røde flagg", "Raude flagg", "Red flags"),
-    "about_kicker": ("Om tallene", "Om tala", "About the figures"),
-    "about_headline": (
-        "Bare forskjeller som er statistisk signifikante, er omtalt som forskjeller.",
-        "Berre skilnader som er statistisk signifikante, er omtalte som skilnader.",
-        "Only statistically significant differences are described as differences.",
-    ),
-    "about_body_1": (
-        "Små tall om barn er skjult av personvernhensyn (:) og blir aldri gjort om til ord.",
-        "Små tal om born er skjulte av omsyn til personvern (:) og blir aldri gjorde om til ord.",
-        "Small counts about children are hidden for privacy (:) and never put into words.",
-    ),
-    "about_body_2": (
-        "Trender er testet over de fem siste målingene (Fingertips' metode).",
-        "Trendar er testa over dei fem siste målingane (metoden til Fingertips).",
-        "Trends are tested over the last five points (the Fingertips method).",
-    ),
-    "data_date": ("Data: {period} · bygd {built}", "Data: {period} · bygd {built}",
-                  "Data: {period} · built {built}"),
-    "sources": ("Kilder: {sources}", "Kjelder: {sources}", "Sources: {sources}"),
-    "demo": ("DEMODATA – simulerte tall", "DEMODATA – simulerte tal", "DEMO DATA – simulated"),
-    "no_findings": (
-        "Ingen indikatorer skiller seg signifikant fra landet eller mellom områdene.",
-        "Ingen indikatorar skil seg signifikant frå landet eller mellom områda.",
-        "No indicator differs significantly from Norway or between the areas.",
-    ),
-    "alt_bars": (
-        "Stolpediagram over {name} per område. {kommune}: {kommune_value}. "
-        "Høyest: {top} ({top_value}). Lavest: {low} ({low_value}).",
-        "Stolpediagram over {name} per område. {kommune}: {kommune_value}. "
-        "Høgast: {top} ({top_value}). Lågast: {low} ({low_value}).",
-        "Bar chart of {name} by area. {kommune}: {kommune_value}. "
-        "Highest: {top} ({top_value}). Lowest: {low} ({low_value}).",
-    ),
-    "alt_hidden": (
-        " {n} område(r) er skjult av personvernhensyn.",
-        " {n} område(r) er skjulte av omsyn til personvern.",
-        " {n} area(s) hidden for privacy.",
-    ),
-    "alt_trend": (
-        "Linjediagram over {name} over tid for {areas}. Siste verdi for {first}: {value}.",
-        "Linjediagram over {name} over tid for {areas}. Siste verdi for {first}: {value}.",
-        "Line chart of {name} over time for {areas}. Latest value for {first}: {value}.",
-    ),
-    "alt_status": (
-        "Stolpediagram over status for planens indikatorer: {parts}.",
-        "Stolpediagram over status for indikatorane i planen: {parts}.",
-        "Bar chart of the status of the plan's indicators: {parts}.",
-    ),
-    "area": ("Område", "Område", "Area"),
-    "value": ("Verdi", "Verdi", "Value"),
-    "compared": ("Sammenlignet med kommunen", "Samanlikna med kommunen",
-                 "Compared with the municipality"),
-    "status": ("Status", "Status", "Status"),
-    "count": ("Antall indikatorer", "Tal på indikatorar", "Number of indicators"),
-}  # fmt: skip
-
-
-def text(key: str, lang: str, **kwargs: object) -> str:
-    """A slide text in `lang`."""
-    out = pick(_TEXT[key], lang)
-    return out.format(**kwargs) if kwargs else out
 
 
 @dataclass(frozen=True)
@@ -137,11 +62,11 @@ class Deck:
     def footer(self, slide: Slide) -> str:
         """The line under every slide: data period, build date, sources, and demo status."""
         period = slide.period or self.built_at[:4]
-        parts = [text("data_date", self.lang, period=period, built=self.built_at)]
+        parts = [t("slide_data_date", self.lang, period=period, built=self.built_at)]
         if slide.sources:
-            parts.append(text("sources", self.lang, sources=slide.sources))
+            parts.append(t("slide_sources", self.lang, sources=slide.sources))
         if self.demo:
-            parts.append(text("demo", self.lang))
+            parts.append(t("slide_demo", self.lang))
         return " · ".join(parts)
 
 
@@ -248,8 +173,8 @@ def _bars_slide(
                 showarrow=False,
             )
         shown = cells[cells["flag"].isna() & cells["value"].notna()].sort_values("value")
-        alt = text(
-            "alt_bars",
+        alt = t(
+            "slide_alt_bars",
             lang,
             name=short.lower() if lang != "en" else short,
             kommune=ov.kommune_name,
@@ -267,15 +192,15 @@ def _bars_slide(
         )
         hidden = int(cells["flag"].notna().sum())
         if hidden:
-            alt += text("alt_hidden", lang, n=hidden)
+            alt += t("slide_alt_hidden", lang, n=hidden)
         table = pd.DataFrame(
             {
-                text("area", lang): frame["area_code"].map(names),
-                text("value", lang): [
+                t("areas_col", lang): frame["area_code"].map(names),
+                t("value", lang): [
                     numbers.value(v, unit, dec, lang, f if isinstance(f, str) else None)
                     for v, f in zip(frame["value"], frame["flag"], strict=True)
                 ],
-                text("compared", lang): [
+                t("slide_compared", lang): [
                     verdict_label("suppressed" if isinstance(f, str) else str(v), lang)
                     for v, f in zip(frame["verdict"], frame["flag"], strict=True)
                 ],
@@ -324,8 +249,8 @@ def _trend(
         if last is not None
         else ".."
     )
-    alt = text(
-        "alt_trend",
+    alt = t(
+        "slide_alt_trend",
         lang,
         name=name.lower() if lang != "en" else name,
         areas=grammar.join([str(a) for a in areas], lang),
@@ -367,7 +292,7 @@ def status_figure(counts: dict[str, int], lang: str) -> go.Figure:
         )
     )
     fig.update_yaxes(autorange="reversed", title=None, automargin=True)
-    fig.update_xaxes(title=text("count", lang), dtick=1, gridcolor="#E6E6E6")
+    fig.update_xaxes(title=t("slide_count", lang), dtick=1, gridcolor="#E6E6E6")
     fig.update_layout(
         plot_bgcolor="#FFFFFF", paper_bgcolor="#FFFFFF", separators=", ", showlegend=False
     )
@@ -386,18 +311,18 @@ def _plan_slides(con: Con, plan: Plan, year: int | None, lang: str) -> list[Slid
     plan_name = plan.name.get(lang)
     table = pd.DataFrame(
         {
-            text("status", lang): [t(f"eval_status_{s}", lang) for s, n in counts.items() if n],
-            text("count", lang): [n for n in counts.values() if n],
+            t("slide_status", lang): [t(f"eval_status_{s}", lang) for s, n in counts.items() if n],
+            t("slide_count", lang): [n for n in counts.values() if n],
         }
     )
     out = [
         Slide(
             "plan-status",
-            f"{text('plan_kicker', lang)}: {plan_name}",
+            f"{t('page_evaluation', lang)}: {plan_name}",
             sentences[0],
             (),
             for_slide(status_figure(counts, lang), 520),
-            text("alt_status", lang, parts=", ".join(parts)),
+            t("slide_alt_status", lang, parts=", ".join(parts)),
             table,
             period,
             _sources(queries.indicators(con), [r.target.indicator or "" for r in ev.targets], lang),
@@ -423,7 +348,7 @@ def _plan_slides(con: Con, plan: Plan, year: int | None, lang: str) -> list[Slid
         out.append(
             Slide(
                 "plan-red-flags",
-                text("red_kicker", lang),
+                t("eval_red_flags", lang),
                 sentences[1] if len(sentences) > 1 else "",
                 tuple(plain(evaluation.red_flag_sentence(f, lang)) for f in ev.red_flags[:3]),
                 for_slide(fig, 480),
@@ -452,15 +377,15 @@ def build(
     names = dict(zip(ov.districts["area_code"], ov.districts["name"], strict=True))
     if district is not None and district not in names:
         raise ValueError(f"district {district!r} is not a district of kommune {kommune}")
-    kicker = text("findings_kicker", lang)
+    kicker = t("findings", lang)
     found = narrative.kommune_findings(con, ov, lang, findings)
     years = ov.cells.loc[ov.cells["area_code"] == kommune, "period_to"].dropna()
     latest = str(int(years.max())) if not years.empty else ""
     title = Slide(
         "title",
-        text("subtitle", lang),
-        text("title", lang, kommune=ov.kommune_name),
-        tuple(f.sentences[0] for f in found[:3]) or (text("no_findings", lang),),
+        t("slide_subtitle", lang),
+        t("slide_title", lang, kommune=ov.kommune_name),
+        tuple(f.sentences[0] for f in found[:3]) or (t("slide_no_findings", lang),),
         period=latest,
         sources=_sources(ov.indicators, [f.indicator_id for f in found], lang),
     )
@@ -468,7 +393,7 @@ def build(
     slides += [_bars_slide(con, ov, f, kicker, lang) for f in found]
     if district is not None:
         prof = profile.build(con, ov, district)
-        dkicker = text("district_title", lang, district=names[district], kommune=ov.kommune_name)
+        dkicker = t("slide_district_title", lang, district=names[district], kommune=ov.kommune_name)
         for f in narrative.district_finding_list(
             prof, ov.indicators, district, names[district], lang, 3
         ):
@@ -478,9 +403,9 @@ def build(
     slides.append(
         Slide(
             "about",
-            text("about_kicker", lang),
-            text("about_headline", lang),
-            (text("about_body_1", lang), text("about_body_2", lang)),
+            t("slide_about_kicker", lang),
+            t("slide_about_headline", lang),
+            (t("slide_about_body_1", lang), t("slide_about_body_2", lang)),
             period=latest,
             sources=", ".join(
                 t("local_source_short", lang) if p == "local" else str(p).upper()
