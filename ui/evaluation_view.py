@@ -13,7 +13,6 @@ import streamlit as st
 
 from ui import components, data
 from utfordringsbilde import evaluation, notes, numbers, palette, stats, warehouse
-from utfordringsbilde.config import load_catalog
 from utfordringsbilde.evaluation import AreaResult, Evaluation, TargetResult
 from utfordringsbilde.i18n import t, trend_label, verdict_label
 from utfordringsbilde.plan import RISK_FACTOR_IDS, load_plans
@@ -86,12 +85,7 @@ def evaluation_for(
     return evaluation.build(data.cursor(), plan, year, lang=lang)
 
 
-def risk_factor_names(lang: str) -> dict[str, str]:
-    """Risk factor id → "1. Skadelig omsorg", plus the row for measures without one."""
-    names = {rf.id: f"{rf.number}. {rf.name.get(lang)}" for rf in load_catalog().risk_factors}
-    names[evaluation.NO_RISK_FACTOR] = t("eval_no_risk_factor", lang)
-    names[evaluation.ALL_RISK_FACTORS] = t("eval_all_risk_factors", lang)
-    return names
+risk_factor_names = evaluation.risk_factor_names
 
 
 # ====================================================================== small pieces

@@ -623,6 +623,14 @@ def general_only_sentence(matrix: Matrix, lang: str, names: Mapping[str, str]) -
 # Shared by the Planevaluering page and the PDF report.
 
 
+def risk_factor_names(lang: str) -> dict[str, str]:
+    """Risk factor id → "1. Skadelig omsorg", plus the rows for measures without one or with all."""
+    names = {rf.id: f"{rf.number}. {rf.name.get(lang)}" for rf in load_catalog().risk_factors}
+    names[NO_RISK_FACTOR] = t("eval_no_risk_factor", lang)
+    names[ALL_RISK_FACTORS] = t("eval_all_risk_factors", lang)
+    return names
+
+
 def status_word(shown: str, lang: str) -> str:
     return t(f"eval_status_{shown}", lang)
 

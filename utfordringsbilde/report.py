@@ -308,9 +308,7 @@ def _targets_table(ev: evaluation.Evaluation, lang: str) -> pd.DataFrame:
             {
                 t("indicator", lang): r.name.get(lang) or r.name["nb"],
                 t("eval_baseline", lang): f"{base} ({base_period})" if base_period else base,
-                t("eval_latest", lang): f"{latest} ({latest_period})"
-                if latest_period
-                else latest,
+                t("eval_latest", lang): f"{latest} ({latest_period})" if latest_period else latest,
                 t("eval_target", lang): evaluation.target_text(r, lang),
                 t("slide_status", lang): f"{symbol} {evaluation.status_word(a.shown, lang)}",
             }
@@ -406,7 +404,7 @@ def pdf(
             doc.h2(t("eval_red_flags", lang))
             for f in ev.red_flags:
                 doc.para(slides.plain(evaluation.red_flag_sentence(f, lang)), bullet=True)
-        names = {rf.id: f"{rf.number}. {rf.name.get(lang)}" for rf in _risk_factors()}
+        names = evaluation.risk_factor_names(lang)
         for gap in (
             evaluation.gap_sentence(ev.matrix, lang, names),
             evaluation.general_only_sentence(ev.matrix, lang, names),
@@ -451,17 +449,11 @@ def _trend_keys(deck: slides.Deck) -> set[str]:
     return {s.key for s in deck.slides if s.table is not None and s.table.columns[0] == ""}
 
 
-def _risk_factors():  # type: ignore[no-untyped-def]
-    from utfordringsbilde.config import load_catalog
-
-    return load_catalog().risk_factors
-
-
-def _source_table(con: Con, deck: slides.Deck, ev: evaluation.Evaluation | None) -> pd.DataFrame:
+def _source_table(deck: slides.Deck) -> pd.DataFrame:
     ids = [s.key.split("-")[1] for s in deck.slides if s.key.startswith("finding-")]
-    if ev is not None:
-        ids += [r.target.indicator for r in ev.targets if r.target.indicator]
-    inds = con.execute("SELECT * FROM indicator").df().set_index("indicator_id")
+    if deck.evaluation is not None:
+        ids += [r.target.indicator for r in deck.evaluation.targets if r.target.indicator]
+    inds = deck.indicators.set_index("indicator_id")
     lang = deck.lang
     rows = []
     for i in dict.fromkeys(ids):
@@ -498,8 +490,7 @@ def build(
     images = chart_images(deck)
     if fmt == "pptx":
         return pptx(deck, images)
-    ev = evaluation.build(con, plan, year, lang=lang) if plan is not None else None
-    return pdf(deck, images, ev, _source_table(con, deck, ev))
+    return pdf(deck, images, deck.evaluation, _source_table(deck))
 
 
 def filename(kommune_name: str, fmt: str, district: str | None = None) -> str:

@@ -58,6 +58,8 @@ class Deck:
     built_at: str  # the warehouse's build date, YYYY-MM-DD
     demo: bool
     slides: tuple[Slide, ...] = field(default_factory=tuple)
+    indicators: pd.DataFrame = field(default_factory=pd.DataFrame)  # the catalog as stored
+    evaluation: evaluation.Evaluation | None = None  # the plan's, when the deck has one
 
     def footer(self, slide: Slide) -> str:
         """The line under every slide: data period, build date, sources, and demo status."""
@@ -299,8 +301,8 @@ def status_figure(counts: dict[str, int], lang: str) -> go.Figure:
     return fig
 
 
-def _plan_slides(con: Con, plan: Plan, year: int | None, lang: str) -> list[Slide]:
-    ev = evaluation.build(con, plan, year, lang=lang)
+def _plan_slides(ev: evaluation.Evaluation, inds: pd.DataFrame, lang: str) -> list[Slide]:
+    plan = ev.plan
     sentences = narrative.evaluation_findings(ev, lang, each_flag=False)
     if not sentences:
         return []
@@ -325,7 +327,7 @@ def _plan_slides(con: Con, plan: Plan, year: int | None, lang: str) -> list[Slid
             t("slide_alt_status", lang, parts=", ".join(parts)),
             table,
             period,
-            _sources(queries.indicators(con), [r.target.indicator or "" for r in ev.targets], lang),
+            _sources(inds, [r.target.indicator or "" for r in ev.targets], lang),
         )
     ]
     if ev.red_flags:
@@ -344,7 +346,6 @@ def _plan_slides(con: Con, plan: Plan, year: int | None, lang: str) -> list[Slid
         )
         name = first.name.get(lang) or first.name["nb"]
         fig, tab, alt = _trend(series, first.unit, first.decimals, name, lang)
-        info = queries.indicators(con)
         out.append(
             Slide(
                 "plan-red-flags",
@@ -355,7 +356,7 @@ def _plan_slides(con: Con, plan: Plan, year: int | None, lang: str) -> list[Slid
                 alt,
                 tab,
                 first.period,
-                _sources(info, [first.indicator_id], lang),
+                _sources(inds, [first.indicator_id], lang),
             )
         )
     return out
@@ -398,8 +399,9 @@ def build(
             prof, ov.indicators, district, names[district], lang, 3
         ):
             slides.append(_bars_slide(con, ov, f, dkicker, lang, highlight=district))
-    if plan is not None:
-        slides += _plan_slides(con, plan, year, lang)
+    ev = evaluation.build(con, plan, year, lang=lang) if plan is not None else None
+    if ev is not None:
+        slides += _plan_slides(ev, ov.indicators, lang)
     slides.append(
         Slide(
             "about",
@@ -421,4 +423,6 @@ def build(
         built_at=built,
         demo=meta.get("mode") == "demo",
         slides=tuple(slides),
+        indicators=ov.indicators,
+        evaluation=ev,
     )
