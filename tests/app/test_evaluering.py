@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.app.apptest import app
 from utfordringsbilde import notes
 from utfordringsbilde.plan import load_plans
 
-ROOT = Path(__file__).resolve().parents[2]
 PAGE = "pages/evaluering.py"
 NAMES = {"3301": "Drammen", "1108": "Sandnes", "3905": "Tønsberg"}
 
@@ -19,9 +19,7 @@ NAMES = {"3301": "Drammen", "1108": "Sandnes", "3905": "Tønsberg"}
 def _started(query: dict[str, str] | None = None) -> AppTest:
     """The app settled on the evaluation page. AppTest's first run uses Streamlit's legacy
     pages/ mode, where widget ids differ, so widgets are driven from the second run on."""
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90)
-    for key, value in (query or {}).items():
-        at.query_params[key] = value
+    at = app(query, timeout=90)
     at.run()
     at.run()
     at.switch_page(PAGE).run()

@@ -12,20 +12,13 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _app(query: dict[str, str] | None = None) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
-    for key, value in (query or {}).items():
-        at.query_params[key] = value
-    return at
+from tests.app.apptest import app
 
 
 def _started(page: str, query: dict[str, str] | None = None) -> AppTest:
     """The page, settled: AppTest's first run uses Streamlit's legacy pages/ mode, where
     widget ids differ, so widgets are driven from the second run on."""
-    at = _app(query)
+    at = app(query)
     at.run()
     at.switch_page(f"pages/{page}.py").run()
     at.run()
@@ -91,7 +84,7 @@ def test_bars_and_funnel_switch(demo_warehouse: Path) -> None:
 
 
 def test_funnel_link_opens_the_funnel(demo_warehouse: Path) -> None:
-    at = _app({"kommune": "1108", "indikator": "lesing_5", "visning": "trakt"})
+    at = app({"kommune": "1108", "indikator": "lesing_5", "visning": "trakt"})
     at.run()
     at.switch_page("pages/indikator.py").run()
     assert not at.exception, [e.value for e in at.exception]
@@ -213,7 +206,7 @@ def test_copied_link_reopens_the_same_view(demo_warehouse: Path) -> None:
         "omrader": code,
         "sprak": "en",
     }
-    at = _app(query)
+    at = app(query)
     at.run()
     at.switch_page("pages/indikator.py").run()
     assert not at.exception, [e.value for e in at.exception]
@@ -249,7 +242,7 @@ def test_levekar_components_multiselect(demo_warehouse: Path) -> None:
 
 
 def test_levekar_link_with_components(demo_warehouse: Path) -> None:
-    at = _app({"kommune": "3905", "komponenter": "unge_utenfor,mobbing_7"})
+    at = app({"kommune": "3905", "komponenter": "unge_utenfor,mobbing_7"})
     at.run()
     at.switch_page("pages/levekar.py").run()
     assert not at.exception, [e.value for e in at.exception]
@@ -269,7 +262,7 @@ def test_indicator_and_levekar_for_every_district(demo_warehouse: Path) -> None:
     """Both pages render for every district of every kommune, the funnel included."""
     for kommune, district in _all_districts(demo_warehouse):
         for page, extra in (("indikator", {"visning": "trakt"}), ("levekar", {})):
-            at = _app({"kommune": kommune, "distrikt": district, **extra})
+            at = app({"kommune": kommune, "distrikt": district, **extra})
             at.run()
             at.switch_page(f"pages/{page}.py").run()
             assert not at.exception, (page, district, [e.value for e in at.exception])
@@ -283,7 +276,7 @@ def test_both_pages_in_nynorsk_and_english(demo_warehouse: Path, lang: str) -> N
         ("indikator", {"indikator": "lesing_5", "visning": "trakt"}),
         ("levekar", {}),
     ):
-        at = _app({"kommune": "1108", "sprak": lang, **query})
+        at = app({"kommune": "1108", "sprak": lang, **query})
         at.run()
         at.switch_page(f"pages/{page}.py").run()
         assert not at.exception, (page, lang, [e.value for e in at.exception])

@@ -7,23 +7,17 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.app.apptest import app
+
 FINDING = "signifikant"
 # Slides whose headline is not a finding sentence: title, plan status, red flags, about.
 NOT_FINDINGS = ("Utfordringsbilde for ", "Planen har ", "Evalueringen finner ")
 
 
-def _app(query: dict[str, str] | None = None) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
-    for key, value in (query or {}).items():
-        at.query_params[key] = value
-    return at
-
-
 def _started(query: dict[str, str] | None = None) -> AppTest:
     """An app that has settled: AppTest's first run uses Streamlit's legacy pages/ mode,
     where widget ids differ, so widgets are driven from the second run on."""
-    at = _app(query)
+    at = app(query)
     at.run()
     at.switch_page("pages/mote.py").run()
     assert not at.exception, [e.value for e in at.exception]

@@ -8,21 +8,16 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.app.apptest import app
+
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = sorted(p.stem for p in (ROOT / "pages").glob("*.py"))
-
-
-def _app(query: dict[str, str] | None = None) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
-    for key, value in (query or {}).items():
-        at.query_params[key] = value
-    return at
 
 
 def _started(query: dict[str, str] | None = None) -> AppTest:
     """An app that has settled: AppTest's first run uses Streamlit's legacy pages/ mode,
     where widget ids differ, so widgets are driven from the second run on."""
-    at = _app(query)
+    at = app(query)
     at.run()
     at.run()
     assert not at.exception, [e.value for e in at.exception]
@@ -49,7 +44,7 @@ def test_every_page_is_in_navigation_and_readme() -> None:
 
 @pytest.mark.parametrize("page", PAGES)
 def test_page_renders(demo_warehouse: Path, page: str) -> None:
-    at = _app()
+    at = app()
     at.run()
     assert not at.exception
     at.switch_page(f"pages/{page}.py").run()
@@ -62,7 +57,7 @@ def test_page_renders(demo_warehouse: Path, page: str) -> None:
 @pytest.mark.parametrize("lang", ["nb", "nn", "en"])
 def test_overview_for_every_kommune_and_language(demo_warehouse: Path, lang: str) -> None:
     for kommune in _kommuner(demo_warehouse):
-        at = _app({"kommune": kommune, "sprak": lang})
+        at = app({"kommune": kommune, "sprak": lang})
         at.run()
         assert not at.exception, [e.value for e in at.exception]
         html = "".join(h.proto.body for h in at.html)
@@ -98,7 +93,7 @@ def test_indicator_page_from_link(demo_warehouse: Path) -> None:
         ind = con.execute(
             "SELECT indicator_id FROM indicator WHERE ci_method = 'wilson' LIMIT 1"
         ).fetchone()[0]
-    at = _app({"indikator": ind, "kommune": _kommuner(demo_warehouse)[0]})
+    at = app({"indikator": ind, "kommune": _kommuner(demo_warehouse)[0]})
     at.run()
     at.switch_page("pages/indikator.py").run()
     assert not at.exception, [e.value for e in at.exception]
@@ -115,7 +110,7 @@ def test_suppressed_cells_stay_symbols(demo_warehouse: Path) -> None:
         ).fetchone()
     if row is None:
         pytest.skip("the demo data has no suppressed district cell")
-    at = _app({"kommune": row[0], "aar": str(row[1])})
+    at = app({"kommune": row[0], "aar": str(row[1])})
     at.run()
     html = "".join(h.proto.body for h in at.html)
     assert 'class="ub-suppressed"' in html
