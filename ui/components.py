@@ -29,7 +29,6 @@ CSS = """
 .ub-heat td { text-align: center; padding: 3px 4px; border-radius: 3px; white-space: nowrap; }
 .ub-heat td.ub-suppressed { border: 1px dashed #555; }
 .ub-heat td.ub-ref { background: #FFFFFF; border: 1px solid #BBB; color: #1A1A1A; }
-.ub-sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
 .ub-legend { display: flex; flex-wrap: wrap; gap: 0.5rem 1rem; margin: 0.5rem 0 1rem; }
 .ub-legend span.ub-key { display: inline-block; padding: 2px 8px; border-radius: 3px;
   margin-right: 4px; font-weight: 600; }
@@ -187,8 +186,5 @@ def chart(fig: go.Figure, lang: str, alt: str | None = None, **kwargs: Any) -> N
     reader meets first. `alt` defaults to `charts.alt_text` of the figure.
     """
     text = alt or charts.alt_text(fig, lang)
-    st.html(
-        '<p class="ub-chart-alt" style="position:absolute;width:1px;height:1px;overflow:hidden;'
-        f'clip:rect(0 0 0 0);white-space:nowrap">{escape(text)}</p>'
-    )
+    st.html(f'<p class="ub-sr ub-chart-alt">{escape(text)}</p>')
     st.plotly_chart(fig, **kwargs)

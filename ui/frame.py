@@ -14,11 +14,14 @@ from utfordringsbilde.warehouse import WarehouseMissing
 # the top bar at 1366 px; each page's own heading carries its full name.
 # Streamlit fades captions (grey text at reduced opacity, 2.9:1 on white) and colours code
 # tokens below WCAG's 4.5:1 for body text; solid darker shades keep them readable.
+# `.ub-sr` is text for screen readers only (chart descriptions, words behind symbols).
 ACCESSIBLE_CSS = """
 <style>
 [data-testid="stCaptionContainer"] { opacity: 1 !important; }
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] * { color: #5c5a56; }
 [data-testid="stCode"] .token { color: #1a1a1a !important; }
+.ub-sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0);
+  white-space: nowrap; }
 </style>
 """
 

@@ -16,7 +16,7 @@ import plotly.graph_objects as go
 import streamlit as st
 import streamlit.components.v1 as st_components
 
-from ui import downloads, state
+from ui import components, downloads, state
 from utfordringsbilde.i18n import t
 from utfordringsbilde.slides import Deck, Slide
 
@@ -87,8 +87,6 @@ ul.ub-bullets li { margin-bottom: 0.6em; font-size: inherit; }
   font-size: 18px; line-height: 1.3; color: #3d3b38; border-top: 1px solid #d0cec8;
   padding-top: 4px; margin: 0; }
 .ub-footer .ub-counter { font-size: 22px; }
-.ub-sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0);
-  white-space: nowrap; }
 </style>
 """
 
@@ -299,10 +297,10 @@ def slide(deck: Deck, index: int) -> None:
             if s.body:
                 paras = "".join(f"<p>{escape(b)}</p>" for b in s.body)
                 st.html(f'<div class="ub-body" data-testid="ub-body">{paras}</div>')
-            if s.alt:
-                st.html(f'<p class="ub-sr">{escape(t("mote_chart", lang) + s.alt)}</p>')
-            st.plotly_chart(
+            components.chart(
                 _figure(s.figure),
+                lang,
+                t("mote_chart", lang) + s.alt if s.alt else None,
                 width="stretch",
                 height="stretch",
                 key=f"mote_figur_{index}",
