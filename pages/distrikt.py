@@ -23,7 +23,7 @@ if not view.district:
 prof = data.district_profile(view.sig, view.kommune, view.year, district)
 inds = ov.indicators
 
-findings = narrative.district_findings(prof, inds, name, view.kommune_name, lang)
+findings = narrative.district_findings(prof, inds, name, lang)
 with st.container(border=True):
     st.subheader(t("findings", lang))
     st.markdown("\n".join(f"- {s}" for s in findings) if findings else t("findings_none", lang))

@@ -1089,6 +1089,84 @@ STRINGS: dict[str, tuple[str, str, str]] = {
         "Tala står i tabellen ved diagrammet.",
         "The figures are in the table next to the chart.",
     ),
+    # Finding sentences (utfordringsbilde/narrative.py); agreement comes from grammar.py
+    "find_higher": ("høyere", "høgare", "higher"),
+    "find_lower": ("lavere", "lågare", "lower"),
+    "find_significantly": ("signifikant", "signifikant", "significantly"),
+    "find_than_in": ("enn i", "enn i", "than in"),
+    "find_not_different": (
+        "ikke signifikant forskjellig fra {bench}",
+        "ikkje signifikant forskjellig frå {bench}",
+        "not significantly different from {bench}",
+    ),
+    "find_kommunen": ("kommunen", "kommunen", "the municipality"),
+    "find_landet": ("landet", "landet", "Norway"),
+    "find_increased": ("har økt", "har auka", "has risen"),
+    "find_decreased": ("har gått ned", "har gått ned", "has fallen"),
+    "find_stable": ("har vært {adj}", "har vore {adj}", "has been {adj}"),
+    "find_stable_adj": ("stabil", "stabil", "stable"),
+    "find_last_years": ("de siste {n} årene", "dei siste {n} åra", "over the last {n} years"),
+    "find_last_periods": (
+        "de siste {n} måleperiodene",
+        "dei siste {n} måleperiodane",
+        "over the last {n} measurement periods",
+    ),
+    "find_in_districts": (
+        "I {count} er {subject} {sig} {direction} enn i kommunen: {names}.",
+        "I {count} er {subject} {sig} {direction} enn i kommunen: {names}.",
+        "In {count}, {subject} is {sig} {direction} than in the municipality: {names}.",
+    ),
+    "find_fallback": (
+        "{name} i {area} er {value}",
+        "{name} i {area} er {value}",
+        "{name} in {area} is {value}",
+    ),
+    "find_status_target_met": ("har nådd målet", "har nådd målet", "reached the target"),
+    "find_status_improving": (
+        "går i riktig retning",
+        "går i rett retning",
+        "moved in the right direction",
+    ),
+    "find_status_little_or_no_change": (
+        "viser liten eller ingen endring",
+        "viser lita eller inga endring",
+        "showed little or no change",
+    ),
+    "find_status_getting_worse": (
+        "går i feil retning",
+        "går i feil retning",
+        "moved in the wrong direction",
+    ),
+    "find_status_not_judged": (
+        "har endret seg uten at planen sier hvilken retning som er god",
+        "har endra seg utan at planen seier kva retning som er god",
+        "changed where the plan sets no good direction",
+    ),
+    "find_status_too_few_points": (
+        "har for få målinger til å vurderes",
+        "har for få målingar til å vurderast",
+        "had too few points to judge",
+    ),
+    "find_status_no_data": ("mangler data", "manglar data", "had no data"),
+    "find_plan_has": (
+        "Planen har {count}: {clauses}.",
+        "Planen har {count}: {clauses}.",
+        "The plan has {count}: {clauses}.",
+    ),
+    "find_red_flags": (
+        "Evalueringen finner {count} (dårligere enn sammenligningen og samtidig "
+        "signifikant forverring)",
+        "Evalueringa finn {count} (dårlegare enn samanlikninga og samtidig signifikant forverring)",
+        "The evaluation finds {count} (worse than the benchmark and getting significantly worse)",
+    ),
+    "find_no_red_flags": (
+        "Evalueringen finner ingen røde flagg: ingen områder er både dårligere enn "
+        "sammenligningen og i signifikant forverring.",
+        "Evalueringa finn ingen raude flagg: ingen område er både dårlegare enn "
+        "samanlikninga og i signifikant forverring.",
+        "The evaluation finds no red flags: no area is both worse than its benchmark and "
+        "getting significantly worse.",
+    ),
 }
 
 # Comparison verdicts: label per language.

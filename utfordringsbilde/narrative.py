@@ -18,6 +18,7 @@ import pandas as pd
 
 from utfordringsbilde import evaluation, grammar, numbers, profile, stats
 from utfordringsbilde.config import load_catalog, load_kommuner
+from utfordringsbilde.i18n import t
 from utfordringsbilde.overview import Overview
 from utfordringsbilde.queries import Con
 
@@ -36,49 +37,6 @@ MEASURE_NOUN: Final = {
     "ratio": "forholdstall",
     "years": "alder",
 }
-
-_WORDS: Final[dict[str, dict[str, str]]] = {
-    "higher": {"nb": "høyere", "nn": "høgare", "en": "higher"},
-    "lower": {"nb": "lavere", "nn": "lågare", "en": "lower"},
-    "significantly": {"nb": "signifikant", "nn": "signifikant", "en": "significantly"},
-    "than_in": {"nb": "enn i", "nn": "enn i", "en": "than in"},
-    "not_different": {
-        "nb": "ikke signifikant forskjellig fra {bench}",
-        "nn": "ikkje signifikant forskjellig frå {bench}",
-        "en": "not significantly different from {bench}",
-    },
-    "kommunen": {"nb": "kommunen", "nn": "kommunen", "en": "the municipality"},
-    "landet": {"nb": "landet", "nn": "landet", "en": "Norway"},
-    "increased": {"nb": "har økt", "nn": "har auka", "en": "has risen"},
-    "decreased": {"nb": "har gått ned", "nn": "har gått ned", "en": "has fallen"},
-    "stable": {"nb": "har vært {adj}", "nn": "har vore {adj}", "en": "has been {adj}"},
-    "stable_adj": {"nb": "stabil", "nn": "stabil", "en": "stable"},
-    "last_years": {
-        "nb": "de siste {n} årene",
-        "nn": "dei siste {n} åra",
-        "en": "over the last {n} years",
-    },
-    "last_periods": {
-        "nb": "de siste {n} måleperiodene",
-        "nn": "dei siste {n} måleperiodane",
-        "en": "over the last {n} measurement periods",
-    },
-    "in_districts": {
-        "nb": "I {count} er {subject} {sig} {direction} enn i kommunen: {names}.",
-        "nn": "I {count} er {subject} {sig} {direction} enn i kommunen: {names}.",
-        "en": "In {count}, {subject} is {sig} {direction} than in the municipality: {names}.",
-    },
-}
-_FALLBACK: Final = {
-    "nb": "{name} i {area} er {value}",
-    "nn": "{name} i {area} er {value}",
-    "en": "{name} in {area} is {value}",
-}
-
-
-def _w(key: str, lang: str) -> str:
-    table = _WORDS[key]
-    return table.get(lang) or table["nb"]
 
 
 @dataclass(frozen=True)
@@ -118,9 +76,7 @@ def statement(info: pd.DataFrame, ind_id: str, area: str, value: str, lang: str)
     if template:
         return template.format(area=area, value=value)
     return grammar.capitalise(
-        _FALLBACK.get(lang, _FALLBACK["nb"]).format(
-            name=_name(info, ind_id, lang), area=area, value=value
-        )
+        t("find_fallback", lang, name=_name(info, ind_id, lang), area=area, value=value)
     )
 
 
@@ -136,9 +92,9 @@ def comparison(
     info: pd.DataFrame, ind_id: str, value: float, bench_value: float, bench: str, lang: str
 ) -> str:
     """ ", signifikant høyere enn i kommunen (19,0 %)" — only call it for a significant verdict."""
-    direction = _w("higher" if value > bench_value else "lower", lang)
+    direction = t("find_higher" if value > bench_value else "find_lower", lang)
     return (
-        f", {_w('significantly', lang)} {direction} {_w('than_in', lang)} {bench} "
+        f", {t('find_significantly', lang)} {direction} {t('find_than_in', lang)} {bench} "
         f"({_fmt(info, ind_id, bench_value, lang)})"
     )
 
@@ -156,14 +112,14 @@ def trend_sentence(
         return ""
     s = subject(unit, lang)
     n = grammar.number_word(n_points, "n", lang)
-    span = _w("last_years" if period_years == 1 else "last_periods", lang).format(n=n)
+    span = t("find_last_years" if period_years == 1 else "find_last_periods", lang, n=n)
     if direction == "increasing":
-        verb = _w("increased", lang)
+        verb = t("find_increased", lang)
     elif direction == "decreasing":
-        verb = _w("decreased", lang)
+        verb = t("find_decreased", lang)
     else:
-        adj = grammar.predicative(_w("stable_adj", lang), s.gender, lang=lang)
-        verb = _w("stable", lang).format(adj=adj)
+        adj = grammar.predicative(t("find_stable_adj", lang), s.gender, lang=lang)
+        verb = t("find_stable", lang, adj=adj)
     return f"{grammar.capitalise(s.definite)} {verb} {span}."
 
 
@@ -182,11 +138,13 @@ def district_sentence(
 ) -> str:
     """ "I tre av ti bydeler er andelen signifikant høyere enn i kommunen: A, B og C."."""
     s = subject(unit, lang)
-    return _w("in_districts", lang).format(
+    return t(
+        "find_in_districts",
+        lang,
         count=grammar.of_total(len(district_names), total, level_lemma, lang),
         subject=s.definite,
-        sig=_w("significantly", lang),
-        direction=_w(verdict_direction, lang),
+        sig=t("find_significantly", lang),
+        direction=t(f"find_{verdict_direction}", lang),
         names=grammar.join(list(district_names), lang),
     )
 
@@ -220,7 +178,9 @@ def district_finding_list(
     for r in _rank_rows(rows, "value", "kommune_value").head(limit).itertuples(index=False):
         ind = str(r.indicator_id)
         text = statement(info, ind, district, _fmt(info, ind, r.value, lang), lang)
-        text += comparison(info, ind, r.value, r.kommune_value, _w("kommunen", lang), lang) + "."
+        text += (
+            comparison(info, ind, r.value, r.kommune_value, t("find_kommunen", lang), lang) + "."
+        )
         sentences = [text]
         if r.trend_direction in ("increasing", "decreasing"):
             sentences.append(
@@ -240,12 +200,10 @@ def district_findings(
     profile: pd.DataFrame,
     inds: pd.DataFrame,
     district: str,
-    kommune: str,
     lang: str = "nb",
     limit: int = 5,
 ) -> list[str]:
-    """The sentences of `district_finding_list` (`kommune` is named by "kommunen")."""
-    del kommune  # the sentences say "kommunen", as a reader in the kommune says it
+    """The sentences of `district_finding_list`; they name the kommune "kommunen"."""
     return [f.text for f in district_finding_list(profile, inds, "", district, lang, limit)]
 
 
@@ -288,10 +246,10 @@ def kommune_finding_list(
             continue
         text = statement(info, ind, kommune_name, _fmt(info, ind, r.value, lang), lang)
         if kommune_sig:
-            text += comparison(info, ind, r.value, r.benchmark, _w("landet", lang), lang)
+            text += comparison(info, ind, r.value, r.benchmark, t("find_landet", lang), lang)
         elif not _missing(r.benchmark):
-            bench = f"{_w('landet', lang)} ({_fmt(info, ind, r.benchmark, lang)})"
-            text += ", " + _w("not_different", lang).format(bench=bench)
+            bench = f"{t('find_landet', lang)} ({_fmt(info, ind, r.benchmark, lang)})"
+            text += ", " + t("find_not_different", lang, bench=bench)
         sentences = [text + "."]
         tv, td = None, None
         if ind in getattr(trend, "index", ()):
@@ -351,55 +309,6 @@ def kommune_findings(con: Con, ov: Overview, lang: str = "nb", limit: int = 5) -
     )
 
 
-_STATUS_CLAUSE: Final[dict[str, dict[str, str]]] = {
-    "target_met": {"nb": "har nådd målet", "nn": "har nådd målet", "en": "reached the target"},
-    "improving": {
-        "nb": "går i riktig retning",
-        "nn": "går i rett retning",
-        "en": "moved in the right direction",
-    },
-    "little_or_no_change": {
-        "nb": "viser liten eller ingen endring",
-        "nn": "viser lita eller inga endring",
-        "en": "showed little or no change",
-    },
-    "getting_worse": {
-        "nb": "går i feil retning",
-        "nn": "går i feil retning",
-        "en": "moved in the wrong direction",
-    },
-    evaluation.NOT_JUDGED: {
-        "nb": "har endret seg uten at planen sier hvilken retning som er god",
-        "nn": "har endra seg utan at planen seier kva retning som er god",
-        "en": "changed where the plan sets no good direction",
-    },
-    "too_few_points": {
-        "nb": "har for få målinger til å vurderes",
-        "nn": "har for få målingar til å vurderast",
-        "en": "had too few points to judge",
-    },
-    "no_data": {"nb": "mangler data", "nn": "manglar data", "en": "had no data"},
-}
-_PLAN_HAS: Final = {"nb": "Planen har {count}: {clauses}.", "nn": "Planen har {count}: {clauses}.",
-                    "en": "The plan has {count}: {clauses}."}  # fmt: skip
-_RED_FLAGS: Final = {
-    "nb": "Evalueringen finner {count} (dårligere enn sammenligningen og samtidig signifikant "
-    "forverring)",
-    "nn": "Evalueringa finn {count} (dårlegare enn samanlikninga og samtidig signifikant "
-    "forverring)",
-    "en": "The evaluation finds {count} (worse than the benchmark and getting significantly "
-    "worse)",
-}
-_NO_RED_FLAGS: Final = {
-    "nb": "Evalueringen finner ingen røde flagg: ingen områder er både dårligere enn "
-    "sammenligningen og i signifikant forverring.",
-    "nn": "Evalueringa finn ingen raude flagg: ingen område er både dårlegare enn "
-    "samanlikninga og i signifikant forverring.",
-    "en": "The evaluation finds no red flags: no area is both worse than its benchmark and "
-    "getting significantly worse.",
-}
-
-
 def evaluation_findings(
     ev: evaluation.Evaluation, lang: str = "nb", each_flag: bool = True
 ) -> list[str]:
@@ -407,14 +316,16 @@ def evaluation_findings(
     counts = ev.counts()
     clauses = [
         f"{grammar.number_word(n, grammar.noun('indikator', lang).gender, lang)} "
-        f"{_STATUS_CLAUSE[status].get(lang) or _STATUS_CLAUSE[status]['nb']}"
+        f"{t(f'find_status_{status}', lang)}"
         for status, n in counts.items()
         if n
     ]
     out = []
     if clauses:
         out.append(
-            _PLAN_HAS.get(lang, _PLAN_HAS["nb"]).format(
+            t(
+                "find_plan_has",
+                lang,
                 count=grammar.count(len(ev.targets), "indikator", lang),
                 clauses=grammar.join(clauses, lang),
             )
@@ -422,13 +333,11 @@ def evaluation_findings(
     n_flags = len(ev.red_flags)
     if n_flags:
         out.append(
-            _RED_FLAGS.get(lang, _RED_FLAGS["nb"]).format(
-                count=grammar.count(n_flags, "rødt flagg", lang)
-            )
+            t("find_red_flags", lang, count=grammar.count(n_flags, "rødt flagg", lang))
             + (":" if each_flag else ".")
         )
         if each_flag:
             out += [evaluation.red_flag_sentence(f, lang) for f in ev.red_flags]
     elif ev.targets:
-        out.append(_NO_RED_FLAGS.get(lang, _NO_RED_FLAGS["nb"]))
+        out.append(t("find_no_red_flags", lang))
     return out

@@ -143,7 +143,7 @@ def test_district_profile_sentences_only_claim_tested_differences(demo_warehouse
     with duckdb.connect(str(demo_warehouse), read_only=True) as con:
         ov = overview.build(con, kommune)
         prof = profile.build(con, ov, district)
-    sentences = narrative.district_findings(prof, ov.indicators, "X", "K", "nb", limit=50)
+    sentences = narrative.district_findings(prof, ov.indicators, "X", "nb", limit=50)
     significant = prof[
         prof["flag"].isna() & prof["verdict"].isin(["better", "worse", "higher", "lower"])
     ]

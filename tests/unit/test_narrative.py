@@ -124,33 +124,33 @@ def test_district_finding_in_words_with_norwegian_numbers() -> None:
 
 
 def test_district_findings_in_nynorsk_and_english() -> None:
-    nn = narrative.district_findings(_profile(), _inds(), "Strømsø", "K", "nn")
+    nn = narrative.district_findings(_profile(), _inds(), "Strømsø", "nn")
     assert nn[0].startswith("I Strømsø bur 31,0\u00a0% av barna i hushald med vedvarande")
     assert "signifikant høgare enn i kommunen (19,0\u00a0%)" in nn[0]
     assert nn[0].endswith("Andelen har auka dei siste fem måleperiodane.")
-    en = narrative.district_findings(_profile(), _inds(), "Strømsø", "K", "en")
+    en = narrative.district_findings(_profile(), _inds(), "Strømsø", "en")
     assert "significantly higher than in the municipality (19.0\u00a0%)" in en[0]
 
 
 def test_lower_is_lower() -> None:
     prof = _profile(value=[12.0, 1.2, 40.0], verdict=["better", "similar", "similar"])
-    (found,) = narrative.district_findings(prof, _inds(), "Konnerud", "K", "nb")
+    (found,) = narrative.district_findings(prof, _inds(), "Konnerud", "nb")
     assert "signifikant lavere enn i kommunen" in found
 
 
 def test_no_sentence_without_a_significant_difference() -> None:
     prof = _profile(verdict=["similar", "similar", "not_compared"])
-    assert narrative.district_findings(prof, _inds(), "Strømsø", "K", "nb") == []
+    assert narrative.district_findings(prof, _inds(), "Strømsø", "nb") == []
 
 
 def test_suppressed_values_are_never_put_into_words() -> None:
     # The value is hidden; even a (stale) verdict on it must not produce a sentence.
     prof = _profile(value=[NAN, 1.2, 40.0], flag=[":", None, None])
-    texts = narrative.district_findings(prof, _inds(), "Strømsø", "K", "nb")
+    texts = narrative.district_findings(prof, _inds(), "Strømsø", "nb")
     assert len(texts) == 1 and "lavinntekt" not in texts[0]
     # A suppressed benchmark is not a comparison either.
     prof = _profile(kommune_value=[NAN, 1.1, NAN])
-    assert narrative.district_findings(prof, _inds(), "Strømsø", "K", "nb") == []
+    assert narrative.district_findings(prof, _inds(), "Strømsø", "nb") == []
 
 
 # ---------------------------------------------------------------------------- kommune
