@@ -29,7 +29,7 @@ from pptx.dml.color import RGBColor
 from pptx.util import Emu, Inches, Pt
 
 from utfordringsbilde import evaluation, grammar, narrative, numbers, paths, slides, warehouse
-from utfordringsbilde.i18n import LANGS, source_label, t
+from utfordringsbilde.i18n import LANGS, t
 from utfordringsbilde.plan import load_plans
 from utfordringsbilde.queries import Con
 
@@ -450,25 +450,21 @@ def _trend_keys(deck: slides.Deck) -> set[str]:
 
 
 def _source_table(deck: slides.Deck) -> pd.DataFrame:
-    ids = [s.key.split("-")[1] for s in deck.slides if s.key.startswith("finding-")]
+    """Every indicator the report mentions, with its name and source."""
+    ids = [s.indicator_id for s in deck.slides if s.indicator_id]
     if deck.evaluation is not None:
         ids += [r.target.indicator for r in deck.evaluation.targets if r.target.indicator]
-    inds = deck.indicators.set_index("indicator_id")
+    labels = slides.source_labels(deck.indicators, ids, deck.lang)
+    info = deck.indicators.set_index("indicator_id")
     lang = deck.lang
-    rows = []
-    for i in dict.fromkeys(ids):
-        if i not in inds.index:
-            continue
-        r = inds.loc[i]
-        rows.append(
-            {
-                t("indicator", lang): r.get(f"name_{lang}") or r["name_nb"],
-                t("source", lang): source_label(
-                    str(r["source"]), str(r["source_table"]), bool(r["source_verified"]), lang
-                ),
-            }
-        )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(
+        {
+            t("indicator", lang): [
+                info.at[i, f"name_{lang}"] or info.at[i, "name_nb"] for i in labels
+            ],
+            t("source", lang): list(labels.values()),
+        }
+    )
 
 
 # ====================================================================== building

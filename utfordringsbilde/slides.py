@@ -45,6 +45,7 @@ class Slide:
     table: pd.DataFrame | None = None  # the chart's table alternative
     period: str = ""  # the data period the slide shows, e.g. "2022–2024"
     sources: str = ""
+    indicator_id: str | None = None  # the indicator a finding slide is about
 
 
 @dataclass(frozen=True)
@@ -104,20 +105,23 @@ def for_slide(fig: go.Figure, height: int = 560) -> go.Figure:
     return out
 
 
-def _sources(inds: pd.DataFrame, ids: list[str], lang: str) -> str:
+def source_labels(inds: pd.DataFrame, ids: list[str], lang: str) -> dict[str, str]:
+    """Indicator id → where it comes from (`FHI 403`), for the catalog's ids in `ids`' order."""
     info = inds.set_index("indicator_id")
-    labels = []
-    for i in ids:
-        if i in info.index:
-            label = source_label(
-                str(info.at[i, "source"]),
-                str(info.at[i, "source_table"]),
-                bool(info.at[i, "source_verified"]),
-                lang,
-            )
-            if label not in labels:
-                labels.append(label)
-    return ", ".join(labels)
+    return {
+        i: source_label(
+            str(info.at[i, "source"]),
+            str(info.at[i, "source_table"]),
+            bool(info.at[i, "source_verified"]),
+            lang,
+        )
+        for i in dict.fromkeys(ids)
+        if i in info.index
+    }
+
+
+def _sources(inds: pd.DataFrame, ids: list[str], lang: str) -> str:
+    return ", ".join(dict.fromkeys(source_labels(inds, ids, lang).values()))
 
 
 def _missing(x: object) -> bool:
@@ -208,32 +212,25 @@ def _bars_slide(
                 ],
             }
         )
-        return Slide(
-            f"finding-{ind}-{finding.area_code}",
-            kicker,
-            headline,
-            body,
-            for_slide(fig, 620),
-            alt,
-            table,
-            period,
-            sources,
-        )
-    # No district figures: the kommune against fylke and landet over time.
-    areas = queries.comparison_areas(con, ov.kommune)
-    codes = [ov.kommune, *[c for c in (areas["fylke"], areas["land"]) if c]]
-    series = queries.series(con, ind, codes)
-    fig, table, alt = _trend(series, unit, dec, short, lang)
+        height = 620
+    else:
+        # No district figures: the kommune against fylke and landet over time.
+        areas = queries.comparison_areas(con, ov.kommune)
+        codes = [ov.kommune, *[c for c in (areas["fylke"], areas["land"]) if c]]
+        series = queries.series(con, ind, codes)
+        fig, table, alt = _trend(series, unit, dec, short, lang)
+        height = 560
     return Slide(
         f"finding-{ind}-{finding.area_code}",
         kicker,
         headline,
         body,
-        for_slide(fig),
+        for_slide(fig, height),
         alt,
         table,
         period,
         sources,
+        indicator_id=ind,
     )
 
 
