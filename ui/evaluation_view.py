@@ -85,23 +85,7 @@ def evaluation_for(
     return evaluation.build(data.cursor(), plan, year, lang=lang)
 
 
-risk_factor_names = evaluation.risk_factor_names
-
-
 # ====================================================================== small pieces
-
-
-status_word = evaluation.status_word
-_value = evaluation.value_text
-_signed = evaluation.signed
-_period_label = evaluation.period_label
-_trend_text = evaluation.trend_text
-target_text = evaluation.target_text
-baseline_parts = evaluation.baseline_parts
-stand_in = evaluation.stand_in
-latest_parts = evaluation.latest_parts
-no_data_text = evaluation.no_data_text
-pct_text = evaluation.pct_text
 
 
 def badge(shown: str, lang: str, small: bool = False) -> str:
@@ -110,9 +94,10 @@ def badge(shown: str, lang: str, small: bool = False) -> str:
     cls = (
         "ub-status" + (" ub-small" if small else "") + (" ub-nodata" if shown == "no_data" else "")
     )
+    word = escape(evaluation.status_word(shown, lang))
     return (
         f'<span class="{cls}" data-status="{shown}" style="background:{bg};color:{fg}">'
-        f'<span aria-hidden="true">{symbol}</span> {escape(status_word(shown, lang))}</span>'
+        f'<span aria-hidden="true">{symbol}</span> {word}</span>'
     )
 
 
@@ -252,15 +237,15 @@ def target_card(ev: Evaluation, r: TargetResult, lang: str, target_notes: list) 
                 f"{badge(a.shown, lang)}</div>"
             )
         with mid:
-            latest, lperiod = latest_parts(r, a, lang)
-            base, bperiod = baseline_parts(r, a, lang)
+            latest, lperiod = evaluation.latest_parts(r, a, lang)
+            base, bperiod = evaluation.baseline_parts(r, a, lang)
             rows = [
                 (t("eval_latest", lang), latest, lperiod),
                 (t("eval_baseline", lang), base, bperiod),
-                (t("eval_target", lang), target_text(r, lang), ""),
+                (t("eval_target", lang), evaluation.target_text(r, lang), ""),
             ]
             if r.target.has_number:
-                rows.append((t("eval_achieved", lang), pct_text(a, lang), ""))
+                rows.append((t("eval_achieved", lang), evaluation.pct_text(a, lang), ""))
             st.html(
                 '<table class="ub-kv">'
                 + "".join(
@@ -274,7 +259,7 @@ def target_card(ev: Evaluation, r: TargetResult, lang: str, target_notes: list) 
         with right:
             fig = sparkline(r, lang)
             if fig is None:
-                st.info(no_data_text(r, lang), icon=":material/hourglass_empty:")
+                st.info(evaluation.no_data_text(r, lang), icon=":material/hourglass_empty:")
             else:
                 components.chart(
                     fig,
@@ -304,8 +289,8 @@ def target_card(ev: Evaluation, r: TargetResult, lang: str, target_notes: list) 
 def basis(ev: Evaluation, r: TargetResult, a: AreaResult, lang: str) -> None:
     """What a status rests on: baseline, latest, target or direction, polarity and the test."""
     b = a.status.basis
-    base, bperiod = baseline_parts(r, a, lang)
-    latest, lperiod = latest_parts(r, a, lang)
+    base, bperiod = evaluation.baseline_parts(r, a, lang)
+    latest, lperiod = evaluation.latest_parts(r, a, lang)
     from_plan = r.target.baseline is not None and r.target.baseline.value is not None
     source = t("eval_basis_from_plan" if from_plan else "eval_basis_from_data", lang)
     pol = {
@@ -314,7 +299,11 @@ def basis(ev: Evaluation, r: TargetResult, a: AreaResult, lang: str) -> None:
     }.get(str(b.get("polarity")), t("eval_no_good_direction", lang))
     if b.get("good_direction_from") == "target":
         pol += " " + t("eval_direction_from_target", lang)
-    target = target_text(r, lang) if r.target.has_number else t("eval_target_direction_only", lang)
+    target = (
+        evaluation.target_text(r, lang)
+        if r.target.has_number
+        else t("eval_target_direction_only", lang)
+    )
     rows = [
         (t("eval_baseline", lang), f"{base} ({bperiod}), {source}" if bperiod else base),
         (t("eval_latest", lang), f"{latest} ({lperiod})" if lperiod else latest),
@@ -324,7 +313,7 @@ def basis(ev: Evaluation, r: TargetResult, a: AreaResult, lang: str) -> None:
     if b.get("direction"):
         rows.append((t("eval_change", lang), trend_label(str(b["direction"]), lang)))
     if r.target.has_number:
-        rows.append((t("eval_achieved", lang), pct_text(a, lang)))
+        rows.append((t("eval_achieved", lang), evaluation.pct_text(a, lang)))
     kind = a.test_kind
     test = t(f"eval_test_{kind}", lang)
     if a.shown == evaluation.NOT_JUDGED:
@@ -345,7 +334,7 @@ def basis(ev: Evaluation, r: TargetResult, a: AreaResult, lang: str) -> None:
             "eval_benchmark_now",
             lang,
             bench=a.benchmark_name,
-            value=_value(r, a.benchmark_value, lang),
+            value=evaluation.value_text(r, a.benchmark_value, lang),
         )
         st.markdown(f"{bench} · {_verdict_chip(a.verdict, lang)}", unsafe_allow_html=True)
     if r.target.comparison == "relative_to_landet" and not a.benchmark_series.empty:
@@ -361,10 +350,10 @@ def basis(ev: Evaluation, r: TargetResult, a: AreaResult, lang: str) -> None:
                     lang,
                     landet=a.benchmark_name,
                     area=a.area_name,
-                    gap_b=_signed(r, float(b["baseline"]) - land_b, lang),
-                    bperiod=_period_label(a, bp),
-                    gap_l=_signed(r, float(b["latest"]) - land_l, lang),
-                    lperiod=_period_label(a, lp),
+                    gap_b=evaluation.signed(r, float(b["baseline"]) - land_b, lang),
+                    bperiod=evaluation.period_label(a, bp),
+                    gap_l=evaluation.signed(r, float(b["latest"]) - land_l, lang),
+                    lperiod=evaluation.period_label(a, lp),
                 )
             )
     if a.status.basis.get("text"):
@@ -406,7 +395,7 @@ def sparkline(r: TargetResult, lang: str) -> go.Figure | None:
             )
         )
     hover = [
-        f"{lab}: {_value(r, v, lang, f if isinstance(f, str) else None)}"
+        f"{lab}: {evaluation.value_text(r, v, lang, f if isinstance(f, str) else None)}"
         for lab, v, f in zip(s["label"], s["value"], s["flag"], strict=True)
     ]
     fig.add_trace(
@@ -471,8 +460,8 @@ def district_table(r: TargetResult, kommune_name: str, lang: str) -> str:
     The period most rows share goes into the column header, so rows stay short; a row with
     another period shows it, marked * when it stands in for the plan's baseline year.
     """
-    latest = [latest_parts(r, d, lang) for d in r.districts]
-    base = [baseline_parts(r, d, lang, note=False) for d in r.districts]
+    latest = [evaluation.latest_parts(r, d, lang) for d in r.districts]
+    base = [evaluation.baseline_parts(r, d, lang, note=False) for d in r.districts]
     head_latest = _common([p for _, p in latest])
     head_base = _common([p for _, p in base])
 
@@ -494,7 +483,7 @@ def district_table(r: TargetResult, kommune_name: str, lang: str) -> str:
         verdict = _verdict_chip(d.verdict, lang) if d.latest is not None else escape(lval)
         lp = "" if lper == head_latest else lper
         bp = "" if bper == head_base else bper
-        if bp and stand_in(r, d):
+        if bp and evaluation.stand_in(r, d):
             bp += "*"
             starred = True
         flag = f" {red_chip(lang)}" if d.red_flag else ""
@@ -508,7 +497,7 @@ def district_table(r: TargetResult, kommune_name: str, lang: str) -> str:
             f'<td title="{escape(str(d.status.basis.get("text", "")))}">'
             f"{escape(t(f'eval_short_{d.test_kind}', lang))}</td>"
             f"<td>{verdict}</td>"
-            f'<td class="ub-wrap">{escape(_trend_text(d, lang))}</td></tr>'
+            f'<td class="ub-wrap">{escape(evaluation.trend_text(d, lang))}</td></tr>'
         )
     foot = ""
     if starred and r.target.baseline is not None:
@@ -627,7 +616,7 @@ _ERRORS = {"eval_note_err_author_missing", "eval_note_err_empty", "eval_note_err
 def measures(ev: Evaluation, lang: str) -> None:
     """The risk factor × level matrix with gaps marked, the gap sentence and a table."""
     m = ev.matrix
-    names = risk_factor_names(lang)
+    names = evaluation.risk_factor_names(lang)
     st.header(t("eval_measures_title", lang), divider="gray")
     st.markdown(t("eval_measures_intro", lang))
     if m.level_system == "tonsberg4":

@@ -416,6 +416,7 @@ def pdf(
     level = grammar.noun(narrative.level_lemma(deck.kommune), lang).singular
     doc.h1(f"3  {t('report_picture', lang, level=level)}")
     section = t("findings", lang)
+    series_tables = _trend_keys(deck)
     for s in deck.slides:
         if not s.key.startswith("finding-"):
             continue
@@ -432,7 +433,7 @@ def pdf(
         doc.small(f"{t('report_chart', lang)}: {s.alt} {deck.footer(s)}")
         if s.table is not None and not s.table.empty and len(s.table.columns) <= 4:
             # A series table: the last eight periods say what the chart shows.
-            doc.frame_table(s.table.tail(8) if s.key in _trend_keys(deck) else s.table)
+            doc.frame_table(s.table.tail(8) if s.key in series_tables else s.table)
 
     # 4 Sources and method
     doc.h1(f"4  {t('report_sources', lang)}")

@@ -159,8 +159,8 @@ def test_targets_are_worded_honestly() -> None:
     """A demo target says so on screen; a plan without a number says "ikke tallfestet"."""
     import pandas as pd
 
-    from ui.evaluation_view import target_text
     from utfordringsbilde import evaluation
+    from utfordringsbilde.evaluation import target_text
     from utfordringsbilde.plan import Target
 
     def result(**kw: object) -> evaluation.TargetResult:
