@@ -44,6 +44,11 @@ T = TypeVar("T")
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 
 
+def decode(body: bytes | str) -> Any:
+    """A JSON body as Python objects; orjson, because json.loads was most of flatten + load."""
+    return orjson.loads(body)
+
+
 def base_url(api: str) -> str:
     """Base URL of one registered source, from UB_<API>_BASE or its public address."""
     return _registry().base_url(api)
@@ -380,7 +385,7 @@ class Client:
                 else None,
             )
         try:
-            return orjson.loads(content)
+            return decode(content)
         except orjson.JSONDecodeError as e:
             raise InvalidJson(
                 f"invalid JSON from {shown}: {e} ({len(content)} bytes received)",
