@@ -21,7 +21,7 @@ import socket
 import struct
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -90,6 +90,8 @@ class FakeApis:
         self.max_cells = 800_000
         self.renames: dict[str, dict[str, str]] = {}
         self.log: list[Seen] = []
+        # Extra APIs by first path segment, for sources a test registers: (method, rest, query).
+        self.routes: dict[str, Callable[[str, list[str], dict[str, list[str]]], Any]] = {}
         self._faults: list[tuple[re.Pattern[str], Fault]] = []
         self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
@@ -134,6 +136,7 @@ class FakeApis:
             self._faults.clear()
             self.log.clear()
         self.renames.clear()
+        self.routes.clear()
         self.max_cells = 800_000
 
     def hits(self, pattern: str) -> int:
@@ -169,6 +172,8 @@ class FakeApis:
             if not path_.exists():
                 raise ApiReply(404, {"message": f"Fant ikke kommune {rest[1]}"})
             return _load(f"geonorge/{rest[1]}-omrade.json")
+        if api in self.routes:
+            return self.routes[api](method, rest, query)
         raise ApiReply(404, None)
 
     # SSB -----------------------------------------------------------------
