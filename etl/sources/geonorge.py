@@ -2,8 +2,8 @@
 
 Kartverket's kommuneinfo API answers `GET {base}/kommuner/{nr}/omrade?utkoordsys=4258` with
 `{"kommunenummer", "kommunenavn", "omrade": <GeoJSON geometry, EPSG:4258>}`. That shape is
-V-secondary (several independent public clients use it; Kartverket's own page was not
-readable from here). EPSG:4258 (ETRS89) and GeoJSON's WGS 84 differ by well under a metre.
+seen in several independent public clients; Kartverket's own page was not readable when this
+was written (docs/sources.md). EPSG:4258 (ETRS89) and GeoJSON's WGS 84 differ by well under a metre.
 """
 
 from __future__ import annotations
@@ -13,10 +13,13 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from etl.http import Client, base_url
+from etl.http import Client
+from etl.sources import settings
+from etl.sources.base import Request, Result, Run, Source, Step
 from utfordringsbilde.config import Kommune
 
-SRID = "4258"
+NAME = "geonorge"
+SRID = settings.GEONORGE_SRID
 
 # Property names a district feature may carry its code or its name under.
 CODE_KEYS = ("code", "kode", "district_code", "distriktskode", "area_code", "id")
@@ -29,14 +32,17 @@ class GeoError(ValueError):
 
 def kommune_url(code: str) -> str:
     """The kommuneinfo URL of one kommune's area (without the query string)."""
-    return f"{base_url('geonorge')}/kommuner/{code}/omrade"
+    return f"{SOURCE.url}/kommuner/{code}/omrade"
 
 
-def kommune_boundary(client: Client, code: str) -> str | None:
-    """The kommune's outline as a GeoJSON Feature (text); None in a dry run."""
-    found = client.get_json(kommune_url(code), params={"utkoordsys": SRID})
-    if found is None:
-        return None
+def boundary_request(code: str, notes: tuple[str, ...] = ()) -> Request:
+    """GET one kommune's outline in EPSG:4258."""
+    return Request("GET", kommune_url(code), {"utkoordsys": SRID}, notes=notes)
+
+
+def kommune_boundary(client: Client, code: str) -> str:
+    """The kommune's outline as a GeoJSON Feature (text)."""
+    found = client.send(boundary_request(code))
     geometry = found.get("omrade") if isinstance(found, dict) else None
     if not isinstance(geometry, dict) or "type" not in geometry or "coordinates" not in geometry:
         raise GeoError(f"kommuneinfo {code}: no 'omrade' geometry in the answer")
@@ -111,3 +117,31 @@ def district_shapes(kommune: Kommune, folder: Path) -> dict[str, str]:
         known = ", ".join(f"{d.code} {d.name}" for d in kommune.districts.items)
         raise GeoError(f"{where}: unknown districts: {'; '.join(unknown)} (known: {known})")
     return out
+
+
+class Geonorge(Source):
+    """Kartverket: each chosen kommune's outline, plus district outlines from its own file."""
+
+    name = NAME
+    base_url = settings.GEONORGE_BASE
+    rate_limit = settings.GEONORGE_RATE
+    error = GeoError
+
+    def plan(self, run: Run) -> list[Step]:
+        """One step per chosen kommune: its outline, and its districts file when it has one."""
+        steps = []
+        for code in run.chosen:
+            geojson = run.config[code].districts.geojson
+            notes = (f"districts from {run.folder / str(geojson)}",) if geojson else ()
+            steps.append(Step(f"kommune {code}", (boundary_request(code, notes),), key=code))
+        return steps
+
+    def fetch(self, run: Run, step: Step) -> Result:
+        """The kommune's outline and its districts' outlines, by area code."""
+        code = str(step.key)
+        shapes = {code: kommune_boundary(run.client, code)}
+        shapes.update(district_shapes(run.config[code], run.folder))
+        return Result(shapes=shapes)
+
+
+SOURCE = Geonorge()
