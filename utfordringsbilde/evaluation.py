@@ -32,7 +32,15 @@ from utfordringsbilde.plan import (
     goal_status,
 )
 from utfordringsbilde.queries import Con
-from utfordringsbilde.vocab import Direction, PlanStatus, Polarity, RiskFactor, TestKind, Verdict
+from utfordringsbilde.vocab import (
+    Direction,
+    Flag,
+    PlanStatus,
+    Polarity,
+    RiskFactor,
+    TestKind,
+    Verdict,
+)
 
 LANDET: Final = "0"
 # A status shown on the page: plan.goal_status's categories, plus NOT_JUDGED for a change in
@@ -694,7 +702,7 @@ def baseline_parts(r: TargetResult, a: AreaResult, lang: str, note: bool = True)
     if base is not None and base.value is not None and a.level == "kommune":
         return value_text(r, base.value, lang), str(base.period or "")
     # With no data at all, the figure is one the plan would have had to state, and it does not.
-    missing = t("eval_not_stated", lang) if a.series["value"].dropna().empty else ".."
+    missing = t("eval_not_stated", lang) if a.series["value"].dropna().empty else Flag.MISSING
     return missing, str(base.period) if base is not None and base.period else ""
 
 

@@ -19,6 +19,7 @@ from openpyxl.utils import get_column_letter
 
 from utfordringsbilde import numbers
 from utfordringsbilde.i18n import flag_meaning, source_label, trend_label, verdict_label
+from utfordringsbilde.vocab import Flag
 
 # Column ids in export order; headers come from HEADERS in the chosen language.
 COLUMNS = [
@@ -106,7 +107,7 @@ def export_table(
                 "unit": numbers.unit_name(str(ind["unit"]), lang),
                 "ci_low": None if flag else _num(r.ci_low),
                 "ci_high": None if flag else _num(r.ci_high),
-                "numerator": None if flag == ":" else _num(r.numerator),
+                "numerator": None if flag == Flag.SUPPRESSED else _num(r.numerator),
                 "denominator": _num(r.denominator),
                 "flag": flag or "",
                 "flag_meaning": flag_meaning(flag, lang) if flag else "",

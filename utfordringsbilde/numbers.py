@@ -7,6 +7,7 @@ import math
 from babel.numbers import format_decimal
 
 from utfordringsbilde.i18n import LOCALES, flag_meaning, pick
+from utfordringsbilde.vocab import Flag
 
 UNIT_SUFFIX: dict[str, tuple[str, str, str]] = {
     "percent": ("\u00a0%", "\u00a0%", "\u00a0%"),
@@ -53,7 +54,7 @@ def value(
     if flag:
         return flag
     if _missing(x):
-        return ".."
+        return Flag.MISSING
     dec = 0 if unit == "count" else decimals
     suffix = pick(UNIT_SUFFIX[unit], lang) if with_unit else ""
     return number(x, dec, lang) + suffix

@@ -34,7 +34,7 @@ Z95: Final = 1.959963984540054
 BYAR_MIN_COUNT: Final = 10
 
 # The verdict a trend implies: better/worse (Verdict values), neutral for polarity none.
-TrendVerdict = Literal["better", "worse", "neutral"]
+TrendVerdict = Literal[Verdict.BETTER, Verdict.WORSE, "neutral"]
 
 
 def _out(a: FloatArray) -> Any:
@@ -261,7 +261,7 @@ def _trend_verdict(direction: Direction, polarity: str) -> TrendVerdict | None:
     if polarity == Polarity.NONE:
         return "neutral"
     good = (direction == Direction.INCREASING) == (polarity == Polarity.HIGH_GOOD)
-    return "better" if good else "worse"
+    return Verdict.BETTER if good else Verdict.WORSE
 
 
 def trend(
