@@ -9,7 +9,6 @@ from __future__ import annotations
 import io
 import math
 from collections.abc import Mapping
-from datetime import datetime
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -191,8 +190,3 @@ def chart_image(fig: go.Figure, fmt: str, source: str, built_at: str) -> bytes:
     return bytes(
         out.to_image(format=fmt, width=width, height=height, scale=1 if fmt == "svg" else 2)
     )
-
-
-def stamp() -> str:
-    """Now, for the `fetched_at` of an export made from a live page."""
-    return datetime.now().strftime("%Y-%m-%d %H:%M")

@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
@@ -302,97 +302,113 @@ class Plan(Strict):
     # ------------------------------------------------------------------ cross-references
     def references(self) -> list[tuple[Loc, str]]:
         """Checks a field validator cannot make: ids, references, catalog ids, target rules."""
-        catalog = load_catalog()
-        indicators = {ind.id: ind for ind in catalog.indicators}
+        indicators = {ind.id: ind for ind in load_catalog().indicators}
         risk_ids: set[str] = set(RiskFactor)
         problems: list[tuple[Loc, str]] = []
-
-        def unique(items: Sequence[Strategy | Goal | Target | Tiltak], key: str) -> set[str]:
-            seen: set[str] = set()
-            for i, item in enumerate(items):
-                if item.id in seen:
-                    problems.append(((key, i, "id"), f"id {item.id!r} is used twice"))
-                seen.add(item.id)
-            return seen
-
-        strategy_ids = unique(self.strategies, "strategies")
-        goal_ids = unique(self.goals, "goals")
-        unique(self.targets, "targets")
-        unique(self.tiltak, "tiltak")
-        goal_level = {g.id: g.level for g in self.goals}
+        strategy_ids = _unique(self.strategies, "strategies", problems)
+        goal_ids = _unique(self.goals, "goals", problems)
+        _unique(self.targets, "targets", problems)
+        _unique(self.tiltak, "tiltak", problems)
         if self.period.to is not None and self.period.to < self.period.from_:
             problems.append((("period", "to"), "the plan ends before it starts"))
-
         for j, rf in enumerate(self.risk_factors):
             if rf not in risk_ids:
                 problems.append((("risk_factors", j), _unknown("risk factor", rf, risk_ids)))
-
+        goal_level = {g.id: g.level for g in self.goals}
         for i, g in enumerate(self.goals):
-            for j, s in enumerate(g.strategies):
-                if s not in strategy_ids:
-                    problems.append(
-                        (("goals", i, "strategies", j), _unknown("strategy", s, strategy_ids))
-                    )
-            if g.parent is not None:
-                if g.parent not in goal_ids:
-                    problems.append((("goals", i, "parent"), _unknown("goal", g.parent, goal_ids)))
-                elif g.parent == g.id:
-                    problems.append((("goals", i, "parent"), "a goal cannot be its own parent"))
-                elif goal_level[g.parent] != "main":
-                    problems.append(
-                        (("goals", i, "parent"), f"parent {g.parent!r} is not a main goal")
-                    )
-                if g.level != "sub":
-                    problems.append((("goals", i, "level"), "a goal with a parent must be 'sub'"))
-
+            problems.extend(
+                (("goals", i, *loc), msg)
+                for loc, msg in _goal_problems(g, strategy_ids, goal_ids, goal_level)
+            )
         for i, t in enumerate(self.targets):
             problems.extend(
-                (
-                    (("targets", i, *loc), msg)
-                    for loc, msg in _target_problems(t, goal_ids, indicators)
-                )
+                (("targets", i, *loc), msg)
+                for loc, msg in _target_problems(t, goal_ids, indicators)
             )
-
         for i, m in enumerate(self.tiltak):
-            where: Loc = ("tiltak", i)
-            if m.strategy is not None and m.strategy not in strategy_ids:
-                problems.append(
-                    ((*where, "strategy"), _unknown("strategy", m.strategy, strategy_ids))
-                )
-            for j, gid in enumerate(m.goals):
-                if gid not in goal_ids:
-                    problems.append(((*where, "goals", j), _unknown("goal", gid, goal_ids)))
-            allowed = LEVELS[m.level_system]
-            for j, lv in enumerate(m.prevention_level):
-                if lv not in allowed:
-                    problems.append(
-                        (
-                            (*where, "prevention_level", j),
-                            f"{lv!r} is not a level of level_system {m.level_system!r}"
-                            f" (use one of {', '.join(allowed)})",
-                        )
-                    )
-            for j, rf in enumerate(m.risk_factors):
-                if rf not in risk_ids:
-                    problems.append(
-                        ((*where, "risk_factors", j), _unknown("risk factor", rf, risk_ids))
-                    )
-            for j, name in enumerate(m.mapped):
-                if name not in MAPPABLE_FIELDS:
-                    problems.append(
-                        (
-                            (*where, "mapped", j),
-                            f"{name!r} is not a field that can be mapped"
-                            f" (use one of {', '.join(MAPPABLE_FIELDS)})",
-                        )
-                    )
-            if (
-                _year(m.start) is not None
-                and _year(m.end) is not None
-                and (_as_date(m.end) < _as_date(m.start))
-            ):
-                problems.append(((*where, "end"), "end is before start"))
+            problems.extend(
+                (("tiltak", i, *loc), msg)
+                for loc, msg in _tiltak_problems(m, strategy_ids, goal_ids, risk_ids)
+            )
         return problems
+
+
+def _unique(
+    items: Sequence[Strategy | Goal | Target | Tiltak], key: str, problems: list[tuple[Loc, str]]
+) -> set[str]:
+    """The ids of `items`; each id used twice is added to `problems`."""
+    seen: set[str] = set()
+    for i, item in enumerate(items):
+        if item.id in seen:
+            problems.append(((key, i, "id"), f"id {item.id!r} is used twice"))
+        seen.add(item.id)
+    return seen
+
+
+def _goal_problems(
+    g: Goal, strategy_ids: set[str], goal_ids: set[str], goal_level: Mapping[str, str]
+) -> list[tuple[Loc, str]]:
+    """The rules one goal must follow: known strategies, a main goal as parent."""
+    out: list[tuple[Loc, str]] = [
+        (("strategies", j), _unknown("strategy", s, strategy_ids))
+        for j, s in enumerate(g.strategies)
+        if s not in strategy_ids
+    ]
+    if g.parent is None:
+        return out
+    if g.parent not in goal_ids:
+        out.append((("parent",), _unknown("goal", g.parent, goal_ids)))
+    elif g.parent == g.id:
+        out.append((("parent",), "a goal cannot be its own parent"))
+    elif goal_level[g.parent] != "main":
+        out.append((("parent",), f"parent {g.parent!r} is not a main goal"))
+    if g.level != "sub":
+        out.append((("level",), "a goal with a parent must be 'sub'"))
+    return out
+
+
+def _tiltak_problems(
+    m: Tiltak, strategy_ids: set[str], goal_ids: set[str], risk_ids: set[str]
+) -> list[tuple[Loc, str]]:
+    """The rules one measure must follow: known ids, levels of its system, start before end."""
+    out: list[tuple[Loc, str]] = []
+    if m.strategy is not None and m.strategy not in strategy_ids:
+        out.append((("strategy",), _unknown("strategy", m.strategy, strategy_ids)))
+    out += [
+        (("goals", j), _unknown("goal", gid, goal_ids))
+        for j, gid in enumerate(m.goals)
+        if gid not in goal_ids
+    ]
+    allowed = LEVELS[m.level_system]
+    out += [
+        (
+            ("prevention_level", j),
+            f"{lv!r} is not a level of level_system {m.level_system!r}"
+            f" (use one of {', '.join(allowed)})",
+        )
+        for j, lv in enumerate(m.prevention_level)
+        if lv not in allowed
+    ]
+    out += [
+        (("risk_factors", j), _unknown("risk factor", rf, risk_ids))
+        for j, rf in enumerate(m.risk_factors)
+        if rf not in risk_ids
+    ]
+    out += [
+        (
+            ("mapped", j),
+            f"{name!r} is not a field that can be mapped (use one of {', '.join(MAPPABLE_FIELDS)})",
+        )
+        for j, name in enumerate(m.mapped)
+        if name not in MAPPABLE_FIELDS
+    ]
+    if (
+        _year(m.start) is not None
+        and _year(m.end) is not None
+        and (_as_date(m.end) < _as_date(m.start))
+    ):
+        out.append((("end",), "end is before start"))
+    return out
 
 
 def _unknown(what: str, value: str, known: set[str]) -> str:
@@ -420,35 +436,55 @@ def _target_problems(
     if t.goal not in goal_ids:
         out.append((("goal",), _unknown("goal", t.goal, goal_ids)))
     if t.kind == "population":
-        if t.indicator is None:
-            out.append((("indicator",), "a population target needs `indicator` (a catalog id)"))
-        elif t.indicator not in indicators:
-            out.append(
-                (("indicator",), f"unknown indicator {t.indicator!r}: not in data/indicators.yaml")
-            )
-        elif t.scope == "each_district" and not indicators[t.indicator].district_level:
-            out.append(
-                (
-                    ("scope",),
-                    f"indicator {t.indicator!r} has no district figures (district_level:"
-                    " false); use scope: kommune",
-                )
-            )
-        for name in ("unit", "rba", "polarity"):
-            if getattr(t, name) is not None:
-                out.append(((name,), f"`{name}` comes from the catalog for a population target"))
+        out += _population_problems(t, indicators)
     else:
-        if t.indicator is not None:
-            out.append(
-                (
-                    ("indicator",),
-                    "a performance target is the kommune's own measure; use kind:"
-                    " population for a catalog indicator",
-                )
+        out += _performance_problems(t)
+    return out + _number_problems(t)
+
+
+def _population_problems(t: Target, indicators: dict[str, Any]) -> list[tuple[Loc, str]]:
+    """A population target names a catalog indicator and takes unit and polarity from it."""
+    out: list[tuple[Loc, str]] = []
+    if t.indicator is None:
+        out.append((("indicator",), "a population target needs `indicator` (a catalog id)"))
+    elif t.indicator not in indicators:
+        out.append(
+            (("indicator",), f"unknown indicator {t.indicator!r}: not in data/indicators.yaml")
+        )
+    elif t.scope == "each_district" and not indicators[t.indicator].district_level:
+        out.append(
+            (
+                ("scope",),
+                f"indicator {t.indicator!r} has no district figures (district_level:"
+                " false); use scope: kommune",
             )
-        for name in ("name", "unit", "rba", "polarity"):
-            if getattr(t, name) is None:
-                out.append(((name,), f"a performance target needs `{name}`"))
+        )
+    for name in ("unit", "rba", "polarity"):
+        if getattr(t, name) is not None:
+            out.append(((name,), f"`{name}` comes from the catalog for a population target"))
+    return out
+
+
+def _performance_problems(t: Target) -> list[tuple[Loc, str]]:
+    """A performance target is the kommune's own measure, with its own name, unit and polarity."""
+    out: list[tuple[Loc, str]] = []
+    if t.indicator is not None:
+        out.append(
+            (
+                ("indicator",),
+                "a performance target is the kommune's own measure; use kind:"
+                " population for a catalog indicator",
+            )
+        )
+    for name in ("name", "unit", "rba", "polarity"):
+        if getattr(t, name) is None:
+            out.append(((name,), f"a performance target needs `{name}`"))
+    return out
+
+
+def _number_problems(t: Target) -> list[tuple[Loc, str]]:
+    """A target value, `quantified` and a range must agree."""
+    out: list[tuple[Loc, str]] = []
     if t.quantified and not t.has_number:
         out.append(
             (
