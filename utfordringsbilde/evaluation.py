@@ -43,9 +43,8 @@ from utfordringsbilde.vocab import (
 )
 
 LANDET: Final = "0"
-# A status shown on the page: plan.goal_status's categories, plus NOT_JUDGED for a change in
-# an indicator with no good direction and no target (goal_status files it under little change).
-NOT_JUDGED: Final = PlanStatus.NOT_JUDGED
+# The statuses shown on the page, in order: plan.goal_status's categories, plus NOT_JUDGED for a
+# change with no good direction and no target (goal_status files it under little change).
 SHOWN_ORDER: Final = tuple(PlanStatus)
 # Status → (background, text colour, symbol): the verdict palette where the meaning matches
 # (improving = better, getting worse = worse), so colours mean the same across pages. An

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from pathlib import Path
 
@@ -78,6 +79,20 @@ def test_tonsberg_matrix_uses_its_own_levels(demo_warehouse: Path) -> None:
     for level in ("Nivå 0", "Nivå 1", "Nivå 2", "Nivå 3"):
         assert f">{level}</th>" in html
     assert "ub-gap" in html  # Tønsberg's plan has gaps
+
+
+def test_tonsberg_status_is_measured_from_the_baseline_in_one_language(
+    demo_warehouse: Path,
+) -> None:
+    """Issue 14: Psykiske symptomer 89 → 132 is Forverring, said in bokmål, method linked."""
+    at = _started({"kommune": "3905"})
+    html = _html(at)
+    text = _text(at)
+    card = re.search(r'data-target="psykiske_plager"><span class="[^"]*" data-status="(\w+)"', html)
+    assert card is not None and card.group(1) == "getting_worse"
+    assert "docs/status.md" in text  # the method is named and linked on the page
+    assert "Eget signal, ikke en del av statusen" in html  # the recent trend beside it
+    assert "Teknisk" not in text and "baseline" not in text  # no English technical line
 
 
 def test_a_stand_in_baseline_year_is_named(demo_warehouse: Path) -> None:

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from utfordringsbilde import evaluation
-from utfordringsbilde.evaluation import ALL_RISK_FACTORS, NO_RISK_FACTOR, NOT_JUDGED
+from utfordringsbilde.evaluation import ALL_RISK_FACTORS, NO_RISK_FACTOR
 from utfordringsbilde.i18n import t as t_
 from utfordringsbilde.plan import Plan, Target, Tiltak, goal_status, load_plans
 from utfordringsbilde.vocab import Direction, PlanStatus, RiskFactor, TestKind, Verdict
@@ -173,7 +173,7 @@ def test_a_change_without_a_good_direction_is_not_judged() -> None:
         rows("9999", YEARS, [6 - 0.3 * i for i in range(9)], 0.1),
     )
     assert r.kommune.status.category == "little_or_no_change"
-    assert r.kommune.shown == NOT_JUDGED
+    assert r.kommune.shown == PlanStatus.NOT_JUDGED
 
 
 def test_a_suppressed_latest_point_keeps_its_symbol() -> None:
