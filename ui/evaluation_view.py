@@ -14,7 +14,7 @@ import streamlit as st
 from ui import components, data
 from utfordringsbilde import evaluation, notes, numbers, palette, warehouse
 from utfordringsbilde.evaluation import AreaResult, Evaluation, TargetResult
-from utfordringsbilde.i18n import t, trend_label, verdict_label
+from utfordringsbilde.i18n import t, verdict_label
 from utfordringsbilde.plan import load_plans
 from utfordringsbilde.vocab import PlanStatus, Polarity, RiskFactor, Verdict
 
@@ -314,8 +314,8 @@ def basis(ev: Evaluation, r: TargetResult, a: AreaResult, lang: str) -> None:
         (t("eval_target", lang), target),
         (t("eval_good_direction", lang), pol),
     ]
-    if b.direction:
-        rows.append((t("eval_change", lang), trend_label(b.direction, lang)))
+    if b.direction and b.change is not None:
+        rows.append((t("eval_change", lang), evaluation.signed(r, b.change, lang)))
     if r.target.has_number:
         rows.append((t("eval_achieved", lang), evaluation.pct_text(a, lang)))
     test = t(f"eval_test_{a.test_key}", lang)

@@ -547,7 +547,7 @@ class Basis:
     latest_period: Any = None
     good_direction: Polarity = Polarity.NONE  # the polarity, or for "none" the target's side
     good_direction_from_target: bool = False
-    direction: Direction | None = None  # of latest − baseline
+    direction: Direction | None = None  # of latest − baseline; None with nothing to compare
     baseline_interval: tuple[float, float] | None = None
     latest_interval: tuple[float, float] | None = None
     z: float | None = None
@@ -700,7 +700,8 @@ def goal_status(
         basis = replace(common, test=TestKind.BASELINE_IS_LATEST, direction=None)
         return Status(PlanStatus.TOO_FEW_POINTS, basis, pct)
     if not fixed and len(s.y) < 2:
-        return Status(PlanStatus.TOO_FEW_POINTS, replace(common, test=TestKind.TOO_FEW), pct)
+        basis = replace(common, test=TestKind.TOO_FEW, direction=None)
+        return Status(PlanStatus.TOO_FEW_POINTS, basis, pct)
 
     basis = _test(common, s)
     return Status(_category(basis), basis, pct)
