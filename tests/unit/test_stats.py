@@ -504,3 +504,15 @@ def test_progress_vectorised() -> None:
     out = progress(np.array([10.0, 10.0]), np.array([15.0, 12.0]), np.array([20.0, 10.0]))
     assert isinstance(out, np.ndarray)
     np.testing.assert_allclose(out, [50.0, np.nan])
+
+
+# --- difference_z ------------------------------------------------------------------------
+
+
+def test_difference_z_recovers_standard_errors_from_the_intervals() -> None:
+    # Intervals ±1.96 are SE 1 each, so z = (13 − 10) / √2.
+    z = stats.difference_z(10.0, 8.04, 11.96, 13.0, 11.04, 14.96)
+    assert z == pytest.approx(3 / math.sqrt(2))
+    assert stats.difference_z(13.0, 11.04, 14.96, 10.0, 8.04, 11.96) == pytest.approx(-z)
+    assert math.isnan(stats.difference_z(10.0, math.nan, 11.0, 12.0, 11.0, 13.0))
+    assert math.isnan(stats.difference_z(10.0, 10.0, 10.0, 12.0, 12.0, 12.0))  # no width
