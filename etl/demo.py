@@ -35,6 +35,7 @@ from utfordringsbilde.config import (
     load_yaml_model,
 )
 from utfordringsbilde.paths import DATA_DIR
+from utfordringsbilde.vocab import Flag
 
 DEMO_CONFIG = DATA_DIR / "demo.yaml"
 
@@ -631,11 +632,11 @@ def indicator_frame(
         hide = hide.set_axis(frame.index)
         hide = _suppress_sexes(frame, hide)
 
-    frame["flag"] = hide.map({True: ":", False: None})
+    frame["flag"] = hide.map({True: Flag.SUPPRESSED, False: None})
     frame.loc[hide, ["value", "numerator"]] = np.nan
     if spec.start_year is not None:
         early = frame["period_to"] < spec.start_year
-        frame.loc[early, "flag"] = ".."
+        frame.loc[early, "flag"] = Flag.MISSING
         frame.loc[early, ["value", "numerator", "denominator"]] = np.nan
     if not is_count(ind) or ind.unit == "count":
         frame["denominator"] = np.nan  # the source gives the value (or head count) only

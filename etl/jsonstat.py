@@ -18,9 +18,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from utfordringsbilde.vocab import Flag
+
 # Symbols that mean "no number here" (SSB's standard table symbols, FHI's flags). '...' is
 # SSB's "not yet available", which the warehouse keeps as '..' (missing).
-MISSING_FLAGS: dict[str, str] = {":": ":", "..": "..", ".": ".", "...": ".."}
+MISSING_FLAGS: dict[str, str] = {**{f: f for f in Flag}, "...": Flag.MISSING}
 # '-' is SSB's "nothing to report": the number is zero. Other symbols ('*' provisional, 'r'
 # revised, ...) annotate a real number and are dropped.
 ZERO_FLAGS = frozenset({"-"})
@@ -217,7 +219,7 @@ def _flags(n: int, value: np.ndarray, text: Marks, status: Marks, categorical: b
             codes[pos] = ids[inverse]
     bare = np.isnan(value) & (codes < 0)
     if bare.any():
-        codes[bare] = symbols.setdefault("..", len(symbols))
+        codes[bare] = symbols.setdefault(Flag.MISSING, len(symbols))
     names = list(symbols)
     if categorical:
         return pd.Categorical.from_codes(codes, categories=pd.Index(names, dtype=object))
@@ -323,14 +325,14 @@ def to_observations(
     norm = flag.map(MISSING_FLAGS)
     norm_arr = norm.to_numpy(dtype=object)
     norm_arr[pd.isna(norm_arr)] = None
-    norm_arr[np.isnan(value) & pd.isna(norm).to_numpy()] = ".."
+    norm_arr[np.isnan(value) & pd.isna(norm).to_numpy()] = Flag.MISSING
     value[~pd.isna(norm_arr)] = np.nan
     frame = frame.assign(value=value, flag=norm_arr)
 
     # Old and new codes can land on the same key (3005 and 3301 for Drammen). Keep the row
     # that says most: a number, then ':' (suppressed), '..' (missing), '.' (not applicable,
     # which is how a table marks a number that did not exist that year); then the current code.
-    rank = pd.Series(frame["flag"]).map({":": 1, "..": 2, ".": 3}).fillna(0).to_numpy()
+    rank = pd.Series(frame["flag"]).map({f: i for i, f in enumerate(Flag, 1)}).fillna(0).to_numpy()
     frame = frame.assign(_rank=rank, _old=~frame["_current"].to_numpy())
     parts = {}
     for role, code in shape.measures.items():
@@ -347,7 +349,7 @@ def to_observations(
             out[role] = np.nan
     out = out.reset_index()
     # A suppressed value hides its count too; a missing count is simply absent.
-    out.loc[out["flag"] == ":", "numerator"] = np.nan
+    out.loc[out["flag"] == Flag.SUPPRESSED, "numerator"] = np.nan
     if shape.derive_denominator and "denominator" not in parts and "numerator" in parts:
         ok = out["value"].gt(0) & out["numerator"].notna()
         out.loc[ok, "denominator"] = (

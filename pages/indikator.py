@@ -9,6 +9,7 @@ import streamlit as st
 from ui import components, data, downloads, state
 from utfordringsbilde import charts, export, funnel, geo, indicator, numbers
 from utfordringsbilde.i18n import source_label, t, verdict_label
+from utfordringsbilde.vocab import Verdict
 
 # URL values (`visning`, `kart`), the first being the default that the URL leaves out.
 MODES = ("stolper", "trakt")
@@ -59,7 +60,7 @@ else:
     counts = dcells["verdict"].value_counts()
     parts = [
         f"{counts[v]} {verdict_label(v, lang).lower()}"
-        for v in ("worse", "better", "higher", "lower", "similar")
+        for v in (Verdict.WORSE, Verdict.BETTER, Verdict.HIGHER, Verdict.LOWER, Verdict.SIMILAR)
         if v in counts
     ]
     if parts:

@@ -9,6 +9,7 @@ import streamlit as st
 from ui import components, data, downloads, state
 from utfordringsbilde import charts, levekar, numbers
 from utfordringsbilde.i18n import t
+from utfordringsbilde.vocab import Flag, Polarity
 
 view = state.current()
 lang = view.lang
@@ -49,9 +50,10 @@ k = len(chosen)
 # Components where a high value is good are scored the other way round; the heading says so.
 reversed_note = f" ({t('levekar_reversed', lang)})"
 labels = {
-    c: short[c] + (reversed_note if info.at[c, "polarity"] == "high_good" else "") for c in chosen
+    c: short[c] + (reversed_note if info.at[c, "polarity"] == Polarity.HIGH_GOOD else "")
+    for c in chosen
 }
-items = "; ".join(f"{short[c]} ({result.periods.get(c, '..')})" for c in chosen)
+items = "; ".join(f"{short[c]} ({result.periods.get(c, Flag.MISSING)})" for c in chosen)
 caption = t("levekar_caption", lang, items=items)
 hidden = "; ".join(f"{short[c]}: {', '.join(areas)}" for c, areas in result.hidden.items() if areas)
 if hidden:

@@ -14,6 +14,7 @@ from ui.state import View
 from utfordringsbilde import charts, numbers, palette
 from utfordringsbilde.i18n import flag_meaning, t, verdict_label
 from utfordringsbilde.overview import Overview
+from utfordringsbilde.vocab import Flag, Verdict
 
 CSS = """
 <style>
@@ -160,15 +161,14 @@ def cells_land(ov: Overview, indicator_id: str) -> pd.Series | None:
 
 def legend_html(lang: str) -> str:
     """The colour-and-symbol key for comparisons and source symbols."""
-    verdicts = ["better", "similar", "worse", "higher", "lower", "not_compared"]
     items = []
-    for v in verdicts:
+    for v in Verdict:
         style = f"background:{palette.background(v)};color:{palette.foreground(v)}"
         items.append(
             f'<span><span class="ub-key" style="{style}">{palette.symbol(v)}</span>'
             f"{escape(verdict_label(v, lang))}</span>"
         )
-    for flag in (":", ".."):
+    for flag in (Flag.SUPPRESSED, Flag.MISSING):
         items.append(
             f'<span><span class="ub-key" style="border:1px dashed #555">{escape(flag)}</span>'
             f"{escape(flag_meaning(flag, lang))}</span>"

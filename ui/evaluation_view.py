@@ -12,10 +12,11 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from ui import components, data
-from utfordringsbilde import evaluation, notes, numbers, palette, stats, warehouse
+from utfordringsbilde import evaluation, notes, numbers, palette, warehouse
 from utfordringsbilde.evaluation import AreaResult, Evaluation, TargetResult
-from utfordringsbilde.i18n import t, trend_label, verdict_label
-from utfordringsbilde.plan import RISK_FACTOR_IDS, load_plans
+from utfordringsbilde.i18n import t, verdict_label
+from utfordringsbilde.plan import load_plans
+from utfordringsbilde.vocab import PlanStatus, Polarity, RiskFactor, Verdict
 
 OSLO = ZoneInfo("Europe/Oslo")
 
@@ -92,7 +93,9 @@ def badge(shown: str, lang: str, small: bool = False) -> str:
     """A status as colour + symbol + word, so it reads without colour too."""
     bg, fg, symbol = evaluation.STATUS_STYLE[shown]
     cls = (
-        "ub-status" + (" ub-small" if small else "") + (" ub-nodata" if shown == "no_data" else "")
+        "ub-status"
+        + (" ub-small" if small else "")
+        + (" ub-nodata" if shown == PlanStatus.NO_DATA else "")
     )
     word = escape(evaluation.status_word(shown, lang))
     return (
@@ -103,7 +106,7 @@ def badge(shown: str, lang: str, small: bool = False) -> str:
 
 def red_chip(lang: str) -> str:
     """The red-flag mark: colour, flag symbol and word."""
-    bg, fg = palette.background("worse"), palette.foreground("worse")
+    bg, fg = palette.background(Verdict.WORSE), palette.foreground(Verdict.WORSE)
     return (
         f'<span class="ub-status ub-small" style="background:{bg};color:{fg}">'
         f'<span aria-hidden="true">⚑</span> {escape(t("eval_red_flag", lang))}</span>'
@@ -189,6 +192,7 @@ def red_flags(ev: Evaluation, lang: str) -> None:
 def goals(ev: Evaluation, lang: str) -> None:
     """Strategies → goals → indicator cards."""
     st.markdown(t("eval_intro", lang))
+    st.caption(t("eval_method", lang))
     all_notes = notes.by_target(_read_notes(ev.kommune, lang))
     strategy_names = {s.id: s.name.get(lang) for s in ev.plan.strategies}
     for strategy, goal_list in ev.sections():
@@ -294,10 +298,10 @@ def basis(ev: Evaluation, r: TargetResult, a: AreaResult, lang: str) -> None:
     from_plan = r.target.baseline is not None and r.target.baseline.value is not None
     source = t("eval_basis_from_plan" if from_plan else "eval_basis_from_data", lang)
     pol = {
-        stats.HIGH_GOOD: t("eval_high_good", lang),
-        stats.LOW_GOOD: t("eval_low_good", lang),
-    }.get(str(b.get("polarity")), t("eval_no_good_direction", lang))
-    if b.get("good_direction_from") == "target":
+        Polarity.HIGH_GOOD: t("eval_high_good", lang),
+        Polarity.LOW_GOOD: t("eval_low_good", lang),
+    }.get(b.good_direction, t("eval_no_good_direction", lang))
+    if b.good_direction_from_target:
         pol += " " + t("eval_direction_from_target", lang)
     target = (
         evaluation.target_text(r, lang)
@@ -310,15 +314,15 @@ def basis(ev: Evaluation, r: TargetResult, a: AreaResult, lang: str) -> None:
         (t("eval_target", lang), target),
         (t("eval_good_direction", lang), pol),
     ]
-    if b.get("direction"):
-        rows.append((t("eval_change", lang), trend_label(str(b["direction"]), lang)))
+    if b.direction and b.change is not None:
+        rows.append((t("eval_change", lang), evaluation.signed(r, b.change, lang)))
     if r.target.has_number:
         rows.append((t("eval_achieved", lang), evaluation.pct_text(a, lang)))
-    kind = a.test_kind
-    test = t(f"eval_test_{kind}", lang)
-    if a.shown == evaluation.NOT_JUDGED:
+    test = t(f"eval_test_{a.test_key}", lang)
+    if a.shown == PlanStatus.NOT_JUDGED:
         test += " " + t("eval_test_not_judged", lang)
     rows.append((t("eval_test", lang), test))
+    rows.append((t("eval_recent_trend", lang), evaluation.trend_basis_text(a, lang)))
     st.html(
         f'<div data-testid="ub-basis" data-target="{escape(r.target.id)}">'
         f"{badge(a.shown, lang, small=True)}"
@@ -338,11 +342,11 @@ def basis(ev: Evaluation, r: TargetResult, a: AreaResult, lang: str) -> None:
         )
         st.markdown(f"{bench} · {_verdict_chip(a.verdict, lang)}", unsafe_allow_html=True)
     if r.target.comparison == "relative_to_landet" and not a.benchmark_series.empty:
-        bp = b.get("baseline_period")
-        lp = b.get("latest_period")
+        bp = b.baseline_period
+        lp = b.latest_period
         land_b = evaluation.value_at(a.benchmark_series, bp)
         land_l = evaluation.value_at(a.benchmark_series, lp)
-        known = None not in (land_b, land_l, b.get("baseline"), b.get("latest"))
+        known = None not in (land_b, land_l, b.baseline, b.latest)
         if known and land_b is not None and land_l is not None:
             st.markdown(
                 t(
@@ -350,14 +354,13 @@ def basis(ev: Evaluation, r: TargetResult, a: AreaResult, lang: str) -> None:
                     lang,
                     landet=a.benchmark_name,
                     area=a.area_name,
-                    gap_b=evaluation.signed(r, float(b["baseline"]) - land_b, lang),
+                    gap_b=evaluation.signed(r, float(b.baseline or 0) - land_b, lang),
                     bperiod=evaluation.period_label(a, bp),
-                    gap_l=evaluation.signed(r, float(b["latest"]) - land_l, lang),
+                    gap_l=evaluation.signed(r, float(b.latest or 0) - land_l, lang),
                     lperiod=evaluation.period_label(a, lp),
                 )
             )
-    if a.status.basis.get("text"):
-        st.caption(f"{t('eval_technical', lang)}: {a.status.basis['text']}")
+    st.caption(evaluation.basis_text(r, a, lang))
     base_note = r.target.baseline.note if r.target.baseline else None
     plan_notes = [n for n in (base_note, r.target.target.note if r.target.target else None) if n]
     if plan_notes:
@@ -369,7 +372,7 @@ def sparkline_legend(r: TargetResult, lang: str) -> str:
     parts = [t("eval_spark_line", lang, area=r.kommune.area_name)]
     if r.target.comparison == "relative_to_landet" and not r.kommune.benchmark_series.empty:
         parts.append(t("eval_spark_landet", lang, landet=r.kommune.benchmark_name))
-    if r.kommune.status.basis.get("baseline") is not None:
+    if r.kommune.status.basis.baseline is not None:
         parts.append(t("eval_spark_ring", lang))
     if evaluation.target_value(r.target, r.polarity) is not None:
         parts.append(t("eval_spark_target", lang))
@@ -411,8 +414,8 @@ def sparkline(r: TargetResult, lang: str) -> go.Figure | None:
             connectgaps=False,
         )
     )
-    bp = r.kommune.status.basis.get("baseline_period")
-    base = r.kommune.status.basis.get("baseline")
+    bp = r.kommune.status.basis.baseline_period
+    base = r.kommune.status.basis.baseline
     if bp is not None and base is not None:
         fig.add_trace(
             go.Scatter(
@@ -494,8 +497,8 @@ def district_table(r: TargetResult, kommune_name: str, lang: str) -> str:
             f'<td>{escape(bval)} <span class="ub-unit">{escape(bp)}</span></td>'
             f"<td>{badge(d.shown, lang, small=True)}</td>"
             # The basis stays in view: the test by name, its full wording on hover.
-            f'<td title="{escape(str(d.status.basis.get("text", "")))}">'
-            f"{escape(t(f'eval_short_{d.test_kind}', lang))}</td>"
+            f'<td title="{escape(evaluation.basis_text(r, d, lang))}">'
+            f"{escape(t(f'eval_short_{d.test_key}', lang))}</td>"
             f"<td>{verdict}</td>"
             f'<td class="ub-wrap">{escape(evaluation.trend_text(d, lang))}</td></tr>'
         )
@@ -622,7 +625,7 @@ def measures(ev: Evaluation, lang: str) -> None:
     if m.level_system == "tonsberg4":
         st.caption(t("eval_tonsberg_levels", lang))
     gaps = m.gaps()
-    total = len(RISK_FACTOR_IDS) * len(m.levels)
+    total = len(RiskFactor) * len(m.levels)
     sentence = evaluation.gap_sentence(m, lang, names)
     if sentence:
         st.warning(sentence, icon=":material/warning:")
@@ -662,7 +665,7 @@ def matrix_html(ev: Evaluation, lang: str, names: dict[str, str]) -> str:
     head = "".join(f'<th scope="col">{escape(t(f"eval_level_{lv}", lang))}</th>' for lv in m.levels)
     rows = []
     for rf in m.rows:
-        specific = rf in RISK_FACTOR_IDS
+        specific = rf in set(RiskFactor)
         in_plan = rf in m.plan_risk_factors
         label = escape(names[rf])
         if in_plan:

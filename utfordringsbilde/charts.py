@@ -11,15 +11,7 @@ import plotly.graph_objects as go
 
 from utfordringsbilde import geo, numbers, palette
 from utfordringsbilde.i18n import flag_meaning, t, verdict_label
-
-MARKER: dict[str, str] = {
-    "better": "circle",
-    "similar": "diamond",
-    "worse": "x",
-    "higher": "triangle-up",
-    "lower": "triangle-down",
-    "not_compared": "circle-open",
-}
+from utfordringsbilde.vocab import Flag, Verdict
 
 FONT = "Source Sans Pro, Segoe UI, Arial, sans-serif"
 
@@ -65,7 +57,7 @@ def barometer(frame: pd.DataFrame, inds: pd.DataFrame, kommune: str, lang: str) 
                 name=f"{palette.symbol(str(verdict))} {verdict_label(str(verdict), lang)}",
                 marker={
                     "color": palette.background(str(verdict)),
-                    "symbol": MARKER.get(str(verdict), "circle"),
+                    "symbol": palette.marker(str(verdict)),
                     "size": 14,
                     "line": {"color": "#1A1A1A", "width": 1},
                 },
@@ -262,7 +254,7 @@ def spine(
                 name=f"{palette.symbol(v)} {verdict_label(v, lang)}",
                 marker={
                     "color": palette.background(v),
-                    "symbol": MARKER.get(v, "circle"),
+                    "symbol": palette.marker(v),
                     "size": 15,
                     "line": {"color": "#1A1A1A", "width": 1},
                 },
@@ -300,7 +292,7 @@ def _verdict_legend(fig: go.Figure, verdicts: list[str], lang: str, symbol: str 
                 name=f"{palette.symbol(v)} {verdict_label(v, lang)}",
                 marker={
                     "color": palette.background(v),
-                    "symbol": symbol or MARKER.get(v, "circle"),
+                    "symbol": symbol or palette.marker(v),
                     "size": 14,
                     "line": {"color": "#1A1A1A", "width": 1},
                 },
@@ -311,7 +303,14 @@ def _verdict_legend(fig: go.Figure, verdicts: list[str], lang: str, symbol: str 
 
 def _present(verdicts: pd.Series) -> list[str]:
     """Verdicts in legend order, those that occur."""
-    order = ["worse", "similar", "better", "higher", "lower", "not_compared"]
+    order = [
+        Verdict.WORSE,
+        Verdict.SIMILAR,
+        Verdict.BETTER,
+        Verdict.HIGHER,
+        Verdict.LOWER,
+        Verdict.NOT_COMPARED,
+    ]
     seen = set(verdicts.astype(str))
     return [v for v in order if v in seen]
 
@@ -455,7 +454,7 @@ def funnel(
                 cliponaxis=False,
                 marker={
                     "color": palette.background(v),
-                    "symbol": MARKER.get(v, "circle"),
+                    "symbol": palette.marker(v),
                     "size": 15,
                     "line": {"color": "#1A1A1A", "width": 1},
                 },
@@ -515,7 +514,7 @@ def tile_map(
             continue
         r = rows.loc[tile.area_code]
         flag = r["flag"] if isinstance(r["flag"], str) else None
-        verdict = "suppressed" if flag else str(r["verdict"])
+        verdict = palette.SUPPRESSED if flag else str(r["verdict"])
         x0, y0 = tile.col, -tile.row
         fig.add_shape(
             type="rect",
@@ -580,7 +579,7 @@ def outline_map(
             continue
         r = rows.loc[o.area_code]
         flag = r["flag"] if isinstance(r["flag"], str) else None
-        verdict = "suppressed" if flag else str(r["verdict"])
+        verdict = palette.SUPPRESSED if flag else str(r["verdict"])
         xs: list[float | None] = []
         ys: list[float | None] = []
         for ring in o.rings:
@@ -745,10 +744,12 @@ def levekar_heat(
             [
                 numbers.number(row[f"{c}_score"])
                 if pd.notna(row[f"{c}_score"])
-                else (row.get(f"{c}_flag") if isinstance(row.get(f"{c}_flag"), str) else "..")
+                else (
+                    row.get(f"{c}_flag") if isinstance(row.get(f"{c}_flag"), str) else Flag.MISSING
+                )
                 for c in components
             ]
-            + [numbers.number(row["index"], 1, lang) if pd.notna(row["index"]) else ".."]
+            + [numbers.number(row["index"], 1, lang) if pd.notna(row["index"]) else Flag.MISSING]
         )
     rows = table["area_name"].tolist()
     fig = go.Figure(

@@ -25,9 +25,10 @@ from pydantic import (
     model_validator,
 )
 
+from utfordringsbilde import vocab
 from utfordringsbilde.paths import DATA_DIR
+from utfordringsbilde.vocab import Polarity
 
-Polarity = Literal["high_good", "low_good", "none"]
 CiMethod = Literal["wilson", "byar", "none"]
 Unit = Literal["percent", "per_1000", "per_10000", "count", "score", "years", "ratio"]
 PreventionLevel = Literal["universal", "selective", "indicated"]
@@ -35,6 +36,7 @@ PreventionLevel = Literal["universal", "selective", "indicated"]
 # needs no edit here.
 Provider = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
 Role = Literal["value", "numerator", "denominator"]
+
 
 def _code_text(v: object) -> object:
     """Codes are text: a YAML number (0602 → 602) would lose its leading zero, so refuse it."""
@@ -104,7 +106,7 @@ class Theme(Strict):
 
 
 class RiskFactor(Strict):
-    id: str
+    id: vocab.RiskFactor  # the catalog words and numbers the eight; their ids are fixed
     number: int
     name: Text
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Final
 
 import pandas as pd
 
@@ -22,7 +22,7 @@ from utfordringsbilde.config import load_catalog
 from utfordringsbilde.i18n import t, trend_label, verdict_label
 from utfordringsbilde.plan import (
     LEVELS,
-    RISK_FACTOR_IDS,
+    Basis,
     Goal,
     Plan,
     Status,
@@ -32,51 +32,54 @@ from utfordringsbilde.plan import (
     goal_status,
 )
 from utfordringsbilde.queries import Con
+from utfordringsbilde.vocab import (
+    Direction,
+    Flag,
+    PlanStatus,
+    Polarity,
+    RiskFactor,
+    TestKind,
+    Verdict,
+)
 
 LANDET: Final = "0"
-# A status shown on the page: plan.goal_status's categories, plus "not_judged" for a change in
-# an indicator with no good direction and no target (goal_status files it under little change).
-NOT_JUDGED: Final = "not_judged"
-SHOWN_ORDER: Final = (
-    "target_met",
-    "improving",
-    "little_or_no_change",
-    "getting_worse",
-    NOT_JUDGED,
-    "too_few_points",
-    "no_data",
-)
+# The statuses shown on the page, in order: plan.goal_status's categories, plus NOT_JUDGED for a
+# change with no good direction and no target (goal_status files it under little change).
+SHOWN_ORDER: Final = tuple(PlanStatus)
 # Status → (background, text colour, symbol): the verdict palette where the meaning matches
-# (improving = better, getting worse = worse), so colours mean the same across pages.
+# (improving = better, getting worse = worse), so colours mean the same across pages. An
+# untested change gets neither ✓ nor ✗.
 STATUS_STYLE: Final[dict[str, tuple[str, str, str]]] = {
-    "target_met": ("#004D3A", "#FFFFFF", "★"),
-    "improving": (palette.background("better"), palette.foreground("better"), "✓"),
-    "little_or_no_change": (palette.background("similar"), palette.foreground("similar"), "≈"),
-    "getting_worse": (palette.background("worse"), palette.foreground("worse"), "✗"),
-    NOT_JUDGED: (palette.background("lower"), palette.foreground("lower"), "↕"),
-    "too_few_points": (palette.background("not_compared"), "#1A1A1A", "·"),
-    "no_data": ("#FFFFFF", "#1A1A1A", "–"),
+    PlanStatus.TARGET_MET: ("#004D3A", "#FFFFFF", "★"),
+    PlanStatus.IMPROVING: (
+        palette.background(Verdict.BETTER),
+        palette.foreground(Verdict.BETTER),
+        "✓",
+    ),
+    PlanStatus.LITTLE_OR_NO_CHANGE: (
+        palette.background(Verdict.SIMILAR),
+        palette.foreground(Verdict.SIMILAR),
+        "≈",
+    ),
+    PlanStatus.GETTING_WORSE: (
+        palette.background(Verdict.WORSE),
+        palette.foreground(Verdict.WORSE),
+        "✗",
+    ),
+    PlanStatus.NOT_TESTED: (palette.background(Verdict.NOT_COMPARED), "#1A1A1A", "?"),
+    PlanStatus.NOT_JUDGED: (
+        palette.background(Verdict.LOWER),
+        palette.foreground(Verdict.LOWER),
+        "↕",
+    ),
+    PlanStatus.TOO_FEW_POINTS: (palette.background(Verdict.NOT_COMPARED), "#1A1A1A", "·"),
+    PlanStatus.NO_DATA: ("#FFFFFF", "#1A1A1A", "–"),
 }
 # The row for measures that name no risk factor (system-level measures such as leadership).
 NO_RISK_FACTOR: Final = "_none"
 # The row for general measures: those that name every risk factor. Repeating them in all eight
 # rows would fill every cell and hide where the plan has nothing aimed at a risk factor.
 ALL_RISK_FACTORS: Final = "_all"
-
-# How plan.goal_status words its test → a key for a translated explanation. Order matters:
-# "don't overlap" must be tried before "overlap".
-_TEST_KINDS: Final = (
-    ("reaches the target", "target"),
-    ("Fingertips trend test", "trend"),
-    ("intervals don't overlap", "ci_apart"),
-    ("intervals overlap", "ci_overlap"),
-    ("lies inside the latest", "figure_inside"),
-    ("lies outside the latest", "figure_outside"),
-    ("direction only", "direction"),
-    ("at least 2 are needed", "too_few"),
-    ("the latest point is the baseline", "baseline_is_latest"),
-    ("no values", "no_data"),
-)
 
 
 @dataclass(frozen=True)
@@ -87,7 +90,7 @@ class AreaResult:
     area_name: str
     level: str  # "kommune" | "district"
     status: Status
-    shown: str  # the status to show: a goal_status category or NOT_JUDGED
+    shown: PlanStatus  # the status to show: a goal_status category or NOT_JUDGED
     latest: float | None  # newest point, even when it is suppressed (then None + flag)
     latest_period: str | None  # e.g. "2022–2024"
     latest_flag: str | None
@@ -100,9 +103,9 @@ class AreaResult:
     benchmark_series: pd.DataFrame  # the same columns for the benchmark area
 
     @property
-    def test_kind(self) -> str:
-        """Which test the status rests on, as a key for `t('eval_test_<kind>')`."""
-        return test_kind(self.status.basis)
+    def test_key(self) -> str:
+        """The test and its outcome, as a key for `t('eval_test_<key>')` and `eval_short_`."""
+        return test_key(self.status.basis)
 
 
 @dataclass(frozen=True)
@@ -163,7 +166,7 @@ class Matrix:
     without_level: tuple[Tiltak, ...]  # measures with no prevention level given
 
     def _specific(self) -> list[tuple[str, str]]:
-        return [(rf, lv) for rf in RISK_FACTOR_IDS for lv in self.levels]
+        return [(rf, lv) for rf in RiskFactor for lv in self.levels]
 
     def gaps(self) -> list[tuple[str, str]]:
         """Risk factor × level cells with no measure at all, general ones included."""
@@ -208,7 +211,7 @@ class Evaluation:
 
     def counts(self) -> dict[str, int]:
         """How many targets show each status at kommune level, in SHOWN_ORDER."""
-        out = dict.fromkeys(SHOWN_ORDER, 0)
+        out: dict[str, int] = dict.fromkeys(SHOWN_ORDER, 0)
         for r in self.targets:
             out[r.kommune.shown] += 1
         return out
@@ -251,25 +254,25 @@ def _flag(x: object) -> str | None:
     return x if isinstance(x, str) and x else None
 
 
-def test_kind(basis: Mapping[str, Any]) -> str:
-    """Key of the test a status rests on (trend, ci_overlap, direction, …); 'unknown' if new."""
-    text = str(basis.get("test") or "")
-    for needle, kind in _TEST_KINDS:
-        if needle in text:
-            return kind
-    return "unknown"
+def test_key(basis: Basis) -> str:
+    """The test a status rests on with its outcome: "difference_sig", "figure_inside", …"""
+    if basis.test == TestKind.DIFFERENCE:
+        return "difference_sig" if basis.significant else "difference_not_sig"
+    if basis.test == TestKind.FIGURE:
+        return "figure_outside" if basis.significant else "figure_inside"
+    return str(basis.test)
 
 
-def shown_status(status: Status) -> str:
-    """The status to show: NOT_JUDGED for a change that has no good direction to judge by."""
+def shown_status(status: Status) -> PlanStatus:
+    """The status to show: NOT_JUDGED for a significant change with no good direction."""
     b = status.basis
     if (
-        status.category == "little_or_no_change"
-        and b.get("polarity") == stats.NO_POLARITY
-        and "good_direction_from" not in b
-        and b.get("direction") not in (None, stats.NO_CHANGE)
+        status.category == PlanStatus.LITTLE_OR_NO_CHANGE
+        and b.good_direction == Polarity.NONE
+        and b.significant
+        and b.direction not in (None, Direction.NO_CHANGE)
     ):
-        return NOT_JUDGED
+        return PlanStatus.NOT_JUDGED
     return status.category
 
 
@@ -324,7 +327,7 @@ def area_result(
         baseline_period=baseline_period,
     )
     latest = latest_flag = latest_label = None
-    verdict = stats.NOT_COMPARED
+    verdict = str(Verdict.NOT_COMPARED)
     bench_value = None
     if not series.empty:
         last = series.iloc[-1]
@@ -354,7 +357,7 @@ def area_result(
         benchmark_value=bench_value,
         verdict=verdict,
         trend=tr,
-        red_flag=verdict == stats.WORSE and tr.verdict == "worse",
+        red_flag=verdict == Verdict.WORSE and tr.verdict == Verdict.WORSE,
         series=series,
         benchmark_series=bench,
     )
@@ -365,7 +368,7 @@ def target_value(t: Target, polarity: str) -> float | None:
     if t.target is not None:
         return t.target.value
     if t.range is not None:
-        return t.range.low if polarity == stats.HIGH_GOOD else t.range.high
+        return t.range.low if polarity == Polarity.HIGH_GOOD else t.range.high
     return None
 
 
@@ -510,7 +513,7 @@ def measures_matrix(plan: Plan) -> Matrix:
         if not lvls:
             without_level.append(m)
             continue
-        if set(RISK_FACTOR_IDS) <= set(m.risk_factors):
+        if set(RiskFactor) <= set(m.risk_factors):
             rfs = [ALL_RISK_FACTORS]
         else:
             rfs = list(m.risk_factors) or [NO_RISK_FACTOR]
@@ -520,7 +523,7 @@ def measures_matrix(plan: Plan) -> Matrix:
     used = {rf for rf, _ in cells}
     rows = (
         *([ALL_RISK_FACTORS] if ALL_RISK_FACTORS in used else []),
-        *RISK_FACTOR_IDS,
+        *RiskFactor,
         *([NO_RISK_FACTOR] if NO_RISK_FACTOR in used else []),
     )
     return Matrix(
@@ -625,7 +628,9 @@ def general_only_sentence(matrix: Matrix, lang: str, names: Mapping[str, str]) -
 
 def risk_factor_names(lang: str) -> dict[str, str]:
     """Risk factor id → "1. Skadelig omsorg", plus the rows for measures without one or with all."""
-    names = {rf.id: f"{rf.number}. {rf.name.get(lang)}" for rf in load_catalog().risk_factors}
+    names: dict[str, str] = {
+        rf.id: f"{rf.number}. {rf.name.get(lang)}" for rf in load_catalog().risk_factors
+    }
     names[NO_RISK_FACTOR] = t("eval_no_risk_factor", lang)
     names[ALL_RISK_FACTORS] = t("eval_all_risk_factors", lang)
     return names
@@ -643,7 +648,7 @@ def signed(r: TargetResult, diff: float, lang: str) -> str:
     """A difference with its sign (+/−) and unit; percentage points for percentages."""
     sign = "+" if diff > 0 else "\u2212" if diff < 0 else ""
     if r.unit == "percent":
-        return f"{sign}{numbers.number(abs(diff), r.decimals, lang)} {t('eval_pp', lang)}"
+        return f"{sign}{numbers.number(abs(diff), r.decimals, lang)}\u00a0{t('eval_pp', lang)}"
     return sign + numbers.value(abs(diff), r.unit, r.decimals, lang)
 
 
@@ -657,7 +662,7 @@ def period_label(a: AreaResult, period: object) -> str:
 
 def trend_text(a: AreaResult, lang: str) -> str:
     text = trend_label(a.trend.direction, lang)
-    if a.trend.verdict in ("better", "worse"):
+    if a.trend.verdict in (Verdict.BETTER, Verdict.WORSE):
         text += f" ({verdict_label(a.trend.verdict, lang).lower()})"
     return text
 
@@ -688,15 +693,15 @@ def baseline_parts(r: TargetResult, a: AreaResult, lang: str, note: bool = True)
     """
     b = a.status.basis
     base = r.target.baseline
-    if b.get("baseline") is not None:
-        period = period_label(a, b.get("baseline_period"))
+    if b.baseline is not None:
+        period = period_label(a, b.baseline_period)
         if note and base is not None and stand_in(r, a):
             period += "; " + t("eval_baseline_substitute", lang, year=base.period)
-        return value_text(r, b["baseline"], lang), period
+        return value_text(r, b.baseline, lang), period
     if base is not None and base.value is not None and a.level == "kommune":
         return value_text(r, base.value, lang), str(base.period or "")
     # With no data at all, the figure is one the plan would have had to state, and it does not.
-    missing = t("eval_not_stated", lang) if a.series["value"].dropna().empty else ".."
+    missing = t("eval_not_stated", lang) if a.series["value"].dropna().empty else Flag.MISSING
     return missing, str(base.period) if base is not None and base.period else ""
 
 
@@ -704,7 +709,7 @@ def stand_in(r: TargetResult, a: AreaResult) -> bool:
     """True when the plan's baseline year has no value and another year stands in for it."""
     wanted = r.target.baseline.period if r.target.baseline else None
     b = a.status.basis
-    return wanted is not None and b.get("baseline") is not None and b["baseline_period"] != wanted
+    return wanted is not None and b.baseline is not None and b.baseline_period != wanted
 
 
 def latest_parts(r: TargetResult, a: AreaResult, lang: str) -> tuple[str, str]:
@@ -724,3 +729,50 @@ def no_data_text(r: TargetResult, lang: str) -> str:
 def pct_text(a: AreaResult, lang: str) -> str:
     pct = a.status.pct_of_target
     return "–" if pct is None else f"{numbers.number(pct, 0, lang)}\u00a0%"
+
+
+# ====================================================================== the basis in words
+
+
+def basis_text(r: TargetResult, a: AreaResult, lang: str) -> str:
+    """The status basis in `lang`: the two points, the test with its numbers, its outcome."""
+    b = a.status.basis
+    base, bperiod = value_text(r, b.baseline, lang), period_label(a, b.baseline_period)
+    latest, lperiod = value_text(r, b.latest, lang), period_label(a, b.latest_period)
+    points = {"base": base, "bperiod": bperiod, "latest": latest, "lperiod": lperiod}
+    change = signed(r, b.change, lang) if b.change is not None else ""
+    if b.test == TestKind.TARGET:
+        text = t("eval_basis_target", lang, target=value_text(r, b.target, lang), **points)
+    elif b.test == TestKind.DIFFERENCE and b.z is not None:
+        limit = numbers.number(stats.Z95, 2, lang)
+        outcome = t("eval_basis_sig" if b.significant else "eval_basis_not_sig", lang, limit=limit)
+        z = numbers.number(b.z, 2, lang).replace("-", "\u2212")
+        text = t("eval_basis_difference", lang, change=change, z=z, outcome=outcome, **points)
+    elif b.test == TestKind.FIGURE and b.latest_interval is not None:
+        low, high = b.latest_interval
+        ci = numbers.interval(low, high, r.decimals, lang)
+        outcome = t("eval_basis_outside" if b.significant else "eval_basis_inside", lang)
+        text = t("eval_basis_figure", lang, interval=ci, outcome=outcome, **points)
+    elif b.test == TestKind.DIRECTION:
+        tol = value_text(r, b.tolerance, lang)
+        text = t("eval_basis_direction", lang, change=change, tolerance=tol, **points)
+    else:
+        text = t(f"eval_test_{test_key(b)}", lang)
+    if a.status.pct_of_target is not None:
+        text += " " + t("eval_basis_pct", lang, pct=pct_text(a, lang))
+    return text
+
+
+def trend_basis_text(a: AreaResult, lang: str) -> str:
+    """The recent trend (Fingertips, last five points) as its own signal, with χ² and outcome."""
+    tr = a.trend
+    if tr.direction == Direction.COULD_NOT_BE_CALCULATED:
+        return t("eval_trend_not_calculated", lang, n=stats.TREND_POINTS)
+    return t(
+        "eval_trend_basis",
+        lang,
+        n=tr.n_points,
+        chi2=numbers.number(tr.chi2, 2, lang),
+        limit=numbers.number(stats.TREND_CHI2_THRESHOLD, 2, lang),
+        outcome=trend_text(a, lang),
+    )

@@ -9,7 +9,6 @@ from __future__ import annotations
 import io
 import math
 from collections.abc import Mapping
-from datetime import datetime
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -19,6 +18,7 @@ from openpyxl.utils import get_column_letter
 
 from utfordringsbilde import numbers
 from utfordringsbilde.i18n import flag_meaning, source_label, trend_label, verdict_label
+from utfordringsbilde.vocab import Flag
 
 # Column ids in export order; headers come from HEADERS in the chosen language.
 COLUMNS = [
@@ -106,7 +106,7 @@ def export_table(
                 "unit": numbers.unit_name(str(ind["unit"]), lang),
                 "ci_low": None if flag else _num(r.ci_low),
                 "ci_high": None if flag else _num(r.ci_high),
-                "numerator": None if flag == ":" else _num(r.numerator),
+                "numerator": None if flag == Flag.SUPPRESSED else _num(r.numerator),
                 "denominator": _num(r.denominator),
                 "flag": flag or "",
                 "flag_meaning": flag_meaning(flag, lang) if flag else "",
@@ -190,8 +190,3 @@ def chart_image(fig: go.Figure, fmt: str, source: str, built_at: str) -> bytes:
     return bytes(
         out.to_image(format=fmt, width=width, height=height, scale=1 if fmt == "svg" else 2)
     )
-
-
-def stamp() -> str:
-    """Now, for the `fetched_at` of an export made from a live page."""
-    return datetime.now().strftime("%Y-%m-%d %H:%M")

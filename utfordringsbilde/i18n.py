@@ -1167,6 +1167,140 @@ STRINGS: dict[str, tuple[str, str, str]] = {
         "The evaluation finds no red flags: no area is both worse than its benchmark and "
         "getting significantly worse.",
     ),
+    # --- keys added by the vocab refactor ---
+    "eval_status_not_tested": (
+        "Endring, ikke testet",
+        "Endring, ikkje testa",
+        "Change, not tested",
+    ),
+    "find_status_not_tested": (
+        "har endret seg uten at endringen kan testes",
+        "har endra seg utan at endringa kan testast",
+        "changed in a way the data cannot test",
+    ),
+    "eval_test_difference_sig": (
+        "Utgangspunkt og siste måling er sammenlignet med en z-test på forskjellen "
+        "(standardfeil fra 95 % konfidensintervall: Wilson for andeler, Byar for rater): "
+        "endringen er statistisk sikker.",
+        "Utgangspunkt og siste måling er samanlikna med ein z-test på skilnaden "
+        "(standardfeil frå 95 % konfidensintervall: Wilson for delar, Byar for ratar): "
+        "endringa er statistisk sikker.",
+        "Baseline and latest are compared with a z test of the difference (standard errors "
+        "from the 95 % confidence intervals: Wilson for shares, Byar for rates): the change "
+        "is significant.",
+    ),
+    "eval_test_difference_not_sig": (
+        "Utgangspunkt og siste måling er sammenlignet med en z-test på forskjellen "
+        "(standardfeil fra 95 % konfidensintervall: Wilson for andeler, Byar for rater): "
+        "ingen sikker endring.",
+        "Utgangspunkt og siste måling er samanlikna med ein z-test på skilnaden "
+        "(standardfeil frå 95 % konfidensintervall: Wilson for delar, Byar for ratar): "
+        "inga sikker endring.",
+        "Baseline and latest are compared with a z test of the difference (standard errors "
+        "from the 95 % confidence intervals: Wilson for shares, Byar for rates): no "
+        "significant change.",
+    ),
+    "eval_short_difference_sig": ("sikker endring", "sikker endring", "significant change"),
+    "eval_short_difference_not_sig": (
+        "ingen sikker endring",
+        "inga sikker endring",
+        "no significant change",
+    ),
+    "eval_basis_target": (
+        "Siste måling, {latest} ({lperiod}), har nådd målet {target}.",
+        "Siste måling, {latest} ({lperiod}), har nådd målet {target}.",
+        "The latest point, {latest} ({lperiod}), reaches the target {target}.",
+    ),
+    "eval_basis_difference": (
+        "Utgangspunkt {base} ({bperiod}) mot siste måling {latest} ({lperiod}): endring "
+        "{change}, z\u00a0=\u00a0{z}, {outcome}.",
+        "Utgangspunkt {base} ({bperiod}) mot siste måling {latest} ({lperiod}): endring "
+        "{change}, z\u00a0=\u00a0{z}, {outcome}.",
+        "Baseline {base} ({bperiod}) against latest {latest} ({lperiod}): change {change}, "
+        "z\u00a0=\u00a0{z}, {outcome}.",
+    ),
+    "eval_basis_sig": (
+        "statistisk sikker (|z| over {limit})",
+        "statistisk sikker (|z| over {limit})",
+        "significant (|z| above {limit})",
+    ),
+    "eval_basis_not_sig": (
+        "ikke statistisk sikker (|z| høyst {limit})",
+        "ikkje statistisk sikker (|z| høgst {limit})",
+        "not significant (|z| at most {limit})",
+    ),
+    "eval_basis_figure": (
+        "Planens tall for utgangspunktet, {base} ({bperiod}), mot 95 % konfidensintervall "
+        "{interval} for siste måling {latest} ({lperiod}): {outcome}.",
+        "Talet i planen for utgangspunktet, {base} ({bperiod}), mot 95 % konfidensintervall "
+        "{interval} for siste måling {latest} ({lperiod}): {outcome}.",
+        "The plan's baseline figure, {base} ({bperiod}), against the 95 % confidence interval "
+        "{interval} of the latest point {latest} ({lperiod}): {outcome}.",
+    ),
+    "eval_basis_outside": (
+        "tallet ligger utenfor, endringen er statistisk sikker",
+        "talet ligg utanfor, endringa er statistisk sikker",
+        "the figure lies outside, the change is significant",
+    ),
+    "eval_basis_inside": (
+        "tallet ligger innenfor, ingen sikker endring",
+        "talet ligg innanfor, inga sikker endring",
+        "the figure lies inside, no significant change",
+    ),
+    "eval_basis_direction": (
+        "Utgangspunkt {base} ({bperiod}) mot siste måling {latest} ({lperiod}): endring "
+        "{change}, ikke testet fordi tallene mangler konfidensintervall (grensen for liten "
+        "endring er ±{tolerance}).",
+        "Utgangspunkt {base} ({bperiod}) mot siste måling {latest} ({lperiod}): endring "
+        "{change}, ikkje testa fordi tala manglar konfidensintervall (grensa for lita "
+        "endring er ±{tolerance}).",
+        "Baseline {base} ({bperiod}) against latest {latest} ({lperiod}): change {change}, "
+        "not tested because the figures have no confidence intervals (the limit for a small "
+        "change is ±{tolerance}).",
+    ),
+    "eval_basis_pct": (
+        "{pct} av den planlagte endringen er oppnådd.",
+        "{pct} av den planlagde endringa er oppnådd.",
+        "{pct} of the targeted change is achieved.",
+    ),
+    "eval_recent_trend": (
+        "Trend, siste fem målinger",
+        "Trend, siste fem målingar",
+        "Trend, last five points",
+    ),
+    "eval_trend_basis": (
+        "Eget signal, ikke en del av statusen: Fingertips-trendtest på de siste {n} "
+        "målingene, χ²\u00a0=\u00a0{chi2} (grense {limit}): {outcome}.",
+        "Eige signal, ikkje ein del av statusen: Fingertips-trendtest på dei siste {n} "
+        "målingane, χ²\u00a0=\u00a0{chi2} (grense {limit}): {outcome}.",
+        "A separate signal, not part of the status: Fingertips trend test on the last {n} "
+        "points, χ²\u00a0=\u00a0{chi2} (limit {limit}): {outcome}.",
+    ),
+    "eval_trend_not_calculated": (
+        "Eget signal, ikke en del av statusen: trenden kan ikke beregnes (den krever {n} "
+        "målinger med konfidensintervall).",
+        "Eige signal, ikkje ein del av statusen: trenden kan ikkje reknast ut (han krev {n} "
+        "målingar med konfidensintervall).",
+        "A separate signal, not part of the status: the trend cannot be calculated (it needs "
+        "{n} points with confidence intervals).",
+    ),
+    "eval_method": (
+        "Statusen måles fra planens utgangspunkt til siste måling (andel av planlagt endring "
+        "oppnådd, etter Healthy People 2030), med en test av forskjellen som passer "
+        "indikatoren. Trenden over de siste fem målingene vises ved siden av som et eget "
+        "signal. En endring som ikke kan testes, blir aldri «Bedring» eller «Forverring». "
+        "Metoden er beskrevet i docs/status.md.",
+        "Statusen blir målt frå utgangspunktet i planen til siste måling (del av planlagd "
+        "endring oppnådd, etter Healthy People 2030), med ein test av skilnaden som passar "
+        "indikatoren. Trenden over dei siste fem målingane blir vist ved sida av som eit eige "
+        "signal. Ei endring som ikkje kan testast, blir aldri «Betring» eller «Forverring». "
+        "Metoden er skildra i docs/status.md.",
+        "Status is measured from the plan's baseline to the latest point (percent of targeted "
+        "change achieved, after Healthy People 2030), with a test of the difference that fits "
+        "the indicator. The trend over the last five points is shown beside it as a separate "
+        "signal. A change that cannot be tested is never “Improving” or “Getting worse”. The "
+        "method is described in docs/status.md.",
+    ),
 }
 
 # Comparison verdicts: label per language.

@@ -13,6 +13,7 @@ import pandas as pd
 from utfordringsbilde import funnel, numbers
 from utfordringsbilde.config import UNIT_MULTIPLIER
 from utfordringsbilde.i18n import flag_meaning, t, verdict_label
+from utfordringsbilde.vocab import Flag
 
 SEXES = ("all", "male", "female")
 
@@ -64,7 +65,7 @@ def district_table(
                 for a, b, f in zip(frame["ci_low"], frame["ci_high"], flags, strict=True)
             ],
             t("count", lang): [
-                (f or "") if f == ":" or pd.isna(x) else numbers.number(x)
+                (f or "") if f == Flag.SUPPRESSED or pd.isna(x) else numbers.number(x)
                 for x, f in zip(frame["numerator"], flags, strict=True)
             ],
             t("denominator", lang): [numbers.number(x) for x in frame["denominator"]],
@@ -90,7 +91,7 @@ def sex_table(frame: pd.DataFrame, unit: str, decimals: int, lang: str) -> pd.Da
         row: dict[str, str] = {t("areas_col", lang): str(area)}
         for s in cols:
             if s not in by_sex.index:
-                row[t(f"sex_{s}", lang)] = ".."
+                row[t(f"sex_{s}", lang)] = Flag.MISSING
                 continue
             r = by_sex.loc[s]
             text = numbers.value(r["value"], unit, decimals, lang, _flag(r["flag"]))
@@ -115,7 +116,7 @@ def trend_table(frame: pd.DataFrame, unit: str, decimals: int, lang: str) -> pd.
     areas = list(dict.fromkeys(frame["area_name"]))
     order = list(dict.fromkeys(frame.sort_values("period_to")["period"]))
     wide = frame.pivot_table(index="period", columns="area_name", values="text", aggfunc="first")
-    wide = wide.reindex(index=order, columns=areas).fillna("..")
+    wide = wide.reindex(index=order, columns=areas).fillna(Flag.MISSING)
     wide.index.name = t("period_col", lang)
     wide.columns.name = None
     return wide.reset_index()
@@ -129,7 +130,7 @@ def caption(definition: str, source: str, period: str, lang: str, note: str = ""
 
 def hidden_areas(frame: pd.DataFrame, lang: str) -> str:
     """A sentence naming the districts whose value is suppressed; '' when none is."""
-    names = frame.loc[frame["flag"] == ":", "area_name"].tolist()
+    names = frame.loc[frame["flag"] == Flag.SUPPRESSED, "area_name"].tolist()
     return t("hidden_areas", lang, areas=", ".join(names)) if names else ""
 
 

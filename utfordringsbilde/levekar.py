@@ -17,6 +17,7 @@ import pandas as pd
 
 from utfordringsbilde import numbers, stats
 from utfordringsbilde.i18n import flag_meaning, source_label
+from utfordringsbilde.vocab import Flag, Polarity
 
 # SSB's levekårsindeks for cities uses low income, crowding, young people outside work and
 # education, and family and school indicators; these are the catalog's nearest equivalents.
@@ -107,9 +108,9 @@ def build(
         found[(ind, area)] = (float("nan") if flag or value is None else float(value), flag)
         lo, hi = periods_seen.get(ind, (int(p_from), int(p_to)))
         periods_seen[ind] = (min(lo, int(p_from)), max(hi, int(p_to)))
-        if flag == ":":
+        if flag == Flag.SUPPRESSED:
             hidden.setdefault(ind, []).append(names[area])
-    missing = (float("nan"), "..")
+    missing = (float("nan"), Flag.MISSING)
     columns: dict[str, object] = {"area_code": codes, "area_name": [names[a] for a in codes]}
     values = pd.DataFrame(
         {c: [found.get((c, a), missing)[0] for a in codes] for c in comps},
@@ -117,12 +118,12 @@ def build(
         dtype="float64",
     )
     polarity = inds.set_index("indicator_id")["polarity"].to_dict()
-    scored = stats.levekarsindeks(values, {c: polarity.get(c) or "none" for c in comps})
+    scored = stats.levekarsindeks(values, {c: polarity.get(c) or Polarity.NONE for c in comps})
     for c in comps:
         columns[c] = values[c].to_numpy()
         columns[f"{c}_score"] = scored[f"{c}_score"].to_numpy()
         columns[f"{c}_flag"] = [
-            None if not math.isnan(v) else (found.get((c, a), missing)[1] or "..")
+            None if not math.isnan(v) else (found.get((c, a), missing)[1] or Flag.MISSING)
             for a, v in zip(codes, values[c], strict=True)
         ]
     n = scored[[f"{c}_score" for c in comps]].notna().sum(axis=1).to_numpy()

@@ -21,10 +21,16 @@ from utfordringsbilde.config import load_catalog, load_kommuner
 from utfordringsbilde.i18n import t
 from utfordringsbilde.overview import Overview
 from utfordringsbilde.queries import Con
+from utfordringsbilde.vocab import Direction, Verdict
 
-SIGNIFICANT: Final = ("worse", "better", "higher", "lower")
+SIGNIFICANT: Final = (Verdict.WORSE, Verdict.BETTER, Verdict.HIGHER, Verdict.LOWER)
 # Worse before better: a leader reads the problems first.
-_RANK: Final = {"worse": 0, "better": 1, "higher": 2, "lower": 3}
+_RANK: Final[dict[str, int]] = {v: i for i, v in enumerate(SIGNIFICANT)}
+# Trend directions the test decided (it ran), and those that are a change.
+_TESTED: Final = (Direction.INCREASING, Direction.DECREASING, Direction.NO_CHANGE)
+_CHANGED: Final = (Direction.INCREASING, Direction.DECREASING)
+# The problem side of a comparison: worse, or higher where no direction is good.
+_PROBLEM_SIDE: Final = [Verdict.WORSE, Verdict.HIGHER]
 
 # The measure an indicator's unit counts, as a noun lemma (see grammar.NOUNS): the subject
 # of "Andelen har økt" and of "I tre av ti bydeler er andelen signifikant høyere …".
@@ -108,14 +114,14 @@ def trend_sentence(
     unit: str, direction: str | None, n_points: int, period_years: int, lang: str
 ) -> str:
     """ "Andelen har økt de siste fem årene." — empty unless the trend test could be run."""
-    if direction not in ("increasing", "decreasing", "no_change") or n_points < 2:
+    if direction not in _TESTED or n_points < 2:
         return ""
     s = subject(unit, lang)
     n = grammar.number_word(n_points, "n", lang)
     span = t("find_last_years" if period_years == 1 else "find_last_periods", lang, n=n)
-    if direction == "increasing":
+    if direction == Direction.INCREASING:
         verb = t("find_increased", lang)
-    elif direction == "decreasing":
+    elif direction == Direction.DECREASING:
         verb = t("find_decreased", lang)
     else:
         adj = grammar.predicative(t("find_stable_adj", lang), s.gender, lang=lang)
@@ -125,7 +131,7 @@ def trend_sentence(
 
 def _n_points(direction: object) -> int:
     # The trend test uses the last TREND_POINTS valid points; fewer means it was not run.
-    return stats.TREND_POINTS if direction in ("increasing", "decreasing", "no_change") else 0
+    return stats.TREND_POINTS if direction in _TESTED else 0
 
 
 def district_sentence(
@@ -182,7 +188,7 @@ def district_finding_list(
             comparison(info, ind, r.value, r.kommune_value, t("find_kommunen", lang), lang) + "."
         )
         sentences = [text]
-        if r.trend_direction in ("increasing", "decreasing"):
+        if r.trend_direction in _CHANGED:
             sentences.append(
                 trend_sentence(
                     str(info.at[ind, "unit"]),
@@ -242,7 +248,7 @@ def kommune_finding_list(
         unit = str(info.at[ind, "unit"])
         mine = dist[dist["indicator_id"] == ind]
         kommune_sig = r.verdict in SIGNIFICANT and not _missing(r.benchmark)
-        if not kommune_sig and not mine["verdict"].isin(["worse", "higher"]).any():
+        if not kommune_sig and not mine["verdict"].isin(_PROBLEM_SIDE).any():
             continue
         text = statement(info, ind, kommune_name, _fmt(info, ind, r.value, lang), lang)
         if kommune_sig:
@@ -254,24 +260,29 @@ def kommune_finding_list(
         tv, td = None, None
         if ind in getattr(trend, "index", ()):
             tv, td = trend.at[ind, "trend_verdict"], str(trend.at[ind, "trend_direction"])
-            if td in ("increasing", "decreasing"):
+            if td in _CHANGED:
                 sentences.append(
                     trend_sentence(unit, td, _n_points(td), int(info.at[ind, "period_years"]), lang)
                 )
         # Only the districts that stand out on the problem side: worse, or higher where the
         # indicator has no good direction. A sentence listing every district helps nobody.
-        part = mine[mine["verdict"].isin(["worse", "higher"])]
+        part = mine[mine["verdict"].isin(_PROBLEM_SIDE)]
         part = part.sort_values("area_code", key=lambda s: s.map(order))
-        worse_districts = int((part["verdict"] == "worse").sum())
+        worse_districts = int((part["verdict"] == Verdict.WORSE).sum())
         if not part.empty:
             higher = bool((part["value"] > part["benchmark"]).iloc[0])
             names = [district_names[c] for c in part["area_code"]]
             sentences.append(
                 district_sentence(
-                    unit, "higher" if higher else "lower", names, n_districts, level_lemma, lang
+                    unit,
+                    Verdict.HIGHER if higher else Verdict.LOWER,
+                    names,
+                    n_districts,
+                    level_lemma,
+                    lang,
                 )
             )
-        verdict = str(r.verdict) if kommune_sig else "similar"
+        verdict = str(r.verdict) if kommune_sig else Verdict.SIMILAR
         rank: float = _RANK.get(verdict, 4)
         if rank > 0 and worse_districts:
             rank = 0.5  # the kommune is fine, but some districts are significantly worse

@@ -6,7 +6,8 @@ import math
 
 from babel.numbers import format_decimal
 
-from utfordringsbilde.i18n import LOCALES, flag_meaning, pick
+from utfordringsbilde.i18n import LOCALES, pick
+from utfordringsbilde.vocab import Flag
 
 UNIT_SUFFIX: dict[str, tuple[str, str, str]] = {
     "percent": ("\u00a0%", "\u00a0%", "\u00a0%"),
@@ -53,7 +54,7 @@ def value(
     if flag:
         return flag
     if _missing(x):
-        return ".."
+        return Flag.MISSING
     dec = 0 if unit == "count" else decimals
     suffix = pick(UNIT_SUFFIX[unit], lang) if with_unit else ""
     return number(x, dec, lang) + suffix
@@ -69,11 +70,6 @@ def interval(lo: float | None, hi: float | None, decimals: int = 1, lang: str = 
 def unit_name(unit: str, lang: str = "nb") -> str:
     """The unit in words (prosent, per 1 000, …)."""
     return pick(UNIT_NAME[unit], lang)
-
-
-def flag_text(flag: str, lang: str = "nb") -> str:
-    """A symbol with its meaning, for tables and exports: `: (skjult av personvernhensyn …)`."""
-    return f"{flag} ({flag_meaning(flag, lang).lower()})"
 
 
 def period(period_from: int, period_to: int) -> str:

@@ -9,6 +9,7 @@ import pandas as pd
 
 from utfordringsbilde import queries, stats
 from utfordringsbilde.queries import Con
+from utfordringsbilde.vocab import Polarity, Verdict
 
 
 @dataclass(frozen=True)
@@ -29,7 +30,7 @@ def _compare_to(cells: pd.DataFrame, bench_area: str, polarity: pd.Series) -> pd
     bench = cells.loc[cells["area_code"] == bench_area].set_index("indicator_id")["value"]
     out = cells.copy()
     out["benchmark"] = out["indicator_id"].map(bench)
-    pol = out["indicator_id"].map(polarity).fillna("none").to_numpy()
+    pol = out["indicator_id"].map(polarity).fillna(Polarity.NONE).to_numpy()
     out["verdict"] = stats.compare(
         out["value"].to_numpy(dtype=float),
         out["ci_low"].to_numpy(dtype=float),
@@ -38,7 +39,7 @@ def _compare_to(cells: pd.DataFrame, bench_area: str, polarity: pd.Series) -> pd
         pol,
     )
     # A suppressed or missing cell is not a comparison; the page shows its symbol instead.
-    out.loc[out["flag"].notna(), "verdict"] = "not_compared"
+    out.loc[out["flag"].notna(), "verdict"] = Verdict.NOT_COMPARED
     return out
 
 

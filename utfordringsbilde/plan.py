@@ -8,8 +8,9 @@ kommune; a *performance* target is a measure the kommune reports about its own s
 much / how well / is anyone better off).
 
 `goal_status` turns one indicator's series into a Healthy People-style status (target met /
-improving / little or no change / getting worse) and states the basis of the judgement, so the
-evaluation page never shows a verdict without saying what it rests on.
+improving / little or no change / getting worse / not tested), measured from the plan's
+baseline, and returns the basis of the judgement as data (`Basis`), so the evaluation page never
+shows a verdict without saying what it rests on. The method is written down in docs/status.md.
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Annotated, Any, Final, Literal
@@ -28,7 +29,6 @@ from pydantic import BeforeValidator, Field, field_validator
 from utfordringsbilde import stats
 from utfordringsbilde.config import (
     ConfigError,
-    Polarity,
     Strict,
     Text,
     Unit,
@@ -36,19 +36,7 @@ from utfordringsbilde.config import (
     load_yaml_model,
 )
 from utfordringsbilde.paths import DATA_DIR
-
-# The eight risk factors for neglect and behaviour problems (Kvello, Imenes 2022), as in the
-# catalog.
-RISK_FACTOR_IDS: Final[tuple[str, ...]] = (
-    "skadelig_omsorg",
-    "vold_overgrep",
-    "emosjonell_utilgjengelighet",
-    "rus_graviditet",
-    "foresatte_psykisk_rus",
-    "utviklingsvansker",
-    "psykososialt_miljo",
-    "strukturelle_betingelser",
-)
+from utfordringsbilde.vocab import Direction, PlanStatus, Polarity, RiskFactor, TestKind
 
 # Prevention levels in the two systems plans use: the common three levels and Tønsberg's Nivå 0–3.
 LEVELS: Final[dict[str, tuple[str, ...]]] = {
@@ -218,11 +206,11 @@ class Target(_WithId):
         """True when the plan sets a number to reach (a target value or a range)."""
         return self.target is not None or self.range is not None
 
-    def resolved_polarity(self) -> str:
+    def resolved_polarity(self) -> Polarity:
         """The good direction: the catalog's for a population target, its own otherwise."""
         if self.kind == "population" and self.indicator is not None:
             return load_catalog().get(self.indicator).polarity
-        return self.polarity or "none"
+        return self.polarity or Polarity.NONE
 
 
 class Tiltak(_WithId):
@@ -311,105 +299,116 @@ class Plan(Strict):
         """The measures under one strategy, in file order."""
         return [m for m in self.tiltak if m.strategy == strategy_id]
 
-    @property
-    def indicator_ids(self) -> list[str]:
-        """Catalog indicators the plan is evaluated on, each once, in file order."""
-        return list(dict.fromkeys(t.indicator for t in self.targets if t.indicator))
-
     # ------------------------------------------------------------------ cross-references
     def references(self) -> list[tuple[Loc, str]]:
         """Checks a field validator cannot make: ids, references, catalog ids, target rules."""
-        catalog = load_catalog()
-        indicators = {ind.id: ind for ind in catalog.indicators}
-        risk_ids = set(RISK_FACTOR_IDS)
+        indicators = {ind.id: ind for ind in load_catalog().indicators}
+        risk_ids: set[str] = set(RiskFactor)
         problems: list[tuple[Loc, str]] = []
-
-        def unique(items: Sequence[Strategy | Goal | Target | Tiltak], key: str) -> set[str]:
-            seen: set[str] = set()
-            for i, item in enumerate(items):
-                if item.id in seen:
-                    problems.append(((key, i, "id"), f"id {item.id!r} is used twice"))
-                seen.add(item.id)
-            return seen
-
-        strategy_ids = unique(self.strategies, "strategies")
-        goal_ids = unique(self.goals, "goals")
-        unique(self.targets, "targets")
-        unique(self.tiltak, "tiltak")
-        goal_level = {g.id: g.level for g in self.goals}
+        strategy_ids = _unique(self.strategies, "strategies", problems)
+        goal_ids = _unique(self.goals, "goals", problems)
+        _unique(self.targets, "targets", problems)
+        _unique(self.tiltak, "tiltak", problems)
         if self.period.to is not None and self.period.to < self.period.from_:
             problems.append((("period", "to"), "the plan ends before it starts"))
-
         for j, rf in enumerate(self.risk_factors):
             if rf not in risk_ids:
                 problems.append((("risk_factors", j), _unknown("risk factor", rf, risk_ids)))
-
+        goal_level = {g.id: g.level for g in self.goals}
         for i, g in enumerate(self.goals):
-            for j, s in enumerate(g.strategies):
-                if s not in strategy_ids:
-                    problems.append(
-                        (("goals", i, "strategies", j), _unknown("strategy", s, strategy_ids))
-                    )
-            if g.parent is not None:
-                if g.parent not in goal_ids:
-                    problems.append((("goals", i, "parent"), _unknown("goal", g.parent, goal_ids)))
-                elif g.parent == g.id:
-                    problems.append((("goals", i, "parent"), "a goal cannot be its own parent"))
-                elif goal_level[g.parent] != "main":
-                    problems.append(
-                        (("goals", i, "parent"), f"parent {g.parent!r} is not a main goal")
-                    )
-                if g.level != "sub":
-                    problems.append((("goals", i, "level"), "a goal with a parent must be 'sub'"))
-
+            problems.extend(
+                (("goals", i, *loc), msg)
+                for loc, msg in _goal_problems(g, strategy_ids, goal_ids, goal_level)
+            )
         for i, t in enumerate(self.targets):
             problems.extend(
-                (
-                    (("targets", i, *loc), msg)
-                    for loc, msg in _target_problems(t, goal_ids, indicators)
-                )
+                (("targets", i, *loc), msg)
+                for loc, msg in _target_problems(t, goal_ids, indicators)
             )
-
         for i, m in enumerate(self.tiltak):
-            where: Loc = ("tiltak", i)
-            if m.strategy is not None and m.strategy not in strategy_ids:
-                problems.append(
-                    ((*where, "strategy"), _unknown("strategy", m.strategy, strategy_ids))
-                )
-            for j, gid in enumerate(m.goals):
-                if gid not in goal_ids:
-                    problems.append(((*where, "goals", j), _unknown("goal", gid, goal_ids)))
-            allowed = LEVELS[m.level_system]
-            for j, lv in enumerate(m.prevention_level):
-                if lv not in allowed:
-                    problems.append(
-                        (
-                            (*where, "prevention_level", j),
-                            f"{lv!r} is not a level of level_system {m.level_system!r}"
-                            f" (use one of {', '.join(allowed)})",
-                        )
-                    )
-            for j, rf in enumerate(m.risk_factors):
-                if rf not in risk_ids:
-                    problems.append(
-                        ((*where, "risk_factors", j), _unknown("risk factor", rf, risk_ids))
-                    )
-            for j, name in enumerate(m.mapped):
-                if name not in MAPPABLE_FIELDS:
-                    problems.append(
-                        (
-                            (*where, "mapped", j),
-                            f"{name!r} is not a field that can be mapped"
-                            f" (use one of {', '.join(MAPPABLE_FIELDS)})",
-                        )
-                    )
-            if (
-                _year(m.start) is not None
-                and _year(m.end) is not None
-                and (_as_date(m.end) < _as_date(m.start))
-            ):
-                problems.append(((*where, "end"), "end is before start"))
+            problems.extend(
+                (("tiltak", i, *loc), msg)
+                for loc, msg in _tiltak_problems(m, strategy_ids, goal_ids, risk_ids)
+            )
         return problems
+
+
+def _unique(
+    items: Sequence[Strategy | Goal | Target | Tiltak], key: str, problems: list[tuple[Loc, str]]
+) -> set[str]:
+    """The ids of `items`; each id used twice is added to `problems`."""
+    seen: set[str] = set()
+    for i, item in enumerate(items):
+        if item.id in seen:
+            problems.append(((key, i, "id"), f"id {item.id!r} is used twice"))
+        seen.add(item.id)
+    return seen
+
+
+def _goal_problems(
+    g: Goal, strategy_ids: set[str], goal_ids: set[str], goal_level: Mapping[str, str]
+) -> list[tuple[Loc, str]]:
+    """The rules one goal must follow: known strategies, a main goal as parent."""
+    out: list[tuple[Loc, str]] = [
+        (("strategies", j), _unknown("strategy", s, strategy_ids))
+        for j, s in enumerate(g.strategies)
+        if s not in strategy_ids
+    ]
+    if g.parent is None:
+        return out
+    if g.parent not in goal_ids:
+        out.append((("parent",), _unknown("goal", g.parent, goal_ids)))
+    elif g.parent == g.id:
+        out.append((("parent",), "a goal cannot be its own parent"))
+    elif goal_level[g.parent] != "main":
+        out.append((("parent",), f"parent {g.parent!r} is not a main goal"))
+    if g.level != "sub":
+        out.append((("level",), "a goal with a parent must be 'sub'"))
+    return out
+
+
+def _tiltak_problems(
+    m: Tiltak, strategy_ids: set[str], goal_ids: set[str], risk_ids: set[str]
+) -> list[tuple[Loc, str]]:
+    """The rules one measure must follow: known ids, levels of its system, start before end."""
+    out: list[tuple[Loc, str]] = []
+    if m.strategy is not None and m.strategy not in strategy_ids:
+        out.append((("strategy",), _unknown("strategy", m.strategy, strategy_ids)))
+    out += [
+        (("goals", j), _unknown("goal", gid, goal_ids))
+        for j, gid in enumerate(m.goals)
+        if gid not in goal_ids
+    ]
+    allowed = LEVELS[m.level_system]
+    out += [
+        (
+            ("prevention_level", j),
+            f"{lv!r} is not a level of level_system {m.level_system!r}"
+            f" (use one of {', '.join(allowed)})",
+        )
+        for j, lv in enumerate(m.prevention_level)
+        if lv not in allowed
+    ]
+    out += [
+        (("risk_factors", j), _unknown("risk factor", rf, risk_ids))
+        for j, rf in enumerate(m.risk_factors)
+        if rf not in risk_ids
+    ]
+    out += [
+        (
+            ("mapped", j),
+            f"{name!r} is not a field that can be mapped (use one of {', '.join(MAPPABLE_FIELDS)})",
+        )
+        for j, name in enumerate(m.mapped)
+        if name not in MAPPABLE_FIELDS
+    ]
+    if (
+        _year(m.start) is not None
+        and _year(m.end) is not None
+        and (_as_date(m.end) < _as_date(m.start))
+    ):
+        out.append((("end",), "end is before start"))
+    return out
 
 
 def _unknown(what: str, value: str, known: set[str]) -> str:
@@ -437,35 +436,55 @@ def _target_problems(
     if t.goal not in goal_ids:
         out.append((("goal",), _unknown("goal", t.goal, goal_ids)))
     if t.kind == "population":
-        if t.indicator is None:
-            out.append((("indicator",), "a population target needs `indicator` (a catalog id)"))
-        elif t.indicator not in indicators:
-            out.append(
-                (("indicator",), f"unknown indicator {t.indicator!r}: not in data/indicators.yaml")
-            )
-        elif t.scope == "each_district" and not indicators[t.indicator].district_level:
-            out.append(
-                (
-                    ("scope",),
-                    f"indicator {t.indicator!r} has no district figures (district_level:"
-                    " false); use scope: kommune",
-                )
-            )
-        for name in ("unit", "rba", "polarity"):
-            if getattr(t, name) is not None:
-                out.append(((name,), f"`{name}` comes from the catalog for a population target"))
+        out += _population_problems(t, indicators)
     else:
-        if t.indicator is not None:
-            out.append(
-                (
-                    ("indicator",),
-                    "a performance target is the kommune's own measure; use kind:"
-                    " population for a catalog indicator",
-                )
+        out += _performance_problems(t)
+    return out + _number_problems(t)
+
+
+def _population_problems(t: Target, indicators: dict[str, Any]) -> list[tuple[Loc, str]]:
+    """A population target names a catalog indicator and takes unit and polarity from it."""
+    out: list[tuple[Loc, str]] = []
+    if t.indicator is None:
+        out.append((("indicator",), "a population target needs `indicator` (a catalog id)"))
+    elif t.indicator not in indicators:
+        out.append(
+            (("indicator",), f"unknown indicator {t.indicator!r}: not in data/indicators.yaml")
+        )
+    elif t.scope == "each_district" and not indicators[t.indicator].district_level:
+        out.append(
+            (
+                ("scope",),
+                f"indicator {t.indicator!r} has no district figures (district_level:"
+                " false); use scope: kommune",
             )
-        for name in ("name", "unit", "rba", "polarity"):
-            if getattr(t, name) is None:
-                out.append(((name,), f"a performance target needs `{name}`"))
+        )
+    for name in ("unit", "rba", "polarity"):
+        if getattr(t, name) is not None:
+            out.append(((name,), f"`{name}` comes from the catalog for a population target"))
+    return out
+
+
+def _performance_problems(t: Target) -> list[tuple[Loc, str]]:
+    """A performance target is the kommune's own measure, with its own name, unit and polarity."""
+    out: list[tuple[Loc, str]] = []
+    if t.indicator is not None:
+        out.append(
+            (
+                ("indicator",),
+                "a performance target is the kommune's own measure; use kind:"
+                " population for a catalog indicator",
+            )
+        )
+    for name in ("name", "unit", "rba", "polarity"):
+        if getattr(t, name) is None:
+            out.append(((name,), f"a performance target needs `{name}`"))
+    return out
+
+
+def _number_problems(t: Target) -> list[tuple[Loc, str]]:
+    """A target value, `quantified` and a range must agree."""
+    out: list[tuple[Loc, str]] = []
     if t.quantified and not t.has_number:
         out.append(
             (
@@ -504,37 +523,55 @@ def load_plans(folder: Path = DATA_DIR / "plans") -> dict[str, Plan]:
 
 
 # ====================================================================== goal status
-TARGET_MET: Final = "target_met"
-IMPROVING: Final = "improving"
-LITTLE_OR_NO_CHANGE: Final = "little_or_no_change"
-GETTING_WORSE: Final = "getting_worse"
-TOO_FEW_POINTS: Final = "too_few_points"
-NO_DATA: Final = "no_data"
-Category = Literal[
-    "target_met", "improving", "little_or_no_change", "getting_worse", "too_few_points", "no_data"
-]
-CATEGORIES: Final = (
-    TARGET_MET,
-    IMPROVING,
-    LITTLE_OR_NO_CHANGE,
-    GETTING_WORSE,
-    TOO_FEW_POINTS,
-    NO_DATA,
-)
 # Without intervals, a change smaller than this share of the baseline counts as no change.
 DIRECTION_TOLERANCE: Final = 0.02
+
+
+@dataclass(frozen=True)
+class Basis:
+    """What a status rests on: the two points compared, the test, its inputs and its outcome.
+
+    `test` names the test (docs/status.md); `z` is its statistic for DIFFERENCE,
+    `latest_interval` (and `baseline_interval`) the 95 % intervals it used, `significant` its
+    outcome (None when no test ran), `tolerance` the ±2 % band of the untested DIRECTION.
+    """
+
+    test: TestKind
+    polarity: Polarity
+    n_points: int
+    target: float | None = None
+    baseline: float | None = None
+    baseline_period: Any = None
+    baseline_from_plan: bool = False  # a figure the plan states, with no interval of ours
+    latest: float | None = None
+    latest_period: Any = None
+    good_direction: Polarity = Polarity.NONE  # the polarity, or for "none" the target's side
+    good_direction_from_target: bool = False
+    direction: Direction | None = None  # of latest − baseline; None with nothing to compare
+    baseline_interval: tuple[float, float] | None = None
+    latest_interval: tuple[float, float] | None = None
+    z: float | None = None
+    significant: bool | None = None
+    tolerance: float | None = None
+
+    @property
+    def change(self) -> float | None:
+        """Latest minus baseline, None when either is missing."""
+        if self.baseline is None or self.latest is None:
+            return None
+        return self.latest - self.baseline
 
 
 @dataclass(frozen=True)
 class Status:
     """How one evaluation indicator stands against its goal, and what that judgement rests on.
 
-    `basis` holds baseline, latest, target (with periods), polarity, direction, test and a one-line
-    English `text`; `pct_of_target` is (latest − baseline) / (target − baseline) × 100.
+    `pct_of_target` is Healthy People's percent of targeted change achieved,
+    (latest − baseline) / (target − baseline) × 100.
     """
 
-    category: Category
-    basis: dict[str, Any] = field(hash=False)
+    category: PlanStatus
+    basis: Basis = field(hash=False)
     pct_of_target: float | None = None
 
 
@@ -546,14 +583,55 @@ def _num(x: object) -> float:
         return math.nan
 
 
-def _fmt(x: float | None) -> str:
-    """A number for the basis text: up to three significant decimals, '–' when missing."""
-    return "–" if x is None or not math.isfinite(x) else f"{x:.4g}"
+def _interval(lo: float, hi: float) -> tuple[float, float] | None:
+    """A usable 95 % interval, None when a bound is missing or they are swapped."""
+    return (lo, hi) if math.isfinite(lo) and math.isfinite(hi) and hi >= lo else None
 
 
-def _overlap(a_lo: float, a_hi: float, b_lo: float, b_hi: float) -> bool:
-    """True when two intervals share at least one point."""
-    return a_lo <= b_hi and b_lo <= a_hi
+@dataclass(frozen=True)
+class _Series:
+    """The finite points of one series from the baseline period on, oldest first."""
+
+    y: list[float]
+    lo: list[float]
+    hi: list[float]
+    per: list[Any]
+
+
+def _series(
+    values: Sequence[float | None],
+    ci_low: Sequence[float | None] | None,
+    ci_high: Sequence[float | None] | None,
+    periods: Sequence[object] | None,
+    baseline_period: object | None,
+) -> _Series:
+    """Drop missing points and, when the baseline period is in the series, those before it."""
+    n_all = len(values)
+    lo_in = list(ci_low) if ci_low is not None else [None] * n_all
+    hi_in = list(ci_high) if ci_high is not None else [None] * n_all
+    per_in = list(periods) if periods is not None else list(range(n_all))
+    if not len(lo_in) == len(hi_in) == len(per_in) == n_all:
+        raise ValueError("values, ci_low, ci_high and periods must have the same length")
+    keep = [i for i in range(n_all) if math.isfinite(_num(values[i]))]
+    per = [per_in[i] for i in keep]
+    # Judge change from the baseline period on: earlier points are history, not the plan's.
+    start = (
+        per.index(baseline_period) if baseline_period is not None and baseline_period in per else 0
+    )
+    keep = keep[start:]
+    return _Series(
+        y=[_num(values[i]) for i in keep],
+        lo=[_num(lo_in[i]) for i in keep],
+        hi=[_num(hi_in[i]) for i in keep],
+        per=per[start:],
+    )
+
+
+def _good_direction(pol: Polarity, base: float, target: float | None) -> tuple[Polarity, bool]:
+    """The good direction, and whether the target gave it (polarity none with a target)."""
+    if pol == Polarity.NONE and target is not None and target != base:
+        return (Polarity.HIGH_GOOD if target > base else Polarity.LOW_GOOD), True
+    return pol, False
 
 
 def goal_status(
@@ -567,174 +645,111 @@ def goal_status(
     *,
     baseline_period: object | None = None,
 ) -> Status:
-    """Status of one indicator series (oldest first) against its baseline and target.
+    """Status of one indicator series (oldest first), measured from the plan's baseline.
 
     The baseline is `baseline` when given (a figure the plan states), else the series point at
-    `baseline_period`, else the first point; tests use the points from `baseline_period` on
-    (all points when it is not in `periods`). Rules, in order: no points → no_data; latest
-    reaches the target in the good direction → target_met; < 2 points (a stated baseline counts
-    as one) → too_few_points; ≥ 5 points with intervals → Fingertips trend test; fewer points
-    with intervals → latest vs baseline intervals (or latest interval vs a stated baseline
-    figure); no intervals → direction only, beyond ±2 % of the baseline. Polarity "none" takes
-    its good direction from the target, if there is one.
+    `baseline_period`, else the first point; points before `baseline_period` are left out. In
+    order: no points → no_data; latest reaches the target in the good direction → target_met;
+    nothing after the baseline → too_few_points; then baseline vs latest (`_test`), and a
+    significant change is improving or getting_worse by the good direction, an insignificant one
+    little_or_no_change, an untested one not_tested (or little_or_no_change within ±2 % of the
+    baseline). Polarity "none" takes its good direction from the target, if there is one, and
+    files a change it cannot judge under little_or_no_change. The recent trend is a separate
+    signal (`stats.trend`), never part of this status. See docs/status.md.
     """
-    pol = polarity or stats.NO_POLARITY
-    if pol not in stats.POLARITIES:
-        raise ValueError(f"unknown polarity {polarity!r}; expected one of {stats.POLARITIES}")
-    n_all = len(values)
-    lo_in = list(ci_low) if ci_low is not None else [None] * n_all
-    hi_in = list(ci_high) if ci_high is not None else [None] * n_all
-    per_in = list(periods) if periods is not None else list(range(n_all))
-    if not len(lo_in) == len(hi_in) == len(per_in) == n_all:
-        raise ValueError("values, ci_low, ci_high and periods must have the same length")
-
-    keep = [i for i in range(n_all) if math.isfinite(_num(values[i]))]
-    y = [_num(values[i]) for i in keep]
-    lo = [_num(lo_in[i]) for i in keep]
-    hi = [_num(hi_in[i]) for i in keep]
-    per = [per_in[i] for i in keep]
+    try:
+        pol = Polarity(polarity or Polarity.NONE)
+    except ValueError:
+        raise ValueError(
+            f"unknown polarity {polarity!r}; expected one of {', '.join(Polarity)}"
+        ) from None
+    s = _series(values, ci_low, ci_high, periods, baseline_period)
     target_f = _num(target) if target is not None and math.isfinite(_num(target)) else None
+    if not s.y:
+        return Status(PlanStatus.NO_DATA, Basis(TestKind.NO_DATA, pol, 0, target=target_f))
 
-    basis: dict[str, Any] = {
-        "baseline": None,
-        "baseline_period": None,
-        "latest": None,
-        "latest_period": None,
-        "target": target_f,
-        "polarity": pol,
-        "direction": None,
-        "test": None,
-        "n_points": len(y),
-    }
-    if not y:
-        basis["test"] = "no values in the series"
-        return _status(NO_DATA, basis, None)
-
-    # Judge change from the baseline period on: earlier points are history, not the plan's.
-    if baseline_period is not None and baseline_period in per:
-        start = per.index(baseline_period)
-        y, lo, hi, per = y[start:], lo[start:], hi[start:], per[start:]
-        basis["n_points"] = len(y)
-    # The baseline: a figure the plan states (no interval of ours), else the first point kept.
     fixed = baseline is not None and math.isfinite(_num(baseline))
-    b_idx: int | None = None if fixed else 0
-    base = _num(baseline) if fixed else y[0]
-    b_period = baseline_period if fixed else per[0]
-    latest, l_period = y[-1], per[-1]
-    basis.update(baseline=base, baseline_period=b_period, latest=latest, latest_period=l_period)
-
+    base = _num(baseline) if fixed else s.y[0]
+    good, from_target = _good_direction(pol, base, target_f)
+    common = Basis(
+        test=TestKind.NO_DATA,
+        polarity=pol,
+        n_points=len(s.y),
+        target=target_f,
+        baseline=base,
+        baseline_period=baseline_period if fixed else s.per[0],
+        baseline_from_plan=fixed,
+        latest=s.y[-1],
+        latest_period=s.per[-1],
+        good_direction=good,
+        good_direction_from_target=from_target,
+        direction=_direction(s.y[-1] - base),
+    )
     pct = None
     if target_f is not None and target_f != base:
-        pct = float(stats.progress(base, latest, target_f))
+        pct = float(stats.progress(base, s.y[-1], target_f))
+        pct = pct if math.isfinite(pct) else None
 
-    # The good direction: from the polarity, or for polarity "none" from the target.
-    good = pol
-    if pol == stats.NO_POLARITY and target_f is not None and target_f != base:
-        good = stats.HIGH_GOOD if target_f > base else stats.LOW_GOOD
-        basis["good_direction_from"] = "target"
-
-    if target_f is not None and good != stats.NO_POLARITY:
-        met = latest >= target_f if good == stats.HIGH_GOOD else latest <= target_f
+    if target_f is not None and good != Polarity.NONE:
+        met = s.y[-1] >= target_f if good == Polarity.HIGH_GOOD else s.y[-1] <= target_f
         if met:
-            basis["direction"] = _direction(latest - base)
-            basis["test"] = (
-                f"latest {_fmt(latest)} reaches the target {_fmt(target_f)}"
-                f" ({'higher' if good == stats.HIGH_GOOD else 'lower'} is better)"
-            )
-            return _status(TARGET_MET, basis, pct)
-
+            return Status(PlanStatus.TARGET_MET, replace(common, test=TestKind.TARGET), pct)
     # A baseline figure the plan states counts as a point of its own, unless it is for the
     # latest period (then there is nothing after it to compare).
-    too_few = l_period == baseline_period if fixed else len(y) < 2
-    if too_few:
-        basis["test"] = (
-            f"{len(y)} point(s) in the series; at least 2 are needed to judge change"
-            if len(y) < 2 and not fixed
-            else "the latest point is the baseline itself"
-        )
-        return _status(TOO_FEW_POINTS, basis, pct)
+    if fixed and s.per[-1] == baseline_period:
+        basis = replace(common, test=TestKind.BASELINE_IS_LATEST, direction=None)
+        return Status(PlanStatus.TOO_FEW_POINTS, basis, pct)
+    if not fixed and len(s.y) < 2:
+        basis = replace(common, test=TestKind.TOO_FEW, direction=None)
+        return Status(PlanStatus.TOO_FEW_POINTS, basis, pct)
 
-    sign, test = _change(y, lo, hi, base, b_idx, pol)
-    basis["direction"] = {1: stats.INCREASING, -1: stats.DECREASING, 0: stats.NO_CHANGE}[sign]
-    basis["test"] = test
-    if good == stats.NO_POLARITY:
-        basis["test"] = (
-            f"{test}; no good direction is defined for this indicator (polarity"
-            " none) and no target gives one, so the change is not judged"
-        )
-        return _status(LITTLE_OR_NO_CHANGE, basis, pct)
-    if sign == 0:
-        return _status(LITTLE_OR_NO_CHANGE, basis, pct)
-    better = (sign > 0) == (good == stats.HIGH_GOOD)
-    return _status(IMPROVING if better else GETTING_WORSE, basis, pct)
+    basis = _test(common, s)
+    return Status(_category(basis), basis, pct)
 
 
-def _direction(delta: float) -> str:
-    """Increasing, decreasing or no_change for a difference."""
-    return stats.INCREASING if delta > 0 else stats.DECREASING if delta < 0 else stats.NO_CHANGE
+def _test(common: Basis, s: _Series) -> Basis:
+    """Baseline vs latest with the test the data allow, as a finished basis.
 
-
-def _change(
-    y: list[float], lo: list[float], hi: list[float], base: float, b_idx: int | None, pol: str
-) -> tuple[int, str]:
-    """Sign of a significant (or, without intervals, material) change, and the test used."""
-    has_ci = [math.isfinite(a) and math.isfinite(b) and b >= a for a, b in zip(lo, hi, strict=True)]
-    if sum(has_ci) >= stats.TREND_POINTS:
-        tr = stats.trend(y, lo, hi, pol)
-        if tr.direction != stats.COULD_NOT_BE_CALCULATED:
-            thr = stats.TREND_CHI2_THRESHOLD
-            if tr.direction == stats.NO_CHANGE:
-                why = (
-                    f"χ²={tr.chi2:.2f} > {thr:.2f} but the slope changes sign when one point"
-                    " is left out"
-                    if tr.chi2 > thr
-                    else f"χ²={tr.chi2:.2f} ≤ {thr:.2f}"
-                )
-            else:
-                why = f"χ²={tr.chi2:.2f} > {thr:.2f}"
-            sign = {stats.INCREASING: 1, stats.DECREASING: -1}.get(tr.direction, 0)
-            return sign, f"Fingertips trend test on the last {tr.n_points} points: {why}"
-    if has_ci[-1]:
-        l_lo, l_hi = lo[-1], hi[-1]
-        if b_idx is not None and has_ci[b_idx]:
-            if _overlap(lo[b_idx], hi[b_idx], l_lo, l_hi):
-                return 0, "latest vs baseline 95 % intervals overlap"
-            sign = 1 if y[-1] > y[b_idx] else -1
-            return sign, "latest vs baseline 95 % intervals don't overlap"
-        if b_idx is None:
-            if l_lo <= base <= l_hi:
-                return 0, "the baseline figure lies inside the latest 95 % interval"
-            return (
-                (1 if y[-1] > base else -1),
-                "the baseline figure lies outside the latest 95 % interval",
+    Both points with 95 % intervals: z test of the difference (SEs from the intervals);
+    a baseline figure or point without interval and a latest interval: is the baseline inside
+    it; otherwise direction only, untested, with a ±2 % band for "no change".
+    """
+    assert common.baseline is not None and common.latest is not None
+    base, latest = common.baseline, common.latest
+    l_ci = _interval(s.lo[-1], s.hi[-1])
+    b_ci = None if common.baseline_from_plan else _interval(s.lo[0], s.hi[0])
+    if l_ci is not None and b_ci is not None:
+        z = stats.difference_z(base, *b_ci, latest, *l_ci)
+        if math.isfinite(z):
+            return replace(
+                common,
+                test=TestKind.DIFFERENCE,
+                baseline_interval=b_ci,
+                latest_interval=l_ci,
+                z=z,
+                significant=abs(z) > stats.Z95,
             )
-    delta = y[-1] - base
+    if l_ci is not None and l_ci[1] > l_ci[0]:
+        inside = l_ci[0] <= base <= l_ci[1]
+        return replace(common, test=TestKind.FIGURE, latest_interval=l_ci, significant=not inside)
     tol = DIRECTION_TOLERANCE * abs(base)
-    test = (
-        f"direction only, not significance-tested (change {_fmt(delta)}, tolerance ±2 % of"
-        f" baseline = {_fmt(tol)})"
-    )
-    if abs(delta) <= tol:
-        return 0, test
-    return (1 if delta > 0 else -1), test
+    return replace(common, test=TestKind.DIRECTION, tolerance=tol)
 
 
-def _status(category: Category, basis: dict[str, Any], pct: float | None) -> Status:
-    """Finish the basis with a one-line text and build the Status."""
-    parts = [
-        f"baseline {_fmt(basis['baseline'])}"
-        + (f" ({basis['baseline_period']})" if basis["baseline_period"] is not None else ""),
-        f"latest {_fmt(basis['latest'])}"
-        + (f" ({basis['latest_period']})" if basis["latest_period"] is not None else ""),
-        f"target {_fmt(basis['target'])}" if basis["target"] is not None else "no target",
-    ]
-    if basis["direction"]:
-        parts.append(f"direction {basis['direction']}")
-    if pct is not None and math.isfinite(pct):
-        parts.append(f"{pct:.0f} % of the targeted change achieved")
-    basis["text"] = (
-        f"{category}: "
-        + "; ".join(parts)
-        + (f". Basis: {basis['test']}." if basis["test"] else ".")
-    )
-    return Status(category, basis, pct if pct is not None and math.isfinite(pct) else None)
+def _category(b: Basis) -> PlanStatus:
+    """The status a finished baseline-vs-latest basis stands for."""
+    change = b.change or 0.0
+    if b.significant is None:  # not tested: a small change is none, a larger one stays open
+        tol = b.tolerance or 0.0
+        return PlanStatus.LITTLE_OR_NO_CHANGE if abs(change) <= tol else PlanStatus.NOT_TESTED
+    if not b.significant or change == 0 or b.good_direction == Polarity.NONE:
+        return PlanStatus.LITTLE_OR_NO_CHANGE
+    better = (change > 0) == (b.good_direction == Polarity.HIGH_GOOD)
+    return PlanStatus.IMPROVING if better else PlanStatus.GETTING_WORSE
+
+
+def _direction(delta: float) -> Direction:
+    """Increasing, decreasing or no_change for a difference."""
+    if delta > 0:
+        return Direction.INCREASING
+    return Direction.DECREASING if delta < 0 else Direction.NO_CHANGE

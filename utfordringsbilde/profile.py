@@ -7,6 +7,7 @@ import pandas as pd
 
 from utfordringsbilde import queries, stats
 from utfordringsbilde.overview import Overview
+from utfordringsbilde.vocab import Direction, Polarity
 
 PROFILE_COLUMNS = [
     "indicator_id",
@@ -62,7 +63,7 @@ def build(con: queries.Con, ov: Overview, district: str) -> pd.DataFrame:
         for a, b in zip(starts, np.r_[starts[1:], len(ids)], strict=True):
             ind_id = str(ids[a])
             trends[ind_id] = stats.trend(
-                values[a:b], lows[a:b], highs[a:b], str(polarity.get(ind_id, "none"))
+                values[a:b], lows[a:b], highs[a:b], str(polarity.get(ind_id, Polarity.NONE))
             )
 
     rows = []
@@ -90,7 +91,7 @@ def build(con: queries.Con, ov: Overview, district: str) -> pd.DataFrame:
                 "range_q25": s["25%"] if s is not None else np.nan,
                 "range_q75": s["75%"] if s is not None else np.nan,
                 "range_max": s["max"] if s is not None else np.nan,
-                "trend_direction": tr.direction if tr else "could_not_be_calculated",
+                "trend_direction": tr.direction if tr else Direction.COULD_NOT_BE_CALCULATED,
                 "trend_verdict": tr.verdict if tr else None,
             }
         )
@@ -112,7 +113,7 @@ def _spine(frame: pd.DataFrame, polarity: pd.Series) -> pd.DataFrame:
     cols = ["value", "range_min", "range_max", "landet_value"]
     dev = pd.concat([(out[c] - centre).abs() for c in cols], axis=1).max(axis=1)
     scale = dev.where(dev > 0, 1.0)
-    sign = out["indicator_id"].map(polarity).map({"low_good": -1.0}).fillna(1.0)
+    sign = out["indicator_id"].map(polarity).map({Polarity.LOW_GOOD: -1.0}).fillna(1.0)
     for col, name in (
         ("value", "spine_x"),
         ("range_min", "spine_min"),

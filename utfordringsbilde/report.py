@@ -338,8 +338,37 @@ def pdf(
     doc.set_subject(t("report_status_report", lang))
     doc.set_lang(lang if lang != "nn" else "nn")
     doc.add_page()
+    _cover(doc, deck, ev)
 
-    # Cover
+    doc.h1(f"1  {t('report_summary', lang)}")
+    for sentence in deck.slides[0].body:
+        doc.para(sentence, bullet=True)
+    if ev is not None:
+        for sentence in narrative.evaluation_findings(ev, lang, each_flag=False):
+            doc.para(sentence, bullet=True)
+
+    doc.h1(f"2  {t('page_evaluation', lang)}")
+    if ev is None:
+        doc.para(t("report_no_plan", lang))
+    else:
+        _plan_section(doc, deck, images, ev)
+
+    level = grammar.noun(narrative.level_lemma(deck.kommune), lang).singular
+    doc.h1(f"3  {t('report_picture', lang, level=level)}")
+    _findings_section(doc, deck, images)
+
+    doc.h1(f"4  {t('report_sources', lang)}")
+    for key in ("report_method_1", "report_method_2", "report_method_3", "eval_method"):
+        doc.para(t(key, lang))
+    if not sources.empty:
+        doc.frame_table(sources, widths=(110, 64))
+    doc.small(t("report_data_built", lang, built=deck.built_at, today=date.today().isoformat()))
+    return bytes(doc.output())
+
+
+def _cover(doc: _Pdf, deck: slides.Deck, ev: evaluation.Evaluation | None) -> None:
+    """Forum, title, plan name, build date and the demo warning."""
+    lang = deck.lang
     doc.set_font(doc.family, "", 11)
     doc.set_text_color(70, 70, 70)
     forum = ev.plan.evaluation.forum if ev is not None else None
@@ -380,41 +409,34 @@ def pdf(
         )
         doc.ln(3)
 
-    # 1 Summary
-    doc.h1(f"1  {t('report_summary', lang)}")
-    title_slide = deck.slides[0]
-    for sentence in title_slide.body:
-        doc.para(sentence, bullet=True)
-    if ev is not None:
-        for sentence in narrative.evaluation_findings(ev, lang, each_flag=False):
-            doc.para(sentence, bullet=True)
 
-    # 2 Plan evaluation
-    doc.h1(f"2  {t('page_evaluation', lang)}")
-    if ev is None:
-        doc.para(t("report_no_plan", lang))
-    else:
-        status = next((s for s in deck.slides if s.key == "plan-status"), None)
-        if status is not None:
-            doc.para(status.headline)
-            if status.key in images:
-                doc.chart(images[status.key], status.alt, width=150)
-        doc.frame_table(_targets_table(ev, lang), widths=(34, 18, 18, 16, 14))
-        if ev.red_flags:
-            doc.h2(t("eval_red_flags", lang))
-            for f in ev.red_flags:
-                doc.para(slides.plain(evaluation.red_flag_sentence(f, lang)), bullet=True)
-        names = evaluation.risk_factor_names(lang)
-        for gap in (
-            evaluation.gap_sentence(ev.matrix, lang, names),
-            evaluation.general_only_sentence(ev.matrix, lang, names),
-        ):
-            if gap:
-                doc.para(slides.plain(gap))
+def _plan_section(
+    doc: _Pdf, deck: slides.Deck, images: dict[str, bytes], ev: evaluation.Evaluation
+) -> None:
+    """Status chart, the targets table, red flags and the measure gaps."""
+    lang = deck.lang
+    status = next((s for s in deck.slides if s.key == "plan-status"), None)
+    if status is not None:
+        doc.para(status.headline)
+        if status.key in images:
+            doc.chart(images[status.key], status.alt, width=150)
+    doc.frame_table(_targets_table(ev, lang), widths=(34, 18, 18, 16, 14))
+    if ev.red_flags:
+        doc.h2(t("eval_red_flags", lang))
+        for f in ev.red_flags:
+            doc.para(slides.plain(evaluation.red_flag_sentence(f, lang)), bullet=True)
+    names = evaluation.risk_factor_names(lang)
+    for gap in (
+        evaluation.gap_sentence(ev.matrix, lang, names),
+        evaluation.general_only_sentence(ev.matrix, lang, names),
+    ):
+        if gap:
+            doc.para(slides.plain(gap))
 
-    # 3 Findings by district
-    level = grammar.noun(narrative.level_lemma(deck.kommune), lang).singular
-    doc.h1(f"3  {t('report_picture', lang, level=level)}")
+
+def _findings_section(doc: _Pdf, deck: slides.Deck, images: dict[str, bytes]) -> None:
+    """Each finding slide: heading, sentences, chart and, for a series, its last periods."""
+    lang = deck.lang
     section = t("findings", lang)
     series_tables = _trend_keys(deck)
     for s in deck.slides:
@@ -434,15 +456,6 @@ def pdf(
         if s.table is not None and not s.table.empty and len(s.table.columns) <= 4:
             # A series table: the last eight periods say what the chart shows.
             doc.frame_table(s.table.tail(8) if s.key in series_tables else s.table)
-
-    # 4 Sources and method
-    doc.h1(f"4  {t('report_sources', lang)}")
-    for key in ("report_method_1", "report_method_2", "report_method_3"):
-        doc.para(t(key, lang))
-    if not sources.empty:
-        doc.frame_table(sources, widths=(110, 64))
-    doc.small(t("report_data_built", lang, built=deck.built_at, today=date.today().isoformat()))
-    return bytes(doc.output())
 
 
 def _trend_keys(deck: slides.Deck) -> set[str]:

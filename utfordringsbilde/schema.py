@@ -1,15 +1,8 @@
-"""The warehouse's DuckDB schema (DESIGN §3), shared by the loader, the demo and the benchmark."""
+"""The warehouse's DuckDB schema (docs/warehouse.md): one DDL for the loader, demo and bench."""
 
 from __future__ import annotations
 
 import duckdb
-
-# Suppression and missing-value symbols, as SSB and FHI use them. A flagged cell has no value.
-FLAGS: dict[str, str] = {
-    ":": "suppressed",
-    "..": "missing",
-    ".": "not_applicable",
-}
 
 # Observation key: one value per indicator, area, period and breakdown.
 OBSERVATION_KEY = (

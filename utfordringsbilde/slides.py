@@ -21,12 +21,14 @@ from utfordringsbilde import (
     narrative,
     numbers,
     overview,
+    palette,
     profile,
     queries,
 )
 from utfordringsbilde.i18n import source_label, t, verdict_label
 from utfordringsbilde.plan import Plan
 from utfordringsbilde.queries import Con
+from utfordringsbilde.vocab import Flag
 
 # Chart text on a projector: 20 px reads from the back of a meeting room at 1920×1080.
 SLIDE_FONT = 20
@@ -207,7 +209,7 @@ def _bars_slide(
                     for v, f in zip(frame["value"], frame["flag"], strict=True)
                 ],
                 t("slide_compared", lang): [
-                    verdict_label("suppressed" if isinstance(f, str) else str(v), lang)
+                    verdict_label(palette.SUPPRESSED if isinstance(f, str) else str(v), lang)
                     for v, f in zip(frame["verdict"], frame["flag"], strict=True)
                 ],
             }
@@ -246,7 +248,7 @@ def _trend(
             last["value"], unit, dec, lang, last["flag"] if isinstance(last["flag"], str) else None
         )
         if last is not None
-        else ".."
+        else Flag.MISSING
     )
     alt = t(
         "slide_alt_trend",

@@ -18,39 +18,23 @@ import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 from scipy import special
 
+from utfordringsbilde.vocab import Direction, Polarity, Verdict
+
 FloatArray = NDArray[np.float64]
 StrArray = NDArray[np.object_]
-
-# Comparison verdicts, shared with the rest of the project.
-BETTER: Final = "better"
-SIMILAR: Final = "similar"
-WORSE: Final = "worse"
-LOWER: Final = "lower"
-HIGHER: Final = "higher"
-NOT_COMPARED: Final = "not_compared"
-
-# Polarity values.
-HIGH_GOOD: Final = "high_good"
-LOW_GOOD: Final = "low_good"
-NO_POLARITY: Final = "none"
-POLARITIES = (HIGH_GOOD, LOW_GOOD, NO_POLARITY)
-
-# Trend directions.
-INCREASING: Final = "increasing"
-DECREASING: Final = "decreasing"
-NO_CHANGE: Final = "no_change"
-COULD_NOT_BE_CALCULATED: Final = "could_not_be_calculated"
 
 # Fingertips trend rule: the last 5 points, tested against chi-square(1) at 99.8 %.
 TREND_POINTS: Final = 5
 TREND_CHI2_THRESHOLD: Final = 9.5495
 # Width of a 95 % CI in standard errors (2 * 1.96), used to recover SE from the CI.
 _CI95_WIDTH_IN_SE: Final = 3.92
+# Two-sided 95 % critical value of the standard normal, for the baseline-vs-latest test.
+Z95: Final = 1.959963984540054
 # Below this many events the Byar approximation is poor, so use the exact interval.
 BYAR_MIN_COUNT: Final = 10
 
-Direction = Literal["increasing", "decreasing", "no_change", "could_not_be_calculated"]
-Verdict = Literal["better", "worse", "neutral"]
+# The verdict a trend implies: better/worse (Verdict values), neutral for polarity none.
+TrendVerdict = Literal[Verdict.BETTER, Verdict.WORSE, "neutral"]
 
 
 def _out(a: FloatArray) -> Any:
@@ -182,15 +166,15 @@ def byar(
 def _polarity_array(polarity: object) -> StrArray:
     """Return polarity as an object array, missing values mapped to "none".
 
-    Raises ValueError on a value that is not one of POLARITIES.
+    Raises ValueError on a value that is not a Polarity.
     """
     pol = np.asarray(polarity, dtype=object)
     missing = np.asarray(pd.isna(pol)) | (pol == "")
-    pol = np.where(missing, NO_POLARITY, pol)
-    known = (pol == HIGH_GOOD) | (pol == LOW_GOOD) | (pol == NO_POLARITY)
+    pol = np.where(missing, Polarity.NONE, pol)
+    known = (pol == Polarity.HIGH_GOOD) | (pol == Polarity.LOW_GOOD) | (pol == Polarity.NONE)
     if not np.all(known):
         bad = sorted({str(v) for v in np.ravel(pol[~known])})
-        raise ValueError(f"unknown polarity {bad}; expected one of {POLARITIES}")
+        raise ValueError(f"unknown polarity {bad}; expected one of {', '.join(Polarity)}")
     return pol
 
 
@@ -215,8 +199,8 @@ def compare(
 ) -> Any:
     """Return the Fingertips/FHI verdict of each value against its benchmark.
 
-    One of BETTER, SIMILAR, WORSE (polarity high_good/low_good), HIGHER, LOWER (polarity
-    "none"; missing polarity counts as "none") or NOT_COMPARED (any NaN input). SIMILAR
+    One of better, similar, worse (polarity high_good/low_good), higher, lower (polarity
+    "none"; missing polarity counts as "none") or not_compared (any NaN input). Similar
     when the benchmark lies in [ci_low, ci_high] or equals the value.
     """
     v = np.asarray(value, dtype=np.float64)
@@ -236,15 +220,15 @@ def compare(
     above = decided & (lo > b)
     below = decided & (hi < b)
 
-    high_good = pol == HIGH_GOOD
-    low_good = pol == LOW_GOOD
-    neutral = pol == NO_POLARITY
-    out = np.full(v.shape, NOT_COMPARED, dtype=object)
-    out[similar] = SIMILAR
-    out[(above & high_good) | (below & low_good)] = BETTER
-    out[(above & low_good) | (below & high_good)] = WORSE
-    out[above & neutral] = HIGHER
-    out[below & neutral] = LOWER
+    high_good = pol == Polarity.HIGH_GOOD
+    low_good = pol == Polarity.LOW_GOOD
+    neutral = pol == Polarity.NONE
+    out = np.full(v.shape, Verdict.NOT_COMPARED, dtype=object)
+    out[similar] = Verdict.SIMILAR
+    out[(above & high_good) | (below & low_good)] = Verdict.BETTER
+    out[(above & low_good) | (below & high_good)] = Verdict.WORSE
+    out[above & neutral] = Verdict.HIGHER
+    out[below & neutral] = Verdict.LOWER
     if out.ndim == 0:
         return str(out[()])
     return out
@@ -255,7 +239,7 @@ class TrendResult:
     """Outcome of the Fingertips trend test on one series."""
 
     direction: Direction
-    verdict: Verdict | None
+    verdict: TrendVerdict | None
     slope: float
     chi2: float
     n_points: int
@@ -270,14 +254,14 @@ def _wls_slope(t: FloatArray, y: FloatArray, w: FloatArray) -> tuple[float, floa
     return float(slope), float(np.sqrt(1.0 / sxx))
 
 
-def _trend_verdict(direction: Direction, polarity: str) -> Verdict | None:
+def _trend_verdict(direction: Direction, polarity: str) -> TrendVerdict | None:
     """Return the verdict a trend direction implies for an indicator polarity."""
-    if direction not in (INCREASING, DECREASING):
+    if direction not in (Direction.INCREASING, Direction.DECREASING):
         return None
-    if polarity == NO_POLARITY:
+    if polarity == Polarity.NONE:
         return "neutral"
-    good = (direction == INCREASING) == (polarity == HIGH_GOOD)
-    return "better" if good else "worse"
+    good = (direction == Direction.INCREASING) == (polarity == Polarity.HIGH_GOOD)
+    return Verdict.BETTER if good else Verdict.WORSE
 
 
 def trend(
@@ -301,7 +285,7 @@ def trend(
     valid = np.isfinite(y_all) & np.isfinite(lo_all) & np.isfinite(hi_all)
     n_valid = int(np.count_nonzero(valid))
     if n_valid < TREND_POINTS:
-        return TrendResult(COULD_NOT_BE_CALCULATED, None, math.nan, math.nan, n_valid)
+        return TrendResult(Direction.COULD_NOT_BE_CALCULATED, None, math.nan, math.nan, n_valid)
 
     y = y_all[valid][-TREND_POINTS:]
     se = (hi_all[valid][-TREND_POINTS:] - lo_all[valid][-TREND_POINTS:]) / _CI95_WIDTH_IN_SE
@@ -309,13 +293,15 @@ def trend(
         w = 1.0 / se**2
     if np.any(se <= 0) or not np.all(np.isfinite(w)):
         # Weights 1/SE^2 would be infinite: the test is undefined, not "significant".
-        return TrendResult(COULD_NOT_BE_CALCULATED, None, math.nan, math.nan, TREND_POINTS)
+        return TrendResult(
+            Direction.COULD_NOT_BE_CALCULATED, None, math.nan, math.nan, TREND_POINTS
+        )
 
     t = np.arange(TREND_POINTS, dtype=np.float64)
     slope, se_slope = _wls_slope(t, y, w)
     chi2 = (slope / se_slope) ** 2
 
-    direction: Direction = NO_CHANGE
+    direction: Direction = Direction.NO_CHANGE
     if chi2 > TREND_CHI2_THRESHOLD:
         sign = np.sign(slope)
         keep = np.ones(TREND_POINTS, dtype=bool)
@@ -327,7 +313,7 @@ def trend(
                 stable = False
                 break
         if stable:
-            direction = INCREASING if slope > 0 else DECREASING
+            direction = Direction.INCREASING if slope > 0 else Direction.DECREASING
 
     return TrendResult(direction, _trend_verdict(direction, pol), slope, chi2, TREND_POINTS)
 
@@ -352,7 +338,7 @@ def levekarsindeks(components: pd.DataFrame, polarity: Mapping[str, str]) -> pd.
     for name in components.columns:
         pol = str(_polarity_array(polarity[name])[()])
         col = pd.to_numeric(components[name], errors="coerce").astype("float64")
-        ranks = col.rank(method="average", ascending=pol != HIGH_GOOD, na_option="keep")
+        ranks = col.rank(method="average", ascending=pol != Polarity.HIGH_GOOD, na_option="keep")
         n = int(col.notna().sum())
         # Ranks are (half-)integers, and a quotient that is exactly an integer is exact in
         # floating point, so ceil never nudges an area over a decile boundary.
@@ -378,3 +364,19 @@ def progress(baseline: ArrayLike, latest: ArrayLike, target: ArrayLike) -> Any:
     with np.errstate(divide="ignore", invalid="ignore"):
         pct = np.where(gap != 0, (latest_arr - b) / gap * 100.0, np.nan)
     return _out(pct)
+
+
+def difference_z(
+    value_a: float, lo_a: float, hi_a: float, value_b: float, lo_b: float, hi_b: float
+) -> float:
+    """z of the difference b − a of two independent estimates, SEs recovered from their 95 % CIs.
+
+    The intervals are the indicator's own (Wilson for shares, Byar for rates), so the test fits
+    its kind; NaN when an interval is missing or has no width.
+    """
+    se_a = (hi_a - lo_a) / _CI95_WIDTH_IN_SE
+    se_b = (hi_b - lo_b) / _CI95_WIDTH_IN_SE
+    se = math.hypot(se_a, se_b)
+    if not (math.isfinite(se) and se > 0 and math.isfinite(value_a) and math.isfinite(value_b)):
+        return math.nan
+    return (value_b - value_a) / se

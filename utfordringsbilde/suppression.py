@@ -16,8 +16,8 @@ import numpy as np
 import pandas as pd
 
 from utfordringsbilde.config import Suppression
+from utfordringsbilde.vocab import Flag
 
-SUPPRESSED = ":"
 HIDDEN_COLUMNS = ("value", "numerator", "ci_low", "ci_high")
 
 
@@ -116,7 +116,7 @@ def suppress(
     # Group keys as categories: grouping millions of rows on text is the slow part.
     for key in ("indicator_id", "area_code", "_parent", "sex", "age_group"):
         out[key] = out[key].astype("category")
-    already = out["flag"].eq(SUPPRESSED)
+    already = out["flag"].eq(Flag.SUPPRESSED)
     hidden = primary(out, rules) | already
     by_parent = ["indicator_id", "_parent", "period_from", "period_to", "sex", "age_group"]
     by_sex = ["indicator_id", "area_code", "period_from", "period_to", "age_group"]
@@ -124,7 +124,7 @@ def suppress(
     # sex when the total is hidden, so no row of the three follows from the other two.
     hidden = secondary(out, hidden, [by_parent, by_sex])
     result = frame.copy()
-    result.loc[hidden.to_numpy(), "flag"] = SUPPRESSED
+    result.loc[hidden.to_numpy(), "flag"] = Flag.SUPPRESSED
     for col in HIDDEN_COLUMNS:
         if col in result.columns:
             result.loc[hidden.to_numpy(), col] = np.nan

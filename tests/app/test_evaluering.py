@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from pathlib import Path
 
@@ -80,6 +81,20 @@ def test_tonsberg_matrix_uses_its_own_levels(demo_warehouse: Path) -> None:
     assert "ub-gap" in html  # Tønsberg's plan has gaps
 
 
+def test_tonsberg_status_is_measured_from_the_baseline_in_one_language(
+    demo_warehouse: Path,
+) -> None:
+    """Issue 14: Psykiske symptomer 89 → 132 is Forverring, said in bokmål, method linked."""
+    at = _started({"kommune": "3905"})
+    html = _html(at)
+    text = _text(at)
+    card = re.search(r'data-target="psykiske_plager"><span class="[^"]*" data-status="(\w+)"', html)
+    assert card is not None and card.group(1) == "getting_worse"
+    assert "docs/status.md" in text  # the method is named and linked on the page
+    assert "Eget signal, ikke en del av statusen" in html  # the recent trend beside it
+    assert "Teknisk" not in text and "baseline" not in text  # no English technical line
+
+
 def test_a_stand_in_baseline_year_is_named(demo_warehouse: Path) -> None:
     """Where the plan's baseline year has no value, the page says which year stands in."""
     import duckdb
@@ -93,7 +108,7 @@ def test_a_stand_in_baseline_year_is_named(demo_warehouse: Path) -> None:
         for r in ev.targets
         if r.has_data
         and r.target.baseline is not None
-        and r.kommune.status.basis["baseline_period"] != r.target.baseline.period
+        and r.kommune.status.basis.baseline_period != r.target.baseline.period
     ]
     if not moved:
         pytest.skip("every baseline year of the Tønsberg plan has data in this build")

@@ -9,9 +9,11 @@ import duckdb
 import pandas as pd
 import pytest
 
-from utfordringsbilde import evaluation, stats
-from utfordringsbilde.evaluation import ALL_RISK_FACTORS, NO_RISK_FACTOR, NOT_JUDGED
-from utfordringsbilde.plan import RISK_FACTOR_IDS, Plan, Target, Tiltak, goal_status, load_plans
+from utfordringsbilde import evaluation
+from utfordringsbilde.evaluation import ALL_RISK_FACTORS, NO_RISK_FACTOR
+from utfordringsbilde.i18n import t as t_
+from utfordringsbilde.plan import Plan, Target, Tiltak, goal_status, load_plans
+from utfordringsbilde.vocab import Direction, PlanStatus, RiskFactor, TestKind, Verdict
 
 KOMMUNER = ["3301", "1108", "3905"]
 
@@ -98,7 +100,7 @@ def test_worse_and_getting_worse_is_a_red_flag() -> None:
     landet = rows("0", YEARS, [9.0] * len(YEARS), 0.05)
     r = evaluate(population(), kommune, landet)
     k = r.kommune
-    assert k.verdict == stats.WORSE
+    assert k.verdict == Verdict.WORSE
     assert k.trend.verdict == "worse"
     assert k.red_flag
     flags = evaluation.red_flags([r])
@@ -130,29 +132,32 @@ def test_districts_are_compared_with_the_kommune() -> None:
     by_code = {d.area_code: d for d in r.districts}
     assert by_code["9999-D01"].benchmark_name == "Testby"
     assert by_code["9999-D01"].red_flag
-    assert by_code["9999-D02"].verdict == stats.BETTER and not by_code["9999-D02"].red_flag
+    assert by_code["9999-D02"].verdict == Verdict.BETTER and not by_code["9999-D02"].red_flag
     assert [f.area_name for f in evaluation.red_flags([r])] == ["Nord"]
 
 
 @pytest.mark.parametrize(
-    ("values", "target", "expected"),
+    ("values", "half_width", "target", "expected"),
     [
-        ([40, 45, 50, 60, 70], 60.0, "target_met"),
-        ([40, 45, 50, 52, 55], 80.0, "improving"),
-        ([40, 40.2, 39.9, 40.1, 40.0], 80.0, "little_or_no_change"),
-        ([40, 38, 35, 30, 25], 80.0, "getting_worse"),
-        ([None, None, None, None, 40], 80.0, "too_few_points"),
-        ([None] * 5, 80.0, "no_data"),
+        ([40, 45, 50, 60, 70], None, 60.0, "target_met"),
+        ([40, 45, 50, 52, 55], 2.0, 80.0, "improving"),  # z = 15 / (√2 · 2 / 1.96) = 10.4
+        ([40, 45, 50, 52, 55], None, 80.0, "not_tested"),  # the same change, without intervals
+        ([40, 40.2, 39.9, 40.1, 40.0], None, 80.0, "little_or_no_change"),
+        ([40, 38, 35, 30, 25], 2.0, 80.0, "getting_worse"),
+        ([40, 38, 35, 30, 25], None, 80.0, "not_tested"),
+        ([None, None, None, None, 40], None, 80.0, "too_few_points"),
+        ([None] * 5, None, 80.0, "no_data"),
     ],
 )
 def test_status_categories_on_constructed_series(
-    values: list[float | None], target: float, expected: str
+    values: list[float | None], half_width: float | None, target: float, expected: str
 ) -> None:
     t = performance(target={"value": target}, quantified=True)
-    r = evaluate(t, rows("9999", range(2020, 2025), values, half_width=None))
+    r = evaluate(t, rows("9999", range(2020, 2025), values, half_width=half_width))
     assert r.kommune.shown == expected
-    assert r.kommune.status.basis["test"], "every status states its test"
-    assert r.kommune.test_kind != "unknown"
+    for lang in ("nb", "nn", "en"):
+        assert evaluation.basis_text(r, r.kommune, lang), "every status states its basis"
+        assert t_(f"eval_test_{r.kommune.test_key}", lang)
 
 
 def test_percent_of_targeted_change() -> None:
@@ -168,7 +173,7 @@ def test_a_change_without_a_good_direction_is_not_judged() -> None:
         rows("9999", YEARS, [6 - 0.3 * i for i in range(9)], 0.1),
     )
     assert r.kommune.status.category == "little_or_no_change"
-    assert r.kommune.shown == NOT_JUDGED
+    assert r.kommune.shown == PlanStatus.NOT_JUDGED
 
 
 def test_a_suppressed_latest_point_keeps_its_symbol() -> None:
@@ -178,7 +183,7 @@ def test_a_suppressed_latest_point_keeps_its_symbol() -> None:
     assert r.kommune.latest is None
     assert r.kommune.latest_flag == ":"
     assert r.kommune.latest_period == "2024"
-    assert r.kommune.verdict == stats.NOT_COMPARED  # never compared as if it were a number
+    assert r.kommune.verdict == Verdict.NOT_COMPARED  # never compared as if it were a number
 
 
 def test_a_suppressed_value_is_never_read_as_a_number() -> None:
@@ -186,7 +191,7 @@ def test_a_suppressed_value_is_never_read_as_a_number() -> None:
     frame.loc[4, "flag"] = ":"  # a source that writes 0 beside its symbol
     r = evaluate(population(), frame)
     assert r.kommune.latest is None
-    assert r.kommune.status.basis["latest"] == 13.0
+    assert r.kommune.status.basis.latest == 13.0
 
 
 def test_performance_targets_without_reports_have_no_data() -> None:
@@ -200,24 +205,16 @@ def test_each_district_scope_applies_the_target_to_districts() -> None:
     t = population(scope="each_district", target={"value": 12.0}, quantified=True)
     d1 = rows("9999-D01", range(2018, 2025), [15, 14, 13, 12.5, 12.2, 12.0, 11.5], None)
     r = evaluate(t, rows("9999", range(2018, 2025), [14.0] * 7, None), d1)
-    assert r.districts[0].status.basis["target"] == 12.0
+    assert r.districts[0].status.basis.target == 12.0
     assert r.districts[0].shown == "target_met"
     kommune_scope = evaluate(population(), rows("9999", range(2018, 2025), [14.0] * 7), d1)
-    assert kommune_scope.districts[0].status.basis["target"] is None
+    assert kommune_scope.districts[0].status.basis.target is None
 
 
-def test_test_kind_names_every_test_goal_status_uses() -> None:
-    """The page explains each test in words; a new wording in plan.py must be mapped too."""
+def test_test_key_names_every_test_goal_status_uses() -> None:
+    """The page explains each test and outcome in words; each key has its texts."""
     cases = [
-        goal_status(
-            [1, 2, 3, 4, 5],
-            [0.9, 1.9, 2.9, 3.9, 4.9],
-            [1.1, 2.1, 3.1, 4.1, 5.1],
-            None,
-            None,
-            "high_good",
-        ),
-        goal_status([1, 2], [0.5, 1.5], [1.5, 2.5], None, None, "high_good"),
+        goal_status([1, 1.5], [0.5, 1.0], [1.5, 2.0], None, None, "high_good"),  # z = 1.39
         goal_status([1, 5], [0.5, 4.5], [1.5, 5.5], None, None, "high_good"),
         goal_status([1, 5], None, None, None, None, "high_good"),
         goal_status([5], [4.5], [5.5], 5.2, None, "high_good", [2024], baseline_period=2020),
@@ -227,12 +224,10 @@ def test_test_kind_names_every_test_goal_status_uses() -> None:
         goal_status([5], None, None, 5.0, None, "high_good", [2020], baseline_period=2020),
         goal_status([], None, None, None, None, "high_good"),
     ]
-    kinds = [evaluation.test_kind(s.basis) for s in cases]
-    assert "unknown" not in kinds, list(zip(kinds, [s.basis["test"] for s in cases], strict=True))
-    assert set(kinds) == {
-        "trend",
-        "ci_overlap",
-        "ci_apart",
+    keys = [evaluation.test_key(s.basis) for s in cases]
+    assert keys == [
+        "difference_not_sig",
+        "difference_sig",
         "direction",
         "figure_inside",
         "figure_outside",
@@ -240,7 +235,55 @@ def test_test_kind_names_every_test_goal_status_uses() -> None:
         "too_few",
         "baseline_is_latest",
         "no_data",
-    }
+    ]
+
+
+def test_tonsberg_psykiske_symptomer_is_getting_worse_from_its_baseline(
+    evaluations: dict[str, evaluation.Evaluation],
+) -> None:
+    """Issue 14: 89 → 132 per 1 000 from 2012 to 2024, lower is better, in the demo data."""
+    r = evaluations["3905"].target("psykiske_plager")
+    k = r.kommune
+    assert k.status.basis.baseline == pytest.approx(89.4, abs=0.05)
+    assert k.status.basis.latest == pytest.approx(132.3, abs=0.05)
+    assert (k.status.basis.baseline_period, k.status.basis.latest_period) == (2012, 2024)
+    assert k.shown == PlanStatus.GETTING_WORSE
+    assert k.test_key == "difference_sig"
+    # The recent trend is a separate signal and stays flat (χ² 8.04 ≤ 9.55).
+    assert k.trend.direction == Direction.NO_CHANGE
+    nb = evaluation.basis_text(r, k, "nb")
+    assert "89\u00a0per 1\u00a0000 (2012)" in nb and "132\u00a0per 1\u00a0000 (2024)" in nb
+    assert "z\u00a0=\u00a07,68" in nb and "statistisk sikker (|z| over 1,96)" in nb
+    assert "χ²\u00a0=\u00a08,04" in evaluation.trend_basis_text(k, "nb")
+    en = evaluation.basis_text(r, k, "en")
+    assert "z\u00a0=\u00a07.68" in en and "significant (|z| above 1.96)" in en
+    nn = evaluation.basis_text(r, k, "nn")
+    assert "mot siste måling" in nn and "statistisk sikker" in nn
+
+
+def test_an_untested_change_is_shown_as_such(
+    evaluations: dict[str, evaluation.Evaluation],
+) -> None:
+    """Issue 14: helsesykepleierårsverk have no intervals; their change is not ✓ Bedring."""
+    for kommune in ("3905", "1108"):
+        k = evaluations[kommune].target("helsesykepleier_arsverk").kommune
+        assert k.shown == PlanStatus.NOT_TESTED, kommune
+        assert evaluation.STATUS_STYLE[k.shown][2] not in ("✓", "✗")
+
+
+def test_basis_text_in_three_languages_with_norwegian_numbers() -> None:
+    t = performance(target={"value": 10.0}, quantified=True, polarity="low_good")
+    r = evaluate(t, rows("9999", [2022, 2024], [20.0, 15.0], half_width=None))
+    assert r.kommune.shown == PlanStatus.NOT_TESTED
+    nb = evaluation.basis_text(r, r.kommune, "nb")
+    assert nb.startswith("Utgangspunkt 20,0\u00a0% (2022) mot siste måling 15,0\u00a0% (2024)")
+    assert "\u22125,0\u00a0prosentpoeng" in nb and "±0,4\u00a0%" in nb
+    assert "50\u00a0% av den planlagte endringen er oppnådd." in nb
+    nn = evaluation.basis_text(r, r.kommune, "nn")
+    assert "ikkje testa" in nn and "planlagde endringa" in nn
+    en = evaluation.basis_text(r, r.kommune, "en")
+    assert en.startswith("Baseline 20.0\u00a0% (2022) against latest 15.0\u00a0% (2024)")
+    assert "not tested" in en and "50\u00a0% of the targeted change is achieved." in en
 
 
 # --------------------------------------------------------------------- measures matrix
@@ -264,14 +307,14 @@ def test_matrix_lays_out_measures_and_finds_gaps() -> None:
     ]
     m = evaluation.measures_matrix(_plan_with(tiltak, ["vold_overgrep", "utviklingsvansker"]))
     assert m.levels == ("universal", "selective", "indicated")
-    assert m.rows == (*RISK_FACTOR_IDS, NO_RISK_FACTOR)
+    assert m.rows == (*RiskFactor, NO_RISK_FACTOR)
     assert [x.id for x in m.cells[("vold_overgrep", "selective")]] == ["a"]
     assert [x.id for x in m.cells[(NO_RISK_FACTOR, "universal")]] == ["c"]
     assert [x.id for x in m.without_level] == ["b"]
     assert len(m.gaps()) == 8 * 3 - 1
     assert ("vold_overgrep", "universal") in m.gaps()
     assert m.general_only() == []
-    names = {rf: rf for rf in RISK_FACTOR_IDS}
+    names = {rf: rf for rf in RiskFactor}
     sentence = evaluation.gap_sentence(m, "nb", names)
     assert sentence is not None
     assert "universelt" in sentence and "vold_overgrep" in sentence
@@ -283,7 +326,7 @@ def test_general_measures_get_their_own_row() -> None:
         id="veileder",
         name="Handlingsveileder",
         prevention_level=["universal", "selective"],
-        risk_factors=list(RISK_FACTOR_IDS),
+        risk_factors=list(RiskFactor),
         source_ref="x",
     )
     aimed = Tiltak(
@@ -299,10 +342,10 @@ def test_general_measures_get_their_own_row() -> None:
     assert ("skadelig_omsorg", "universal") not in m.general_only()
     assert ("vold_overgrep", "universal") in m.general_only()
     # Indicated has neither kind: a gap in every row.
-    assert sorted(rf for rf, lv in m.gaps()) == sorted(RISK_FACTOR_IDS)
+    assert sorted(rf for rf, lv in m.gaps()) == sorted(RiskFactor)
     assert all(lv == "indicated" for _, lv in m.gaps())
     assert m.lowest_level_gaps() == []
-    names = {rf: rf for rf in RISK_FACTOR_IDS}
+    names = {rf: rf for rf in RiskFactor}
     assert evaluation.general_only_sentence(m, "nb", names) is None  # the plan names none
     m = evaluation.measures_matrix(
         _plan_with([everything, aimed], ["skadelig_omsorg", "vold_overgrep"])
@@ -331,10 +374,11 @@ def test_every_target_of_every_plan_is_evaluated(
     for r in ev.targets:
         k = r.kommune
         assert k.shown in evaluation.SHOWN_ORDER
-        # No status without its basis: baseline, latest, target, test.
-        for key in ("baseline", "latest", "target", "test", "text"):
-            assert key in k.status.basis, (r.target.id, key)
-        assert k.test_kind != "unknown", k.status.basis["test"]
+        # No status without its basis, in words in every language.
+        for lang in ("nb", "nn", "en"):
+            assert evaluation.basis_text(r, k, lang), (r.target.id, lang)
+        if k.shown in (PlanStatus.IMPROVING, PlanStatus.GETTING_WORSE):
+            assert k.status.basis.significant, r.target.id  # never a ✓ or ✗ without a test
         if r.target.kind == "population":
             assert r.has_data, r.target.id  # the demo warehouse covers every catalog indicator
             assert k.shown != "no_data"
@@ -367,7 +411,7 @@ def test_red_flags_are_exactly_the_red_red_areas(
         (r.target.indicator, a.area_code)
         for r in ev.targets
         for a in (r.kommune, *r.districts)
-        if a.verdict == stats.WORSE and a.trend.verdict == "worse"
+        if a.verdict == Verdict.WORSE and a.trend.verdict == "worse"
     }
     assert {(f.indicator_id, f.area_code) for f in ev.red_flags} == expected
     for f in ev.red_flags:
@@ -390,8 +434,8 @@ def test_sections_show_each_goal_with_targets_once(
 def test_a_baseline_the_plan_states_is_used(evaluations: dict[str, evaluation.Evaluation]) -> None:
     # Sandnes: «30 % i 2022» rejected referrals.
     basis = evaluations["1108"].target("avslag_henvisning").kommune.status.basis
-    assert basis["baseline"] == 30.0
-    assert basis["baseline_period"] == 2022
+    assert basis.baseline == 30.0
+    assert basis.baseline_period == 2022
 
 
 def test_the_baseline_period_is_read_from_the_data(
@@ -402,8 +446,8 @@ def test_the_baseline_period_is_read_from_the_data(
         "SELECT value FROM observation WHERE indicator_id = 'vedvarende_lavinntekt' "
         "AND area_code = '3301' AND sex = 'all' AND period_to = 2022"
     ).fetchone()[0]
-    assert r.kommune.status.basis["baseline"] == pytest.approx(value)
-    assert r.kommune.status.basis["baseline_period"] == 2022
+    assert r.kommune.status.basis.baseline == pytest.approx(value)
+    assert r.kommune.status.basis.baseline_period == 2022
 
 
 def test_an_earlier_year_evaluates_as_of_that_year(con: duckdb.DuckDBPyConnection) -> None:
@@ -419,7 +463,7 @@ def test_matrices_of_the_three_plans(evaluations: dict[str, evaluation.Evaluatio
         m = ev.matrix
         placed = {x.id for cell in m.cells.values() for x in cell} | {x.id for x in m.without_level}
         assert placed == {x.id for x in ev.plan.tiltak}, kommune
-        assert set(m.rows) >= set(RISK_FACTOR_IDS)
+        assert set(m.rows) >= set(RiskFactor)
 
 
 def test_every_status_test_and_level_has_words_in_every_language() -> None:
@@ -428,7 +472,8 @@ def test_every_status_test_and_level_has_words_in_every_language() -> None:
     from utfordringsbilde.i18n import LANGS, STRINGS
     from utfordringsbilde.plan import LEVELS, MeasureStatus
 
-    kinds = [kind for _, kind in evaluation._TEST_KINDS] + ["unknown"]
+    kinds = [k for k in map(str, TestKind) if k not in ("difference", "figure")]
+    kinds += ["difference_sig", "difference_not_sig", "figure_inside", "figure_outside"]
     keys = [f"eval_status_{s}" for s in evaluation.SHOWN_ORDER]
     keys += [f"eval_test_{k}" for k in kinds] + [f"eval_short_{k}" for k in kinds]
     keys += [f"eval_level_{lv}" for levels in LEVELS.values() for lv in levels]

@@ -13,12 +13,6 @@ from scipy import stats as sps
 
 from utfordringsbilde import stats
 from utfordringsbilde.stats import (
-    BETTER,
-    HIGHER,
-    LOWER,
-    NOT_COMPARED,
-    SIMILAR,
-    WORSE,
     TrendResult,
     byar,
     compare,
@@ -29,6 +23,7 @@ from utfordringsbilde.stats import (
     wilson,
     z_for,
 )
+from utfordringsbilde.vocab import Verdict
 
 LEVELS = st.sampled_from([0.8, 0.9, 0.95, 0.99, 0.998])
 
@@ -223,19 +218,19 @@ def test_byar_wider_level_contains_narrower(count: float, denominator: float) ->
 @pytest.mark.parametrize(
     ("value", "lo", "hi", "bench", "polarity", "expected"),
     [
-        (12, 11, 13, 10, "high_good", BETTER),
-        (12, 11, 13, 10, "low_good", WORSE),
-        (12, 11, 13, 10, "none", HIGHER),
-        (8, 7, 9, 10, "high_good", WORSE),
-        (8, 7, 9, 10, "low_good", BETTER),
-        (8, 7, 9, 10, "none", LOWER),
-        (10.5, 9, 12, 10, "high_good", SIMILAR),
+        (12, 11, 13, 10, "high_good", Verdict.BETTER),
+        (12, 11, 13, 10, "low_good", Verdict.WORSE),
+        (12, 11, 13, 10, "none", Verdict.HIGHER),
+        (8, 7, 9, 10, "high_good", Verdict.WORSE),
+        (8, 7, 9, 10, "low_good", Verdict.BETTER),
+        (8, 7, 9, 10, "none", Verdict.LOWER),
+        (10.5, 9, 12, 10, "high_good", Verdict.SIMILAR),
         # Inclusive bounds.
-        (11, 10, 12, 10, "high_good", SIMILAR),
-        (9, 8, 10, 10, "low_good", SIMILAR),
+        (11, 10, 12, 10, "high_good", Verdict.SIMILAR),
+        (9, 8, 10, 10, "low_good", Verdict.SIMILAR),
         # Equal to the benchmark is never coloured, even with a degenerate CI.
-        (10, 10, 10, 10, "high_good", SIMILAR),
-        (10, 10.5, 11, 10, "low_good", SIMILAR),
+        (10, 10, 10, 10, "high_good", Verdict.SIMILAR),
+        (10, 10.5, 11, 10, "low_good", Verdict.SIMILAR),
     ],
 )
 def test_compare_rules(
@@ -249,7 +244,7 @@ def test_compare_nan_is_not_compared(position: int) -> None:
     value, lo, hi, bench = (
         math.nan if i == position else x for i, x in enumerate([12, 11, 13, 10])
     )
-    assert compare(value, lo, hi, bench, "high_good") == NOT_COMPARED
+    assert compare(value, lo, hi, bench, "high_good") == Verdict.NOT_COMPARED
 
 
 def test_compare_vectorised_with_polarity_array() -> None:
@@ -259,17 +254,24 @@ def test_compare_vectorised_with_polarity_array() -> None:
     polarity = np.array(["high_good", "low_good", "none", "none", "high_good", "low_good"])
     out = compare(value, lo, hi, 10.0, polarity)
     assert isinstance(out, np.ndarray)
-    assert out.tolist() == [BETTER, WORSE, HIGHER, LOWER, SIMILAR, NOT_COMPARED]
+    assert out.tolist() == [
+        Verdict.BETTER,
+        Verdict.WORSE,
+        Verdict.HIGHER,
+        Verdict.LOWER,
+        Verdict.SIMILAR,
+        Verdict.NOT_COMPARED,
+    ]
 
 
 def test_compare_scalar_polarity_broadcasts_over_arrays() -> None:
     out = compare([12, 8], [11, 7], [13, 9], [10, 10], "low_good")
-    assert out.tolist() == [WORSE, BETTER]
+    assert out.tolist() == [Verdict.WORSE, Verdict.BETTER]
 
 
 def test_compare_missing_polarity_treated_as_none() -> None:
     out = compare([12, 8], [11, 7], [13, 9], 10, pd.Series([None, np.nan], dtype=object))
-    assert out.tolist() == [HIGHER, LOWER]
+    assert out.tolist() == [Verdict.HIGHER, Verdict.LOWER]
 
 
 def test_compare_unknown_polarity_raises() -> None:
@@ -278,7 +280,7 @@ def test_compare_unknown_polarity_raises() -> None:
 
 
 def test_compare_swapped_bounds_tolerated() -> None:
-    assert compare(12, 13, 11, 10, "high_good") == BETTER
+    assert compare(12, 13, 11, 10, "high_good") == Verdict.BETTER
 
 
 @given(
@@ -294,9 +296,20 @@ def test_compare_polarity_swaps_better_and_worse(
     high = compare(value, lo, hi, bench, "high_good")
     low = compare(value, lo, hi, bench, "low_good")
     neutral = compare(value, lo, hi, bench, "none")
-    swap = {BETTER: WORSE, WORSE: BETTER, SIMILAR: SIMILAR}
+    swap = {
+        Verdict.BETTER: Verdict.WORSE,
+        Verdict.WORSE: Verdict.BETTER,
+        Verdict.SIMILAR: Verdict.SIMILAR,
+    }
     assert low == swap[high]
-    assert neutral == {BETTER: HIGHER, WORSE: LOWER, SIMILAR: SIMILAR}[high]
+    assert (
+        neutral
+        == {
+            Verdict.BETTER: Verdict.HIGHER,
+            Verdict.WORSE: Verdict.LOWER,
+            Verdict.SIMILAR: Verdict.SIMILAR,
+        }[high]
+    )
 
 
 # --- trend -------------------------------------------------------------------------------
@@ -491,3 +504,15 @@ def test_progress_vectorised() -> None:
     out = progress(np.array([10.0, 10.0]), np.array([15.0, 12.0]), np.array([20.0, 10.0]))
     assert isinstance(out, np.ndarray)
     np.testing.assert_allclose(out, [50.0, np.nan])
+
+
+# --- difference_z ------------------------------------------------------------------------
+
+
+def test_difference_z_recovers_standard_errors_from_the_intervals() -> None:
+    # Intervals ±1.96 are SE 1 each, so z = (13 − 10) / √2.
+    z = stats.difference_z(10.0, 8.04, 11.96, 13.0, 11.04, 14.96)
+    assert z == pytest.approx(3 / math.sqrt(2))
+    assert stats.difference_z(13.0, 11.04, 14.96, 10.0, 8.04, 11.96) == pytest.approx(-z)
+    assert math.isnan(stats.difference_z(10.0, math.nan, 11.0, 12.0, 11.0, 13.0))
+    assert math.isnan(stats.difference_z(10.0, 10.0, 10.0, 12.0, 12.0, 12.0))  # no width
