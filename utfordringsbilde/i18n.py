@@ -1211,8 +1211,8 @@ STRINGS: dict[str, tuple[str, str, str]] = {
         "(Microsoft Entra ID eller ein annan OIDC-tilbydar); sjå README, «Import the kommune's "
         "own data».",
         "Sign-in is turned on with an [auth] section in .streamlit/secrets.toml "
-        "(Microsoft Entra ID or another OIDC provider); see the README, \"Import the kommune's "
-        "own data\".",
+        "(Microsoft Entra ID or another OIDC provider); see the README, “Import the kommune's "
+        "own data”.",
     ),
     "import_signed_in": ("Innlogget som {user}", "Innlogga som {user}", "Signed in as {user}"),
     "import_too_large": (
