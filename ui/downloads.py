@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import partial
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -53,7 +54,7 @@ def buttons(
         for col, fmt, mime in ((cols[2], "png", "image/png"), (cols[3], "svg", "image/svg+xml")):
             col.download_button(
                 fmt.upper(),
-                data=lambda fmt=fmt: export.chart_image(fig, fmt, note, built_at),
+                data=partial(export.chart_image, fig, fmt, note, built_at),
                 file_name=f"{name}.{fmt}",
                 mime=mime,
                 key=f"{key}_{fmt}",
@@ -107,7 +108,7 @@ def report_buttons(view: View, key: str) -> None:
     ):
         col.download_button(
             label,
-            data=lambda fmt=fmt: make(fmt),
+            data=partial(make, fmt),
             file_name=report.filename(view.kommune_name, fmt, view.district),
             mime=mime,
             key=f"{key}_{fmt}",
