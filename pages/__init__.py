@@ -6,7 +6,8 @@ from pages import distrikt, evaluering, importer, indikator, kilder, levekar, mo
 from ui.frame import Page
 
 # Labels are short so that every page fits in the top bar at 1366 px; each page's own heading
-# carries its full name. The URL path is the module's name.
+# carries its full name. The URL path must be the module's name: Streamlit's legacy pages/
+# mode finds a page by its file name (see ui.frame.page).
 PAGES = [
     Page(oversikt.render, "page_overview", ":material/grid_view:", "oversikt"),
     Page(distrikt.render, "nav_district", ":material/location_on:", "distrikt"),
