@@ -7,7 +7,6 @@ import streamlit as st
 
 from ui import components, data, downloads, frame, state
 from ui.state import View
-from utfordringsbilde import numbers
 from utfordringsbilde.i18n import t
 from utfordringsbilde.pagemodels import indikator as model
 from utfordringsbilde.pagemodels.common import names
@@ -18,12 +17,8 @@ def render(view: View) -> None:
     """The indicator chooser, its districts (chart and map), by sex, over time, its definition."""
     lang = view.lang
     inds = data.indicators(view.sig)
-    ids = inds["indicator_id"].tolist()
-    state.seed_choice("indikator_valg", "indikator", ids)
     label = names(inds, "name", lang)
-    ind_id = st.selectbox(
-        t("choose_indicator", lang), ids, format_func=label.__getitem__, key="indikator_valg"
-    )
+    ind_id = state.url_selectbox(t("choose_indicator", lang), "indikator_valg", "indikator", label)
     ind = model.describe(inds, ind_id, lang)
     st.title(ind.name)
 
@@ -34,9 +29,9 @@ def render(view: View) -> None:
         st.info(t("no_district_data", lang, kommune=view.kommune_name))
     else:
         st.markdown(model.verdict_summary(d, lang))
-        modes = dict(zip(model.MODES, (t("mode_bars", lang), t("mode_funnel", lang)), strict=True))
+        modes = model.mode_labels(lang)
         mode = state.url_radio(t("view_mode", lang), "indikator_visning", "visning", modes)
-        url["visning"] = mode if mode != model.MODES[0] else None
+        url["visning"] = model.url_value(mode, model.MODES)
         if mode == "trakt" and not model.funnel_possible(ind, d):
             st.info(t("funnel_unavailable", lang))
         main = model.main_chart(ind, d, mode, view.kommune_name, lang)
@@ -49,10 +44,9 @@ def render(view: View) -> None:
         shapes = data.district_shapes(view.sig, view.kommune)
         kind = model.MAP_KINDS[1]
         if model.has_outlines(shapes, d):
-            kinds = (t("map_outlines", lang), t("map_tiles", lang))
-            kinds_named = dict(zip(model.MAP_KINDS, kinds, strict=True))
-            kind = state.url_radio(t("map_kind", lang), "indikator_kart", "kart", kinds_named)
-            url["kart"] = kind if kind != model.MAP_KINDS[0] else None
+            kinds = model.map_labels(lang)
+            kind = state.url_radio(t("map_kind", lang), "indikator_kart", "kart", kinds)
+            url["kart"] = model.url_value(kind, model.MAP_KINDS)
         mapped = model.map_chart(ind, d, shapes, kind, view.kommune_name, lang)
         components.figure(mapped, lang, "indikator_kart_figur")
         downloads.block(
@@ -60,27 +54,22 @@ def render(view: View) -> None:
         )
 
     # By sex: the sources give it for the kommune, fylke and landet, not for districts.
-    sex_codes = tuple(c for c in (view.kommune, ov.fylke, "0") if c)
-    by_sex = model.sex_chart(
-        ind, data.sex_breakdown(view.sig, ind_id, sex_codes, view.year), sex_codes, lang
-    )
+    sex_codes = model.areas(view.kommune, ov.fylke)
+    by_sex_data = data.sex_breakdown(view.sig, ind_id, sex_codes, view.year)
+    by_sex = model.sex_chart(ind, by_sex_data, sex_codes, lang)
     if by_sex is not None:
         st.subheader(t("sex_heading", lang))
         components.figure(by_sex, lang, "indikator_kjonn")
 
     # Over time, for the kommune, fylke, landet and the districts the user picks.
     st.subheader(t("trend_title", lang, indicator=ind.name))
-    key = "indikator_omrader"
-    state.seed_choices(key, "omrader", list(d.names), [view.district] if view.district else [])
-    chosen = st.multiselect(
-        t("areas_in_trend", lang),
-        list(d.names),
-        format_func=d.names.__getitem__,
-        key=key,
-        placeholder=t("choose_areas", lang),
-    )
+    default = [view.district] if view.district else []
+    chosen = state.url_multiselect(
+        t("areas_in_trend", lang), "indikator_omrader", "omrader", d.names, default,
+        t("choose_areas", lang),
+    )  # fmt: skip
     url["omrader"] = ",".join(chosen) or None
-    codes = tuple(c for c in [*chosen, view.kommune, ov.fylke or "", "0"] if c)
+    codes = model.areas(view.kommune, ov.fylke, chosen)
     trend = model.trend_chart(ind, data.series(view.sig, ind_id, codes), codes, lang)
     if trend is None:
         st.info(t("no_data", lang))
@@ -88,9 +77,6 @@ def render(view: View) -> None:
         components.figure(trend, lang, "indikator_trend")
     state.sync_url(view, **url)
 
-    st.markdown(f"**{t('definition', lang)}:** {ind.definition}")
-    if ind.caveats:
-        st.markdown(f"**{t('caveats', lang)}:** {ind.caveats}")
-    st.caption(
-        f"{t('source', lang)}: {ind.source}. {numbers.unit_name(ind.unit, lang).capitalize()}."
-    )
+    for line in model.about(ind, lang):
+        st.markdown(line)
+    st.caption(model.source_line(ind, lang))

@@ -27,15 +27,10 @@ def render(view: View) -> None:
 
     options = levekar.available(ov.cells, inds, ov.districts["area_code"].tolist())
     defaults = levekar.default_components(options)
-    key = "levekar_komponenter"
-    state.seed_choices(key, "komponenter", options, defaults)
-    chosen = st.multiselect(
-        t("levekar_components", lang),
-        options,
-        format_func=short.__getitem__,
-        key=key,
-        placeholder=t("choose_components", lang),
-    )
+    chosen = state.url_multiselect(
+        t("levekar_components", lang), "levekar_komponenter", "komponenter",
+        {c: short[c] for c in options}, defaults, t("choose_components", lang),
+    )  # fmt: skip
     state.sync_url(view, komponenter=",".join(chosen) if chosen != defaults else None)
     if len(chosen) < 2:
         st.info(t("levekar_too_few", lang))

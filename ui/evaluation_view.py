@@ -19,7 +19,6 @@ from utfordringsbilde.plan import RISK_FACTOR_IDS, load_plans
 OSLO = ZoneInfo("Europe/Oslo")
 
 
-
 # ====================================================================== data
 
 

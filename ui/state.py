@@ -114,6 +114,13 @@ def seed_choice(key: str, param: str, options: Sequence[str]) -> None:
         st.session_state[key] = wanted if wanted in options else options[0]
 
 
+def url_selectbox(label: str, key: str, param: str, options: Mapping[str, str]) -> str:
+    """A selectbox over `options` (URL value → label), started from `?param=`."""
+    values = list(options)
+    seed_choice(key, param, values)
+    return str(st.selectbox(label, values, format_func=options.__getitem__, key=key))
+
+
 def url_radio(label: str, key: str, param: str, options: Mapping[str, str]) -> str:
     """A horizontal radio over `options` (URL value → label), started from `?param=`."""
     values = list(options)
@@ -145,6 +152,23 @@ def url_params(view: View, **page_params: str | None) -> dict[str, str]:
         **page_params,
     }
     return {key: value for key, value in wanted.items() if value}
+
+
+def url_multiselect(
+    label: str,
+    key: str,
+    param: str,
+    options: Mapping[str, str],
+    default: list[str],
+    placeholder: str,
+) -> list[str]:
+    """A multiselect over `options` (URL value → label), started from `?param=a,b`."""
+    values = list(options)
+    seed_choices(key, param, values, default)
+    chosen = st.multiselect(
+        label, values, format_func=options.__getitem__, key=key, placeholder=placeholder
+    )
+    return list(chosen)
 
 
 def sync_url(view: View, **page_params: str | None) -> None:

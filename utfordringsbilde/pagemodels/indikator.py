@@ -89,6 +89,39 @@ def districts(ov: Overview, ind_id: str) -> Districts:
     return Districts(dcells, names, value, period)
 
 
+def mode_labels(lang: str) -> dict[str, str]:
+    """The chart's views (URL value → label): bars or funnel."""
+    return dict(zip(MODES, (t("mode_bars", lang), t("mode_funnel", lang)), strict=True))
+
+
+def map_labels(lang: str) -> dict[str, str]:
+    """The map's kinds (URL value → label): the districts' outlines or equal tiles."""
+    return dict(zip(MAP_KINDS, (t("map_outlines", lang), t("map_tiles", lang)), strict=True))
+
+
+def url_value(choice: str, options: Sequence[str]) -> str | None:
+    """A choice as the URL keeps it: None for the default (the first), which it leaves out."""
+    return choice if choice != options[0] else None
+
+
+def areas(kommune: str, fylke: str | None, chosen: Sequence[str] = ()) -> tuple[str, ...]:
+    """The areas a chart compares: the chosen districts, the kommune, its fylke and landet."""
+    return tuple(c for c in (*chosen, kommune, fylke, "0") if c)
+
+
+def about(ind: Indicator, lang: str) -> list[str]:
+    """The definition and (if any) caveats, each as a markdown line."""
+    lines = [f"**{t('definition', lang)}:** {ind.definition}"]
+    if ind.caveats:
+        lines.append(f"**{t('caveats', lang)}:** {ind.caveats}")
+    return lines
+
+
+def source_line(ind: Indicator, lang: str) -> str:
+    """`Kilde: SSB 12272. Prosent.`"""
+    return f"{t('source', lang)}: {ind.source}. {numbers.unit_name(ind.unit, lang).capitalize()}."
+
+
 def verdict_summary(d: Districts, lang: str) -> str:
     """`**7 areas:** 2 worse, 1 better, 4 similar.`; '' when no district was compared."""
     counts = d.cells["verdict"].value_counts()
