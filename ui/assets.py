@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path
 
@@ -19,5 +20,12 @@ def style(name: str) -> str:
 
 
 def script(name: str) -> str:
-    """`ui/static/<name>` (a .js file) as a <script> element."""
-    return f"<script>\n{_read(name)}</script>\n"
+    """`ui/static/<name>` (a .js file) as a <script> element, for st.html with JavaScript on.
+
+    st.html sanitises its body as HTML even inside the script, and drops the whole script when
+    it meets something like a tag there (`<key>`, even in a comment); such a file is refused.
+    """
+    code = _read(name)
+    if re.search(r"<[A-Za-z/!]", code):
+        raise ValueError(f"ui/static/{name}: st.html would drop a script that contains '<'")
+    return f"<script>\n{code}</script>\n"

@@ -8,7 +8,6 @@ from functools import partial
 from typing import NamedTuple
 
 import streamlit as st
-import streamlit.components.v1 as st_components
 from streamlit.navigation.page import StreamlitPage
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
@@ -44,9 +43,9 @@ def render() -> View:
     st.sidebar.caption(components.freshness(meta, view.lang))
     st.html(assets.style("frame.css"))
     # Screen readers pick pronunciation from the document language; Streamlit sets "en".
-    st_components.html(
-        f"<script>window.parent.document.documentElement.lang = '{view.lang}';</script>",
-        height=0,
+    st.html(
+        f"<script>document.documentElement.lang = '{view.lang}';</script>",
+        unsafe_allow_javascript=True,
     )
     components.banner(meta, view.lang)
     return view

@@ -14,7 +14,6 @@ from urllib.parse import urlencode
 
 import plotly.graph_objects as go
 import streamlit as st
-import streamlit.components.v1 as st_components
 
 from ui import assets, components, downloads, state
 from utfordringsbilde.i18n import t
@@ -33,7 +32,7 @@ def hide_chrome() -> None:
 
 def keyboard() -> None:
     """Add the keyboard listener of `static/meeting.js` (once per tab)."""
-    st_components.html(assets.script("meeting.js"), height=0)
+    st.html(assets.script("meeting.js"), unsafe_allow_javascript=True)
 
 
 # ---------------------------------------------------------------------- slide number

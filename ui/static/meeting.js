@@ -1,9 +1,10 @@
 /* Møtemodus keyboard: one keydown listener on Streamlit's own document, added once per
-   browser tab: reruns draw the component again, the flag on the parent window keeps a second
-   one out. The listener acts only while a meeting page is shown (its buttons exist) and never
-   while the user types in a field. Buttons are found by their key's class (`st-key-<key>`). */
+   browser tab: reruns draw the element again, the flag on the window keeps a second one out.
+   The listener acts only while a meeting page is shown (its buttons exist) and never while
+   the user types in a field. Buttons are found by their widget key's class, `st-key-` + key.
+   No angle brackets here, not even in comments: see ui/assets.script. */
 (function () {
-  const w = window.parent;
+  const w = window;
   const doc = w.document;
   if (w.__ubMeetingKeys) { return; }
   w.__ubMeetingKeys = true;
