@@ -129,3 +129,13 @@ def test_norwegian_check_finds_typed_bokmal() -> None:
     assert norwegian_literals(page) == ["Innlogget som "]
     assert norwegian_literals('st.markdown(" · DEMODATA (simulerte tall)")')
     assert not norwegian_literals('st.title(t("page_import", lang))')
+
+
+def test_every_static_file_is_used_and_loads() -> None:
+    from ui import assets
+
+    code = "".join(p.read_text(encoding="utf-8") for p in (ROOT / "ui").glob("*.py"))
+    for path in sorted(assets.STATIC.iterdir()):
+        assert f'"{path.name}"' in code, f"ui/static/{path.name} is never loaded"
+        wrapped = assets.script(path.name) if path.suffix == ".js" else assets.style(path.name)
+        assert path.read_text(encoding="utf-8") in wrapped
