@@ -7,13 +7,13 @@ from html import escape
 from zoneinfo import ZoneInfo
 
 import duckdb
-import pandas as pd
 import streamlit as st
 
 from ui import assets, components, data
 from utfordringsbilde import charts, evaluation, notes, numbers, palette, stats, warehouse
 from utfordringsbilde.evaluation import AreaResult, Evaluation, TargetResult
 from utfordringsbilde.i18n import t, trend_label, verdict_label
+from utfordringsbilde.pagemodels import evaluering as model
 from utfordringsbilde.plan import RISK_FACTOR_IDS, load_plans
 
 OSLO = ZoneInfo("Europe/Oslo")
@@ -519,7 +519,7 @@ def measures(ev: Evaluation, lang: str) -> None:
             )
         )
     with st.expander(t("table_alternative", lang)):
-        st.dataframe(measures_table(ev, lang, names), hide_index=True, width="stretch")
+        st.dataframe(model.measures_table(ev, lang, names), hide_index=True, width="stretch")
 
 
 def _number(ev: Evaluation, tiltak_id: str) -> int:
@@ -576,33 +576,4 @@ def matrix_html(ev: Evaluation, lang: str, names: dict[str, str]) -> str:
         '<div class="ub-scroll"><table class="ub-matrix" data-testid="ub-measures-matrix">'
         f'<thead><tr><th scope="col">{escape(t("risk_factor", lang))}</th>{head}</tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table></div>"
-    )
-
-
-def measures_table(ev: Evaluation, lang: str, names: dict[str, str]) -> pd.DataFrame:
-    """Every measure as a row: the table alternative to the matrix."""
-    strategies = {s.id: s.name.get(lang) for s in ev.plan.strategies}
-    return pd.DataFrame(
-        {
-            "Nr": list(range(1, len(ev.plan.tiltak) + 1)),
-            t("eval_measure", lang): [" ".join(x.name.get(lang).split()) for x in ev.plan.tiltak],
-            t("eval_strategy", lang): [
-                strategies.get(x.strategy or "", "") for x in ev.plan.tiltak
-            ],
-            t("eval_levels", lang): [
-                ", ".join(t(f"eval_level_{lv}", lang) for lv in x.prevention_level)
-                for x in ev.plan.tiltak
-            ],
-            t("eval_risk_factors", lang): [
-                "; ".join(names[rf] for rf in x.risk_factors) for x in ev.plan.tiltak
-            ],
-            t("eval_responsible", lang): [x.responsible or "" for x in ev.plan.tiltak],
-            t("eval_measure_status", lang): [
-                t(f"eval_mstatus_{x.status}", lang) for x in ev.plan.tiltak
-            ],
-            t("eval_priority", lang): [
-                t("eval_yes", lang) if x.priority else "" for x in ev.plan.tiltak
-            ],
-            t("eval_mapped", lang): [", ".join(x.mapped) for x in ev.plan.tiltak],
-        }
     )

@@ -1215,6 +1215,7 @@ STRINGS: dict[str, tuple[str, str, str]] = {
         "own data”.",
     ),
     "import_signed_in": ("Innlogget som {user}", "Innlogga som {user}", "Signed in as {user}"),
+    "measure_number_col": ("Nr", "Nr", "No."),
     "import_too_large": (
         "{name}: filen er {size} MB; grensen er {limit} MB.",
         "{name}: fila er {size} MB; grensa er {limit} MB.",
