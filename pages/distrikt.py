@@ -16,9 +16,7 @@ def render(view: View) -> None:
     """Findings, the spine chart beside its table, the downloads."""
     lang = view.lang
     ov = data.overview_data(view.sig, view.kommune, view.year)
-    names = dict(zip(ov.districts["area_code"], ov.districts["name"], strict=True))
-    district = view.district or ov.districts["area_code"].iloc[0]
-    name = names[district]
+    district, name = model.chosen(ov, view.district)
 
     st.title(f"{t('page_district', lang)}: {name}")
     if not view.district:

@@ -36,7 +36,11 @@ def test_export_rows_hold_districts_and_kommune(ov: overview.Overview) -> None:
 
 
 def test_district_table_one_row_per_indicator(demo_warehouse: Path, ov: overview.Overview) -> None:
-    district = ov.districts["area_code"].iloc[0]
+    district, name = distrikt.chosen(ov, None)
+    assert (district, name) == tuple(ov.districts[["area_code", "name"]].iloc[0])
+    assert (
+        distrikt.chosen(ov, ov.districts["area_code"].iloc[-1])[1] == ov.districts["name"].iloc[-1]
+    )
     with duckdb.connect(str(demo_warehouse), read_only=True) as con:
         prof = profile.build(con, ov, district)
     table = distrikt.table(prof, ov.indicators, "D", ov.kommune_name, "nn")

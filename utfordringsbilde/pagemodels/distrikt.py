@@ -6,7 +6,15 @@ import pandas as pd
 
 from utfordringsbilde import export
 from utfordringsbilde.i18n import flag_meaning, t, trend_label, verdict_label
+from utfordringsbilde.overview import Overview
 from utfordringsbilde.pagemodels.common import flag, formatter, names
+
+
+def chosen(ov: Overview, district: str | None) -> tuple[str, str]:
+    """The district shown (code, name): the one chosen, else the kommune's first."""
+    names = dict(zip(ov.districts["area_code"], ov.districts["name"], strict=True))
+    code = district or str(ov.districts["area_code"].iloc[0])
+    return code, names[code]
 
 
 def spine_rows(prof: pd.DataFrame) -> pd.DataFrame:
