@@ -35,7 +35,7 @@ etl: $(VENV)/.runtime ## Refresh the warehouse from the live public APIs (SSB, K
 test: $(VENV)/.dev ## Set up and run every test (unit, ETL, app, browser)
 	$(PY) -m pytest
 
-lint: $(VENV)/.dev ## ruff and mypy on the core and the ETL
+lint: $(VENV)/.dev ## ruff and mypy on the core, the ETL, ui/ and pages/
 	$(PY) -m ruff check .
 	$(PY) -m mypy
 

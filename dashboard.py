@@ -1,11 +1,9 @@
-"""Utfordringsbilde: entry point. Page config, the shared frame, then the chosen page."""
+"""Utfordringsbilde: entry point. The shared frame, then the chosen page drawn for its view."""
 
 from __future__ import annotations
 
-import streamlit as st
-
+from pages import PAGES
 from ui import frame
 
-view, page = frame.render()
-st.session_state["_view"] = view
-page.run()
+view = frame.render()
+frame.navigation(view, PAGES).run()

@@ -6,85 +6,77 @@ import streamlit as st
 
 from etl.load import LoadError
 from etl.sources import local
-from ui import access, state
+from ui import access, frame
+from ui.state import View
 from utfordringsbilde import template
 from utfordringsbilde.i18n import t
 from utfordringsbilde.paths import warehouse_path
 
-view = state.current()
-lang = view.lang
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SHOWN = ["indicator_id", "area_code", "period_to", "sex", "numerator", "denominator", "value"]
 
-st.title(t("page_import", lang))
-st.markdown(
-    "Kommunens egne tall per distrikt (Ungdata, helsestasjon, PPT, barnevern, skoleresultater) "
-    "lastes inn fra en CSV- eller Excel-fil etter malen. Alle rader sjekkes, og alle feil vises "
-    "samtidig med rad og kolonne; en fil med feil lastes ikke. Små tall skjules før noe lagres."
-)
 
-st.subheader(t("import_template", lang))
-left, right = st.columns(2)
-left.download_button(
-    "CSV", template.csv_bytes(), file_name=template.CSV_NAME, mime="text/csv", key="tpl_csv"
-)
-right.download_button(
-    "Excel (XLSX)",
-    template.xlsx_bytes(),
-    file_name=template.XLSX_NAME,
-    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    key="tpl_xlsx",
-)
+@frame.page
+def render(view: View) -> None:
+    """The template; then sign-in, upload, the check's report and the load button."""
+    lang = view.lang
+    st.title(t("page_import", lang))
+    st.markdown(t("import_intro", lang))
 
-st.divider()
-cli = f"python -m etl import lokale-data.csv --kommune {view.kommune}"
-if not access.auth_configured():
-    st.info(t("import_no_auth", lang))
-    st.code(cli, language="bash")
-    st.caption(
-        "Innlogging slås på med en [auth]-seksjon i .streamlit/secrets.toml "
-        "(Microsoft Entra ID eller annen OIDC-tilbyder); "
-        "se README, «Import the kommune's own data»."
+    st.subheader(t("import_template", lang))
+    left, right = st.columns(2)
+    left.download_button(
+        "CSV", template.csv_bytes(), file_name=template.CSV_NAME, mime="text/csv", key="tpl_csv"
     )
-    st.stop()
+    right.download_button(
+        "Excel (XLSX)", template.xlsx_bytes(), file_name=template.XLSX_NAME, mime=XLSX,
+        key="tpl_xlsx",
+    )  # fmt: skip
 
-user = access.signed_in_user()
-if user is None:
-    st.info(t("import_login_needed", lang))
-    if st.button(t("import_login", lang), key="login"):
-        st.login()
-    st.stop()
+    st.divider()
+    if not access.auth_configured():
+        st.info(t("import_no_auth", lang))
+        st.code(f"python -m etl import lokale-data.csv --kommune {view.kommune}", language="bash")
+        st.caption(t("import_auth_hint", lang))
+        return
+    user = access.signed_in_user()
+    if user is None:
+        st.info(t("import_login_needed", lang))
+        if st.button(t("import_login", lang), key="login"):
+            st.login()
+        return
+    st.caption(t("import_signed_in", lang, user=user))
+    if st.button(t("import_logout", lang), key="logout"):
+        st.logout()
+    _upload(user, lang)
 
-st.caption(f"Innlogget som {user}")
-if st.button(t("import_logout", lang), key="logout"):
-    st.logout()
 
-upload = st.file_uploader(t("import_upload", lang), type=["csv", "xlsx"], key="upload")
-if upload is None:
-    st.stop()
-if upload.size > local.MAX_BYTES:
-    # Refuse before reading the bytes: the limit protects the server's memory.
-    st.error(f"{upload.name}: filen er {upload.size / 1e6:.1f} MB; grensen er 20 MB.")
-    st.stop()
-
-checked = local.check(upload.getvalue(), upload.name, warehouse=warehouse_path())
-if not checked.ok:
-    st.error(t("import_errors", lang, n=len(checked.problems)))
-    report = checked.report()[["row", "column", "message"]]
-    st.dataframe(report, hide_index=True, width="stretch")
-    st.stop()
-
-st.success(t("import_valid", lang, rows=len(checked.observations), kommune=checked.kommune))
-if checked.warnings:
-    st.warning(t("import_warnings", lang) + ":\n\n" + "\n".join(f"- {w}" for w in checked.warnings))
-st.dataframe(
-    checked.observations[["indicator_id", "area_code", "period_to", "sex", "numerator",
-                          "denominator", "value"]],
-    hide_index=True,
-)  # fmt: skip
-if st.button(t("import_load", lang), key="load", type="primary"):
-    try:
-        run = local.load(checked, who=user)
-    except LoadError as e:
-        st.error(str(e))
-        st.stop()
-    st.success(t("import_done", lang, rows=len(checked.observations), run=run.run_id))
-    st.caption(run.message or "")
+def _upload(user: str, lang: str) -> None:
+    """Upload a file, show every problem found, or the rows and a button that loads them."""
+    upload = st.file_uploader(t("import_upload", lang), type=["csv", "xlsx"], key="upload")
+    if upload is None:
+        return
+    if upload.size > local.MAX_BYTES:
+        # Refuse before reading the bytes: the limit protects the server's memory.
+        size, limit = f"{upload.size / 1e6:.1f}", str(local.MAX_BYTES // 2**20)
+        st.error(t("import_too_large", lang, name=upload.name, size=size, limit=limit))
+        return
+    checked = local.check(upload.getvalue(), upload.name, warehouse=warehouse_path())
+    if not checked.ok:
+        st.error(t("import_errors", lang, n=len(checked.problems)))
+        report = checked.report()[["row", "column", "message"]]
+        st.dataframe(report, hide_index=True, width="stretch")
+        return
+    st.success(t("import_valid", lang, rows=len(checked.observations), kommune=checked.kommune))
+    if checked.warnings:
+        lines = "\n".join(f"- {w}" for w in checked.warnings)
+        st.warning(t("import_warnings", lang) + ":\n\n" + lines)
+    st.dataframe(checked.observations[SHOWN], hide_index=True)
+    if st.button(t("import_load", lang), key="load", type="primary"):
+        try:
+            run = local.load(checked, who=user)
+        except LoadError as e:
+            st.error(str(e))
+            return
+        st.success(t("import_done", lang, rows=len(checked.observations), run=run.run_id))
+        st.caption(run.message or "")

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from ui import data, meeting, state
+from ui import data, frame, meeting, state
+from ui.state import View
 
-view = state.current()
-deck = data.deck(view.sig, view.kommune, view.district, view.year, view.lang)
-total = len(deck.slides)
 
-meeting.hide_chrome()
-index = meeting.current_index(total)
-meeting.controls(view, index, total)
-state.sync_url(view, **meeting.url_params(index))
-meeting.slide(deck, index)
-meeting.keyboard()
+@frame.page
+def render(view: View) -> None:
+    """The control bar over one slide, the slide number in the URL, keyboard navigation."""
+    deck = data.deck(view.sig, view.kommune, view.district, view.year, view.lang)
+    total = len(deck.slides)
+
+    meeting.hide_chrome()
+    index = meeting.current_index(total)
+    meeting.controls(view, index, total)
+    state.sync_url(view, **meeting.url_params(index))
+    meeting.slide(deck, index)
+    meeting.keyboard()

@@ -1,7 +1,8 @@
-"""Page building blocks: demo banner, freshness line, heat map and legend."""
+"""Page building blocks: demo banner, freshness line, findings, heat map, legend, charts."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from html import escape
 from typing import Any
 from urllib.parse import urlencode
@@ -10,32 +11,13 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from ui import assets, state
 from ui.state import View
 from utfordringsbilde import charts, numbers, palette
 from utfordringsbilde.i18n import flag_meaning, t, verdict_label
 from utfordringsbilde.overview import Overview
+from utfordringsbilde.pagemodels.indikator import Chart
 from utfordringsbilde.vocab import Flag, Verdict
-
-CSS = """
-<style>
-.ub-scroll { overflow-x: auto; width: 100%; }
-.ub-heat { border-collapse: separate; border-spacing: 2px; font-size: 0.88rem; width: 100%; }
-.ub-heat th { font-weight: 600; text-align: left; padding: 3px 4px; vertical-align: bottom; }
-.ub-heat thead th { font-size: 0.8rem; line-height: 1.15; min-width: 3.6rem;
-  word-break: keep-all; hyphens: manual; }
-.ub-heat thead th.ub-refcol { border-bottom: 3px solid #1A1A1A; }
-.ub-heat th.ub-theme { background: #F0F2F6; font-size: 0.95rem; padding: 6px; }
-.ub-heat th.ub-ind { min-width: 12rem; max-width: 16rem; font-weight: 500; }
-.ub-heat th.ub-ind a { color: #0B3D91; text-decoration: underline; }
-.ub-heat td { text-align: center; padding: 3px 4px; border-radius: 3px; white-space: nowrap; }
-.ub-heat td.ub-suppressed { border: 1px dashed #555; }
-.ub-heat td.ub-ref { background: #FFFFFF; border: 1px solid #BBB; color: #1A1A1A; }
-.ub-legend { display: flex; flex-wrap: wrap; gap: 0.5rem 1rem; margin: 0.5rem 0 1rem; }
-.ub-legend span.ub-key { display: inline-block; padding: 2px 8px; border-radius: 3px;
-  margin-right: 4px; font-weight: 600; }
-.ub-unit { color: #444; font-size: 0.8rem; }
-</style>
-"""
 
 
 def banner(meta: dict[str, str], lang: str) -> None:
@@ -49,6 +31,23 @@ def freshness(meta: dict[str, str], lang: str) -> str:
     built = meta.get("built_at", "?").replace("T", " ")[:16]
     mode = {"demo": "demo", "live": "live"}.get(meta.get("mode", ""), meta.get("mode", "?"))
     return t("freshness", lang, built=built, source=meta.get("source", "?"), mode=mode)
+
+
+def findings(sentences: list[str], lang: str) -> None:
+    """The boxed findings: one bullet per sentence, or a line saying there are none."""
+    with st.container(border=True):
+        st.subheader(t("findings", lang))
+        if sentences:
+            st.markdown("\n".join(f"- {s}" for s in sentences))
+        else:
+            st.markdown(t("findings_none", lang))
+        st.caption(t("findings_note", lang))
+
+
+def table_alternative(table: pd.DataFrame, lang: str, **kwargs: Any) -> None:
+    """A chart's data as a table, folded away under the chart."""
+    with st.expander(t("table_alternative", lang)):
+        st.dataframe(table, hide_index=True, **kwargs)
 
 
 def _cell(row: pd.Series | None, unit: str, decimals: int, label: str, ref: bool, lang: str) -> str:
@@ -108,11 +107,8 @@ def heatmap_html(ov: Overview, inds: pd.DataFrame, view: View, landet_name: str)
             short = getattr(ind, f"short_{lang}", None) or ind.short_nb or name
             unit = str(ind.unit)
             dec = int(ind.decimals)
-            params = {"indikator": ind.indicator_id, "kommune": view.kommune}
-            if view.year:
-                params["aar"] = str(view.year)
-            if lang != "nb":
-                params["sprak"] = lang
+            # The district is left out: the link is about the indicator across all of them.
+            params = state.url_params(replace(view, district=None), indikator=ind.indicator_id)
             href = "indikator?" + urlencode(params)
             unit_txt = numbers.unit_name(unit, lang)
             k = baro.get(ind.indicator_id)
@@ -137,7 +133,8 @@ def heatmap_html(ov: Overview, inds: pd.DataFrame, view: View, landet_name: str)
             )
     caption = escape(t("heatmap_title", lang, kommune=ov.kommune_name))
     return (
-        CSS + f'<table class="ub-heat" data-testid="ub-heatmap"><caption class="ub-sr">{caption}'
+        assets.style("heatmap.css")
+        + f'<table class="ub-heat" data-testid="ub-heatmap"><caption class="ub-sr">{caption}'
         f'</caption><thead><tr><th scope="col">{escape(t("indicator", lang))}</th>{head}</tr>'
         f"</thead><tbody>{''.join(rows)}</tbody></table>"
     )
@@ -174,7 +171,7 @@ def legend_html(lang: str) -> str:
             f"{escape(flag_meaning(flag, lang))}</span>"
         )
     return (
-        CSS
+        assets.style("heatmap.css")
         + f'<div class="ub-legend" aria-label="{escape(t("legend", lang))}">{"".join(items)}</div>'
     )
 
@@ -188,3 +185,10 @@ def chart(fig: go.Figure, lang: str, alt: str | None = None, **kwargs: Any) -> N
     text = alt or charts.alt_text(fig, lang)
     st.html(f'<p class="ub-sr ub-chart-alt">{escape(text)}</p>')
     st.plotly_chart(fig, **kwargs)
+
+
+def figure(c: Chart, lang: str, key: str) -> None:
+    """A chart of the core's with its caption under it and its table folded away."""
+    chart(c.fig, lang, width="stretch", key=key)
+    st.caption(c.caption)
+    table_alternative(c.table, lang, width="stretch")

@@ -67,15 +67,6 @@ def overview_data(sig: warehouse.Signature, kommune: str, year: int | None) -> o
 
 
 @st.cache_data(max_entries=64, ttl=3600, show_spinner=False)
-def across_districts(
-    sig: warehouse.Signature, indicator_id: str, kommune: str, year: int | None
-) -> pd.DataFrame:
-    return queries.indicator_across_districts(
-        warehouse.cursor(_connection(sig)), indicator_id, kommune, year
-    )
-
-
-@st.cache_data(max_entries=64, ttl=3600, show_spinner=False)
 def series(
     sig: warehouse.Signature, indicator_id: str, area_codes: tuple[str, ...]
 ) -> pd.DataFrame:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from functools import partial
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
 from ui import data
+from ui.state import View
 from utfordringsbilde import export, report
 from utfordringsbilde.i18n import t
 
@@ -51,7 +54,7 @@ def buttons(
         for col, fmt, mime in ((cols[2], "png", "image/png"), (cols[3], "svg", "image/svg+xml")):
             col.download_button(
                 fmt.upper(),
-                data=lambda fmt=fmt: export.chart_image(fig, fmt, note, built_at),
+                data=partial(export.chart_image, fig, fmt, note, built_at),
                 file_name=f"{name}.{fmt}",
                 mime=mime,
                 key=f"{key}_{fmt}",
@@ -60,13 +63,38 @@ def buttons(
             )
 
 
-def report_buttons(
-    kommune: str, kommune_name: str, district: str | None, year: int | None, lang: str, key: str
+def built_at(view: View) -> str:
+    """The day the warehouse was built (`2026-11-22`), for exports and image notes."""
+    return data.meta(view.sig).get("built_at", "")[:10]
+
+
+def block(
+    view: View,
+    table: Callable[[str], pd.DataFrame],
+    title: str,
+    sources: str,
+    key: str,
+    fig: go.Figure | None = None,
 ) -> None:
+    """The downloads under a view: `table(built_at)` and `fig`, noted with their sources.
+
+    The note names the sources (and says so when the figures are simulated); it goes into
+    the spreadsheet and under the exported image.
+    """
+    lang = view.lang
+    built = built_at(view)
+    note = f"{t('source', lang)}: {sources}"
+    if data.meta(view.sig).get("mode") == "demo":
+        note += " · " + t("demo_note", lang)
+    buttons(table(built), title, note, key, lang, fig=fig, built_at=built)
+
+
+def report_buttons(view: View, key: str) -> None:
     """The PDF status report and the PowerPoint deck, built on click (several seconds each)."""
+    lang = view.lang
 
     def make(fmt: str) -> bytes:
-        return report.build(data.cursor(), kommune, fmt, district, year, lang)
+        return report.build(data.cursor(), view.kommune, fmt, view.district, view.year, lang)
 
     left, right = st.columns(2)
     for col, fmt, label, mime in (
@@ -80,8 +108,8 @@ def report_buttons(
     ):
         col.download_button(
             label,
-            data=lambda fmt=fmt: make(fmt),
-            file_name=report.filename(kommune_name, fmt, district),
+            data=partial(make, fmt),
+            file_name=report.filename(view.kommune_name, fmt, view.district),
             mime=mime,
             key=f"{key}_{fmt}",
             icon=":material/description:" if fmt == "pdf" else ":material/slideshow:",

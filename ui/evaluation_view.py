@@ -7,69 +7,17 @@ from html import escape
 from zoneinfo import ZoneInfo
 
 import duckdb
-import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
-from ui import components, data
-from utfordringsbilde import evaluation, notes, numbers, palette, warehouse
+from ui import assets, components, data
+from utfordringsbilde import charts, evaluation, notes, numbers, palette, warehouse
 from utfordringsbilde.evaluation import AreaResult, Evaluation, TargetResult
 from utfordringsbilde.i18n import t, verdict_label
+from utfordringsbilde.pagemodels import evaluering as model
 from utfordringsbilde.plan import load_plans
 from utfordringsbilde.vocab import PlanStatus, Polarity, RiskFactor, Verdict
 
 OSLO = ZoneInfo("Europe/Oslo")
-
-CSS = """
-<style>
-.ub-status { display: inline-block; padding: 3px 10px; border-radius: 4px; font-weight: 600;
-  white-space: nowrap; font-size: 1rem; }
-.ub-status.ub-small { padding: 1px 6px; font-size: 0.88rem; }
-.ub-status.ub-nodata { border: 1px dashed #555; }
-.ub-chips { display: flex; flex-wrap: wrap; gap: 0.5rem 1.2rem; margin: 0.25rem 0 0.5rem; }
-.ub-chips .ub-count { font-size: 1.4rem; font-weight: 700; margin-right: 0.35rem; }
-.ub-facts { display: flex; flex-wrap: wrap; gap: 0.4rem 2rem; font-size: 1.02rem;
-  margin: 0.25rem 0 0.5rem; }
-.ub-facts b { font-weight: 600; }
-.ub-kv { border-collapse: collapse; font-size: 1rem; width: 100%; }
-.ub-kv th { text-align: left; font-weight: 500; color: #444; padding: 2px 10px 2px 0;
-  white-space: nowrap; vertical-align: top; }
-.ub-kv td { padding: 2px 0; font-weight: 600; }
-.ub-kv td .ub-muted { font-weight: 400; color: #444; }
-.ub-kv td .ub-plain { font-weight: 400; }
-.ub-tname { font-size: 1.12rem; font-weight: 600; line-height: 1.3; margin-bottom: 0.2rem; }
-.ub-tmeta { color: #444; font-size: 0.88rem; margin-bottom: 0.4rem; }
-.ub-dist { border-collapse: collapse; font-size: 0.92rem; width: 100%; }
-.ub-dist th { text-align: left; padding: 4px 6px; font-weight: 600; }
-.ub-dist thead th { border-bottom: 2px solid #1A1A1A; }
-.ub-dist tbody th { border-bottom: 1px solid #E6E6E6; white-space: nowrap; }
-.ub-dist td { padding: 3px 6px; border-bottom: 1px solid #E6E6E6; white-space: nowrap; }
-.ub-dist tr.ub-redrow td, .ub-dist tr.ub-redrow th { background: #FBE9E0; }
-.ub-dist td.ub-wrap { white-space: normal; min-width: 7rem; }
-.ub-dist .ub-unit { color: #444; font-size: 0.8rem; }
-.ub-foot { font-size: 0.85rem; color: #444; margin: 4px 0 0; }
-.ub-matrix { border-collapse: separate; border-spacing: 3px; width: 100%; font-size: 0.88rem; }
-.ub-matrix th { text-align: left; font-weight: 600; padding: 4px 6px; vertical-align: top; }
-.ub-matrix thead th { background: #F0F2F6; font-size: 0.95rem; }
-.ub-matrix td { vertical-align: top; padding: 4px 6px; background: #F7F7F7;
-  border-radius: 3px; }
-.ub-matrix td ul { margin: 0; padding-left: 1.1rem; }
-.ub-matrix td li { margin: 0 0 2px; }
-.ub-matrix td.ub-gap { background: repeating-linear-gradient(45deg, #FBE9E0, #FBE9E0 6px,
-  #FFFFFF 6px, #FFFFFF 12px); border: 2px dashed #B34400; color: #7A2E00; font-weight: 600; }
-.ub-matrix td.ub-general { background: #FFFFFF; border: 1px dashed #888; color: #444; }
-.ub-matrix tr th.ub-allrow { background: #EEF4FA; }
-.ub-matrix th .ub-inplan { display: block; font-weight: 400; font-size: 0.8rem; color: #0B3D91; }
-.ub-matrix th.ub-notinplan { color: #555; font-weight: 500; }
-.ub-note { border-left: 4px solid #0072B2; padding: 4px 10px; margin: 0 0 10px;
-  background: #F5F8FC; }
-.ub-note .ub-note-head { font-size: 0.85rem; color: #444; margin-bottom: 2px; }
-.ub-note dt { font-weight: 600; font-size: 0.9rem; margin-top: 4px; }
-.ub-note dd { margin: 0 0 2px 0; white-space: pre-wrap; }
-.ub-flags li { margin-bottom: 0.35rem; }
-[data-testid="stTab"] p { font-size: 1.15rem; font-weight: 600; }
-</style>
-"""
 
 
 # ====================================================================== data
@@ -127,7 +75,7 @@ def _verdict_chip(verdict: str, lang: str) -> str:
 def header(ev: Evaluation, lang: str) -> None:
     """Plan name, period, adoption and who evaluates it how often."""
     plan = ev.plan
-    st.html(CSS)
+    st.html(assets.style("evaluation.css"))
     st.subheader(plan.name.get(lang))
     period = (
         f"{plan.period.from_}–{plan.period.to}"
@@ -261,7 +209,7 @@ def target_card(ev: Evaluation, r: TargetResult, lang: str, target_notes: list) 
                 + "</table>"
             )
         with right:
-            fig = sparkline(r, lang)
+            fig = charts.sparkline(r, lang)
             if fig is None:
                 st.info(evaluation.no_data_text(r, lang), icon=":material/hourglass_empty:")
             else:
@@ -377,79 +325,6 @@ def sparkline_legend(r: TargetResult, lang: str) -> str:
     if evaluation.target_value(r.target, r.polarity) is not None:
         parts.append(t("eval_spark_target", lang))
     return " · ".join(parts)
-
-
-def sparkline(r: TargetResult, lang: str) -> go.Figure | None:
-    """A small line of the kommune's series with the baseline ringed and the target dotted."""
-    s = r.kommune.series
-    if s["value"].dropna().empty:
-        return None
-    fig = go.Figure()
-    if r.target.comparison == "relative_to_landet" and not r.kommune.benchmark_series.empty:
-        land = r.kommune.benchmark_series
-        fig.add_trace(
-            go.Scatter(
-                x=land["period_to"],
-                y=land["value"],
-                mode="lines",
-                name=r.kommune.benchmark_name,
-                line={"color": "#888888", "width": 1.5, "dash": "dash"},
-                hoverinfo="skip",
-            )
-        )
-    hover = [
-        f"{lab}: {evaluation.value_text(r, v, lang, f if isinstance(f, str) else None)}"
-        for lab, v, f in zip(s["label"], s["value"], s["flag"], strict=True)
-    ]
-    fig.add_trace(
-        go.Scatter(
-            x=s["period_to"],
-            y=s["value"],
-            mode="lines+markers",
-            name=r.kommune.area_name,
-            line={"color": "#000000", "width": 2.5},
-            marker={"size": 5},
-            hovertext=hover,
-            hoverinfo="text",
-            connectgaps=False,
-        )
-    )
-    bp = r.kommune.status.basis.baseline_period
-    base = r.kommune.status.basis.baseline
-    if bp is not None and base is not None:
-        fig.add_trace(
-            go.Scatter(
-                x=[bp],
-                y=[base],
-                mode="markers",
-                marker={
-                    "size": 11,
-                    "symbol": "circle-open",
-                    "color": "#0072B2",
-                    "line": {"width": 2.5},
-                },
-                name=t("eval_baseline", lang),
-                hoverinfo="name",
-            )
-        )
-    goal = evaluation.target_value(r.target, r.polarity)
-    if goal is not None:
-        fig.add_hline(y=goal, line={"color": "#0072B2", "dash": "dot", "width": 1.5})
-    years = [int(x) for x in s["period_to"]]
-    fig.update_layout(
-        height=120,
-        margin={"l": 4, "r": 4, "t": 6, "b": 22},
-        showlegend=False,
-        plot_bgcolor="#FFFFFF",
-        paper_bgcolor="#FFFFFF",
-        separators=", ",
-        font={"size": 12, "color": "#1A1A1A"},
-    )
-    fig.update_xaxes(
-        tickvals=[years[0], years[-1]], tickformat="d", showgrid=False, fixedrange=True
-    )
-    fig.update_yaxes(showgrid=False, showticklabels=False, zeroline=False, fixedrange=True)
-    return fig
 
 
 def _common(values: list[str]) -> str | None:
@@ -647,7 +522,7 @@ def measures(ev: Evaluation, lang: str) -> None:
             )
         )
     with st.expander(t("table_alternative", lang)):
-        st.dataframe(measures_table(ev, lang, names), hide_index=True, width="stretch")
+        st.dataframe(model.measures_table(ev, lang, names), hide_index=True, width="stretch")
 
 
 def _number(ev: Evaluation, tiltak_id: str) -> int:
@@ -704,33 +579,4 @@ def matrix_html(ev: Evaluation, lang: str, names: dict[str, str]) -> str:
         '<div class="ub-scroll"><table class="ub-matrix" data-testid="ub-measures-matrix">'
         f'<thead><tr><th scope="col">{escape(t("risk_factor", lang))}</th>{head}</tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table></div>"
-    )
-
-
-def measures_table(ev: Evaluation, lang: str, names: dict[str, str]) -> pd.DataFrame:
-    """Every measure as a row: the table alternative to the matrix."""
-    strategies = {s.id: s.name.get(lang) for s in ev.plan.strategies}
-    return pd.DataFrame(
-        {
-            "Nr": list(range(1, len(ev.plan.tiltak) + 1)),
-            t("eval_measure", lang): [" ".join(x.name.get(lang).split()) for x in ev.plan.tiltak],
-            t("eval_strategy", lang): [
-                strategies.get(x.strategy or "", "") for x in ev.plan.tiltak
-            ],
-            t("eval_levels", lang): [
-                ", ".join(t(f"eval_level_{lv}", lang) for lv in x.prevention_level)
-                for x in ev.plan.tiltak
-            ],
-            t("eval_risk_factors", lang): [
-                "; ".join(names[rf] for rf in x.risk_factors) for x in ev.plan.tiltak
-            ],
-            t("eval_responsible", lang): [x.responsible or "" for x in ev.plan.tiltak],
-            t("eval_measure_status", lang): [
-                t(f"eval_mstatus_{x.status}", lang) for x in ev.plan.tiltak
-            ],
-            t("eval_priority", lang): [
-                t("eval_yes", lang) if x.priority else "" for x in ev.plan.tiltak
-            ],
-            t("eval_mapped", lang): [", ".join(x.mapped) for x in ev.plan.tiltak],
-        }
     )

@@ -2,43 +2,34 @@
 
 from __future__ import annotations
 
-import streamlit as st
-import streamlit.components.v1 as st_components
-from streamlit.navigation.page import StreamlitPage
+import runpy
+from collections.abc import Callable, Sequence
+from functools import partial
+from typing import NamedTuple
 
-from ui import components, data, state
+import streamlit as st
+from streamlit.navigation.page import StreamlitPage
+from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+from ui import assets, components, data, state
+from ui.state import View
 from utfordringsbilde.i18n import t
 from utfordringsbilde.warehouse import WarehouseMissing
 
-# (file, navigation label key, icon, URL path). Labels are short so that every page fits in
-# the top bar at 1366 px; each page's own heading carries its full name.
-# Streamlit fades captions (grey text at reduced opacity, 2.9:1 on white) and colours code
-# tokens below WCAG's 4.5:1 for body text; solid darker shades keep them readable.
-# `.ub-sr` is text for screen readers only (chart descriptions, words behind symbols).
-ACCESSIBLE_CSS = """
-<style>
-[data-testid="stCaptionContainer"] { opacity: 1 !important; }
-[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] * { color: #5c5a56; }
-[data-testid="stCode"] .token { color: #1a1a1a !important; }
-.ub-sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0);
-  white-space: nowrap; }
-</style>
-"""
-
-PAGES = [
-    ("pages/oversikt.py", "page_overview", ":material/grid_view:", "oversikt"),
-    ("pages/distrikt.py", "nav_district", ":material/location_on:", "distrikt"),
-    ("pages/indikator.py", "page_indicator", ":material/bar_chart:", "indikator"),
-    ("pages/levekar.py", "nav_levekar", ":material/stacked_bar_chart:", "levekar"),
-    ("pages/evaluering.py", "nav_evaluation", ":material/fact_check:", "evaluering"),
-    ("pages/mote.py", "nav_meeting", ":material/slideshow:", "mote"),
-    ("pages/kilder.py", "nav_sources", ":material/database:", "kilder"),
-    ("pages/importer.py", "nav_import", ":material/upload_file:", "importer"),
-]
+Render = Callable[[View], None]
 
 
-def render() -> tuple[state.View, StreamlitPage]:
-    """Draw the frame and return the view and the page the URL asks for."""
+class Page(NamedTuple):
+    """One entry of the navigation: what draws it, its label key, icon and URL path."""
+
+    render: Render
+    label: str  # i18n key of the navigation label
+    icon: str
+    url: str
+
+
+def render() -> View:
+    """Draw the frame (page config, sidebar, styles, banner) and return the view."""
     st.set_page_config(
         page_title="Utfordringsbilde", page_icon=":material/child_care:", layout="wide"
     )
@@ -50,16 +41,43 @@ def render() -> tuple[state.View, StreamlitPage]:
     view = state.sidebar(sig)
     meta = data.meta(sig)
     st.sidebar.caption(components.freshness(meta, view.lang))
-    pages = [
-        st.Page(path, title=t(title, view.lang), icon=icon, url_path=url, default=(i == 0))
-        for i, (path, title, icon, url) in enumerate(PAGES)
-    ]
-    page = st.navigation(pages, position="top")
-    st.html(ACCESSIBLE_CSS)
+    st.html(assets.style("frame.css"))
     # Screen readers pick pronunciation from the document language; Streamlit sets "en".
-    st_components.html(
-        f"<script>window.parent.document.documentElement.lang = '{view.lang}';</script>",
-        height=0,
+    st.html(
+        f"<script>document.documentElement.lang = '{view.lang}';</script>",
+        unsafe_allow_javascript=True,
     )
     components.banner(meta, view.lang)
-    return view, page
+    return view
+
+
+def navigation(view: View, pages: Sequence[Page]) -> StreamlitPage:
+    """The top navigation; the page it returns draws itself for `view` when run."""
+    entries = [
+        st.Page(
+            partial(p.render, view),
+            title=t(p.label, view.lang),
+            icon=p.icon,
+            url_path=p.url,
+            default=(i == 0),
+        )
+        for i, p in enumerate(pages)
+    ]
+    return st.navigation(entries, position="top")
+
+
+def page(render: Render) -> Render:
+    """Mark a page module's `render(view)`; the entry point is what calls it.
+
+    The one workaround for Streamlit's legacy `pages/` mode. Because a `pages/` folder sits
+    beside the entry point, Streamlit runs a page *file* on its own, as `__main__`, until
+    some session has called st.navigation: in AppTest on every run, and on a server's first
+    session when its first address is a page's. Then this runs the entry point in its place,
+    which draws the frame and hands the page its view as on any other run; imported normally,
+    the function is simply returned.
+    """
+    if render.__module__ == "__main__":
+        ctx = get_script_run_ctx()
+        if ctx is not None:
+            runpy.run_path(str(ctx.pages_manager.main_script_path), run_name="__main__")
+    return render

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -114,6 +114,20 @@ def seed_choice(key: str, param: str, options: Sequence[str]) -> None:
         st.session_state[key] = wanted if wanted in options else options[0]
 
 
+def url_selectbox(label: str, key: str, param: str, options: Mapping[str, str]) -> str:
+    """A selectbox over `options` (URL value → label), started from `?param=`."""
+    values = list(options)
+    seed_choice(key, param, values)
+    return str(st.selectbox(label, values, format_func=options.__getitem__, key=key))
+
+
+def url_radio(label: str, key: str, param: str, options: Mapping[str, str]) -> str:
+    """A horizontal radio over `options` (URL value → label), started from `?param=`."""
+    values = list(options)
+    seed_choice(key, param, values)
+    return str(st.radio(label, values, format_func=options.__getitem__, horizontal=True, key=key))
+
+
 def seed_choices(key: str, param: str, options: Sequence[str], default: list[str]) -> None:
     """Start a page's multi-choice control from the URL (or `default`) unless the session
     holds one that still fits the options; a choice made for another kommune is dropped."""
@@ -124,34 +138,45 @@ def seed_choices(key: str, param: str, options: Sequence[str], default: list[str
         st.session_state[key] = linked if param in st.query_params else default
 
 
-def sync_url(view: View, **page_params: str | None) -> None:
-    """Write the view (and page parameters) into the URL; empty values are left out."""
+def url_params(view: View, **page_params: str | None) -> dict[str, str]:
+    """The view (and a page's own parameters) as URL parameters; empty values are left out.
+
+    The one place where a view turns into a link: the address bar, the heat map's indicator
+    links and Møtemodus' way out all use it.
+    """
     wanted = {
-        "kommune": view.kommune,
-        "distrikt": view.district,
-        "aar": str(view.year) if view.year else None,
-        "sprak": view.lang if view.lang != "nb" else None,
+        PARAMS["kommune"]: view.kommune,
+        PARAMS["distrikt"]: view.district,
+        PARAMS["aar"]: str(view.year) if view.year else None,
+        PARAMS["lang"]: view.lang if view.lang != "nb" else None,
         **page_params,
     }
-    for key, value in wanted.items():
-        if value:
-            if st.query_params.get(key) != value:
-                st.query_params[key] = value
+    return {key: value for key, value in wanted.items() if value}
+
+
+def url_multiselect(
+    label: str,
+    key: str,
+    param: str,
+    options: Mapping[str, str],
+    default: list[str],
+    placeholder: str,
+) -> list[str]:
+    """A multiselect over `options` (URL value → label), started from `?param=a,b`."""
+    values = list(options)
+    seed_choices(key, param, values, default)
+    chosen = st.multiselect(
+        label, values, format_func=options.__getitem__, key=key, placeholder=placeholder
+    )
+    return list(chosen)
+
+
+def sync_url(view: View, **page_params: str | None) -> None:
+    """Write the view (and page parameters) into the URL; empty values are left out."""
+    wanted = url_params(view, **page_params)
+    for key in [*PARAMS.values(), *page_params]:
+        if key in wanted:
+            if st.query_params.get(key) != wanted[key]:
+                st.query_params[key] = wanted[key]
         elif key in st.query_params:
             del st.query_params[key]
-
-
-def current() -> View:
-    """The view for this run, drawing the shared frame first if the entry point did not.
-
-    On a server's first session Streamlit may run a page file on its own (its legacy
-    `pages/` mode, until some session calls st.navigation). The entry point hands the view
-    over by session state and the page takes it, so a view left from an earlier run is never
-    mistaken for this run's.
-    """
-    view = st.session_state.pop("_view", None)
-    if view is None:
-        from ui import frame
-
-        view, _ = frame.render()
-    return view  # type: ignore[no-any-return]

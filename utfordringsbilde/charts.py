@@ -9,7 +9,7 @@ import textwrap
 import pandas as pd
 import plotly.graph_objects as go
 
-from utfordringsbilde import geo, numbers, palette
+from utfordringsbilde import evaluation, geo, numbers, palette
 from utfordringsbilde.i18n import flag_meaning, t, verdict_label
 from utfordringsbilde.vocab import Flag, Verdict
 
@@ -910,3 +910,76 @@ def alt_text(fig: go.Figure, lang: str = "nb", title: str = "") -> str:
         if detail
         else (f"{head}. {t('alt_table', lang)}")
     )
+
+
+def sparkline(r: evaluation.TargetResult, lang: str) -> go.Figure | None:
+    """A small line of the kommune's series with the baseline ringed and the target dotted."""
+    s = r.kommune.series
+    if s["value"].dropna().empty:
+        return None
+    fig = go.Figure()
+    if r.target.comparison == "relative_to_landet" and not r.kommune.benchmark_series.empty:
+        land = r.kommune.benchmark_series
+        fig.add_trace(
+            go.Scatter(
+                x=land["period_to"],
+                y=land["value"],
+                mode="lines",
+                name=r.kommune.benchmark_name,
+                line={"color": palette.BENCHMARK, "width": 1.5, "dash": "dash"},
+                hoverinfo="skip",
+            )
+        )
+    hover = [
+        f"{lab}: {evaluation.value_text(r, v, lang, f if isinstance(f, str) else None)}"
+        for lab, v, f in zip(s["label"], s["value"], s["flag"], strict=True)
+    ]
+    fig.add_trace(
+        go.Scatter(
+            x=s["period_to"],
+            y=s["value"],
+            mode="lines+markers",
+            name=r.kommune.area_name,
+            line={"color": palette.SERIES[0], "width": 2.5},
+            marker={"size": 5},
+            hovertext=hover,
+            hoverinfo="text",
+            connectgaps=False,
+        )
+    )
+    bp = r.kommune.status.basis.baseline_period
+    base = r.kommune.status.basis.baseline
+    if bp is not None and base is not None:
+        fig.add_trace(
+            go.Scatter(
+                x=[bp],
+                y=[base],
+                mode="markers",
+                marker={
+                    "size": 11,
+                    "symbol": "circle-open",
+                    "color": palette.SERIES[1],
+                    "line": {"width": 2.5},
+                },
+                name=t("eval_baseline", lang),
+                hoverinfo="name",
+            )
+        )
+    goal = evaluation.target_value(r.target, r.polarity)
+    if goal is not None:
+        fig.add_hline(y=goal, line={"color": palette.SERIES[1], "dash": "dot", "width": 1.5})
+    years = [int(x) for x in s["period_to"]]
+    fig.update_layout(
+        height=120,
+        margin={"l": 4, "r": 4, "t": 6, "b": 22},
+        showlegend=False,
+        plot_bgcolor=palette.PAPER,
+        paper_bgcolor=palette.PAPER,
+        separators=", ",
+        font={"size": 12, "color": palette.TEXT},
+    )
+    fig.update_xaxes(
+        tickvals=[years[0], years[-1]], tickformat="d", showgrid=False, fixedrange=True
+    )
+    fig.update_yaxes(showgrid=False, showticklabels=False, zeroline=False, fixedrange=True)
+    return fig

@@ -1301,6 +1301,60 @@ STRINGS: dict[str, tuple[str, str, str]] = {
         "signal. A change that cannot be tested is never “Improving” or “Getting worse”. The "
         "method is described in docs/status.md.",
     ),
+    # --- keys added by the pages refactor ---
+    "demo_note": (
+        "DEMODATA (simulerte tall)",
+        "DEMODATA (simulerte tal)",
+        "DEMO DATA (simulated figures)",
+    ),
+    "sources_intro": (
+        "Statistikk fra Statistisk sentralbyrå (SSB, CC BY 4.0) og Folkehelseinstituttet "
+        "(Kommunehelsa/Folkehelsestatistikk), kart fra Kartverket (CC BY 4.0), og kommunens egne "
+        "tall. Symboler: `:` skjult av personvernhensyn, `..` tall mangler, `.` ikke aktuelt.",
+        "Statistikk frå Statistisk sentralbyrå (SSB, CC BY 4.0) og Folkehelseinstituttet "
+        "(Kommunehelsa/Folkehelsestatistikk), kart frå Kartverket (CC BY 4.0), og tala til "
+        "kommunen sjølv. Symbol: `:` skjult av omsyn til personvern, `..` tal manglar, "
+        "`.` ikkje aktuelt.",
+        "Statistics from Statistics Norway (SSB, CC BY 4.0) and the Norwegian Institute of Public "
+        "Health (FHI, Kommunehelsa/Folkehelsestatistikk), maps from the Norwegian Mapping "
+        "Authority (Kartverket, CC BY 4.0), and the kommune's own figures. Symbols: `:` hidden "
+        "for privacy, `..` figure missing, `.` not applicable.",
+    ),
+    "unit_col": ("Enhet", "Eining", "Unit"),
+    "suppressed_col": ("Skjulte celler", "Skjulte celler", "Hidden cells"),
+    "import_intro": (
+        "Kommunens egne tall per distrikt (Ungdata, helsestasjon, PPT, barnevern, "
+        "skoleresultater) lastes inn fra en CSV- eller Excel-fil etter malen. Alle rader sjekkes, "
+        "og alle feil vises samtidig med rad og kolonne; en fil med feil lastes ikke. Små tall "
+        "skjules før noe lagres.",
+        "Tala til kommunen sjølv per distrikt (Ungdata, helsestasjon, PPT, barnevern, "
+        "skuleresultat) blir lasta inn frå ei CSV- eller Excel-fil etter malen. Alle rader blir "
+        "sjekka, og alle feil blir viste samtidig med rad og kolonne; ei fil med feil blir ikkje "
+        "lasta inn. Små tal blir skjulte før noko blir lagra.",
+        "The kommune's own figures per district (Ungdata, health centres, educational "
+        "psychology service, child welfare, school results) are loaded from a CSV or Excel file "
+        "that follows the template. Every row is checked, and every error is shown at once "
+        "with its row and column; a file with errors is not loaded. Small numbers are hidden "
+        "before anything is stored.",
+    ),
+    "import_auth_hint": (
+        "Innlogging slås på med en [auth]-seksjon i .streamlit/secrets.toml "
+        "(Microsoft Entra ID eller annen OIDC-tilbyder); se README, «Import the kommune's own "
+        "data».",
+        "Innlogging blir slått på med ein [auth]-seksjon i .streamlit/secrets.toml "
+        "(Microsoft Entra ID eller ein annan OIDC-tilbydar); sjå README, «Import the kommune's "
+        "own data».",
+        "Sign-in is turned on with an [auth] section in .streamlit/secrets.toml "
+        "(Microsoft Entra ID or another OIDC provider); see the README, “Import the kommune's "
+        "own data”.",
+    ),
+    "import_signed_in": ("Innlogget som {user}", "Innlogga som {user}", "Signed in as {user}"),
+    "measure_number_col": ("Nr", "Nr", "No."),
+    "import_too_large": (
+        "{name}: filen er {size} MB; grensen er {limit} MB.",
+        "{name}: fila er {size} MB; grensa er {limit} MB.",
+        "{name}: the file is {size} MB; the limit is {limit} MB.",
+    ),
 }
 
 # Comparison verdicts: label per language.

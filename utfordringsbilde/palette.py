@@ -26,6 +26,10 @@ VERDICT_STYLE: Final[dict[str, tuple[str, str, str, str]]] = {
 # Series colours for line charts (Okabe–Ito order, black first for the main area).
 SERIES = ["#000000", "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9"]
 
+TEXT = "#1A1A1A"  # body text on charts
+PAPER = "#FFFFFF"  # chart background
+BENCHMARK = "#888888"  # a comparison line drawn behind the main series
+
 
 def background(verdict: str) -> str:
     """Cell colour for a verdict."""

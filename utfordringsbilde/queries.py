@@ -157,17 +157,6 @@ def series_for_area(con: Con, area_code: str) -> pd.DataFrame:
     ).df()
 
 
-def indicator_across_districts(
-    con: Con, indicator_id: str, kommune: str, year: int | None = None
-) -> pd.DataFrame:
-    """One indicator for every district of a kommune plus the kommune, fylke and landet."""
-    areas = comparison_areas(con, kommune)
-    codes = [kommune, *list(districts(con, kommune)["area_code"])]
-    codes += [c for c in (areas["fylke"], areas["land"]) if c]
-    frame = latest_values(con, codes, year)
-    return frame[frame["indicator_id"] == indicator_id].reset_index(drop=True)
-
-
 def meta(con: Con) -> dict[str, str]:
     """The warehouse's meta table."""
     return dict(con.execute("SELECT key, value FROM meta").fetchall())

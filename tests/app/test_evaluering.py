@@ -13,17 +13,17 @@ from tests.app.apptest import app
 from utfordringsbilde import notes
 from utfordringsbilde.plan import load_plans
 
-PAGE = "pages/evaluering.py"
+PAGE = "evaluering"
 NAMES = {"3301": "Drammen", "1108": "Sandnes", "3905": "Tønsberg"}
 
 
 def _started(query: dict[str, str] | None = None) -> AppTest:
     """The app settled on the evaluation page. AppTest's first run uses Streamlit's legacy
     pages/ mode, where widget ids differ, so widgets are driven from the second run on."""
-    at = app(query, timeout=90)
+    at = app(query, timeout=90, page=PAGE)
     at.run()
     at.run()
-    at.switch_page(PAGE).run()
+    at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
 

@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from etl.load import read_runs
 from etl.sources import local
+from tests.app.apptest import app
 from tests.etl.test_local_import import BAD, IND, good_file
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -28,11 +29,9 @@ def wh(demo_warehouse: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
 
 
 def _page(page: str, query: dict[str, str] | None = None) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
-    for key, value in (query or {}).items():
-        at.query_params[key] = value
+    at = app(query, page=page)
     at.run()
-    at.switch_page(f"pages/{page}.py").run()
+    at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
 

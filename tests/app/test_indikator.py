@@ -18,9 +18,9 @@ from tests.app.apptest import app
 def _started(page: str, query: dict[str, str] | None = None) -> AppTest:
     """The page, settled: AppTest's first run uses Streamlit's legacy pages/ mode, where
     widget ids differ, so widgets are driven from the second run on."""
-    at = app(query)
+    at = app(query, page=page)
     at.run()
-    at.switch_page(f"pages/{page}.py").run()
+    at.run()
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
@@ -84,9 +84,9 @@ def test_bars_and_funnel_switch(demo_warehouse: Path) -> None:
 
 
 def test_funnel_link_opens_the_funnel(demo_warehouse: Path) -> None:
-    at = app({"kommune": "1108", "indikator": "lesing_5", "visning": "trakt"})
+    at = app({"kommune": "1108", "indikator": "lesing_5", "visning": "trakt"}, page="indikator")
     at.run()
-    at.switch_page("pages/indikator.py").run()
+    at.run()
     assert not at.exception, [e.value for e in at.exception]
     assert at.radio(key="indikator_visning").value == "trakt"
     assert not at.info or "Traktdiagram krever" not in at.info[0].value
@@ -206,9 +206,9 @@ def test_copied_link_reopens_the_same_view(demo_warehouse: Path) -> None:
         "omrader": code,
         "sprak": "en",
     }
-    at = app(query)
+    at = app(query, page="indikator")
     at.run()
-    at.switch_page("pages/indikator.py").run()
+    at.run()
     assert not at.exception, [e.value for e in at.exception]
     assert at.selectbox(key="indikator_valg").value == "barnevernstiltak"
     assert at.radio(key="indikator_visning").value == "trakt"
@@ -242,9 +242,9 @@ def test_levekar_components_multiselect(demo_warehouse: Path) -> None:
 
 
 def test_levekar_link_with_components(demo_warehouse: Path) -> None:
-    at = app({"kommune": "3905", "komponenter": "unge_utenfor,mobbing_7"})
+    at = app({"kommune": "3905", "komponenter": "unge_utenfor,mobbing_7"}, page="levekar")
     at.run()
-    at.switch_page("pages/levekar.py").run()
+    at.run()
     assert not at.exception, [e.value for e in at.exception]
     assert at.multiselect(key="levekar_komponenter").value == ["unge_utenfor", "mobbing_7"]
     assert at.query_params["komponenter"] == "unge_utenfor,mobbing_7"
@@ -262,9 +262,9 @@ def test_indicator_and_levekar_for_every_district(demo_warehouse: Path) -> None:
     """Both pages render for every district of every kommune, the funnel included."""
     for kommune, district in _all_districts(demo_warehouse):
         for page, extra in (("indikator", {"visning": "trakt"}), ("levekar", {})):
-            at = app({"kommune": kommune, "distrikt": district, **extra})
+            at = app({"kommune": kommune, "distrikt": district, **extra}, page=page)
             at.run()
-            at.switch_page(f"pages/{page}.py").run()
+            at.run()
             assert not at.exception, (page, district, [e.value for e in at.exception])
             assert _figures(at), (page, district)
 
@@ -276,9 +276,9 @@ def test_both_pages_in_nynorsk_and_english(demo_warehouse: Path, lang: str) -> N
         ("indikator", {"indikator": "lesing_5", "visning": "trakt"}),
         ("levekar", {}),
     ):
-        at = app({"kommune": "1108", "sprak": lang, **query})
+        at = app({"kommune": "1108", "sprak": lang, **query}, page=page)
         at.run()
-        at.switch_page(f"pages/{page}.py").run()
+        at.run()
         assert not at.exception, (page, lang, [e.value for e in at.exception])
         assert _figures(at)
     warning = at.error[0].value

@@ -17,9 +17,9 @@ NOT_FINDINGS = ("Utfordringsbilde for ", "Planen har ", "Evalueringen finner ")
 def _started(query: dict[str, str] | None = None) -> AppTest:
     """An app that has settled: AppTest's first run uses Streamlit's legacy pages/ mode,
     where widget ids differ, so widgets are driven from the second run on."""
-    at = app(query)
+    at = app(query, page="mote")
     at.run()
-    at.switch_page("pages/mote.py").run()
+    at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
 

@@ -11,13 +11,13 @@ from streamlit.testing.v1 import AppTest
 from tests.app.apptest import app
 
 ROOT = Path(__file__).resolve().parents[2]
-PAGES = sorted(p.stem for p in (ROOT / "pages").glob("*.py"))
+PAGES = sorted(p.stem for p in (ROOT / "pages").glob("*.py") if p.stem != "__init__")
 
 
-def _started(query: dict[str, str] | None = None) -> AppTest:
+def _started(query: dict[str, str] | None = None, page: str | None = None) -> AppTest:
     """An app that has settled: AppTest's first run uses Streamlit's legacy pages/ mode,
     where widget ids differ, so widgets are driven from the second run on."""
-    at = app(query)
+    at = app(query, page=page)
     at.run()
     at.run()
     assert not at.exception, [e.value for e in at.exception]
@@ -33,10 +33,12 @@ def _kommuner(path: Path) -> list[str]:
 
 
 def test_every_page_is_in_navigation_and_readme() -> None:
-    from ui.frame import PAGES as NAVIGATION
+    from pages import PAGES as NAVIGATION
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    navigated = {path for path, *_ in NAVIGATION}
+    navigated = {f"pages/{p.url}.py" for p in NAVIGATION}
+    # Each page's URL path is its module's name (see ui.frame.page), and its render comes from it.
+    assert all(p.render.__module__ == f"pages.{p.url}" for p in NAVIGATION)
     for page in PAGES:
         assert f"pages/{page}.py" in navigated, f"{page} is not in st.navigation"
         assert f"pages/{page}.py" in readme, f"{page} is not described in the README"
@@ -44,10 +46,10 @@ def test_every_page_is_in_navigation_and_readme() -> None:
 
 @pytest.mark.parametrize("page", PAGES)
 def test_page_renders(demo_warehouse: Path, page: str) -> None:
-    at = app()
+    at = app(page=page)
     at.run()
     assert not at.exception
-    at.switch_page(f"pages/{page}.py").run()
+    at.run()
     assert not at.exception, [e.value for e in at.exception]
     assert at.title, f"{page} shows no title"
     # Demo data is always labelled as such.
@@ -93,9 +95,9 @@ def test_indicator_page_from_link(demo_warehouse: Path) -> None:
         ind = con.execute(
             "SELECT indicator_id FROM indicator WHERE ci_method = 'wilson' LIMIT 1"
         ).fetchone()[0]
-    at = app({"indikator": ind, "kommune": _kommuner(demo_warehouse)[0]})
+    at = app({"indikator": ind, "kommune": _kommuner(demo_warehouse)[0]}, page="indikator")
     at.run()
-    at.switch_page("pages/indikator.py").run()
+    at.run()
     assert not at.exception, [e.value for e in at.exception]
     assert at.selectbox(key="indikator_valg").value == ind
 
@@ -129,8 +131,7 @@ def test_district_profile_for_every_district(demo_warehouse: Path) -> None:
     with duckdb.connect(str(demo_warehouse), read_only=True) as con:
         names = dict(con.execute("SELECT area_code, name FROM area").fetchall())
     for kommune, district in _districts(demo_warehouse):
-        at = _started({"kommune": kommune, "distrikt": district})
-        at.switch_page("pages/distrikt.py").run()
+        at = _started({"kommune": kommune, "distrikt": district}, page="distrikt")
         assert not at.exception, (district, [e.value for e in at.exception])
         assert at.title[0].value.endswith(names[district]), at.title[0].value
         assert at.dataframe, f"{district}: no table"

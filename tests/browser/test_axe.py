@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from ui.frame import PAGES
+from pages import PAGES
 
 pytestmark = pytest.mark.browser
 

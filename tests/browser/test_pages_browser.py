@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from ui.frame import PAGES
+from pages import PAGES
 
 pytestmark = pytest.mark.browser
 

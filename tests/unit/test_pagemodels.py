@@ -1,0 +1,84 @@
+"""The page models: what the pages show, built from the demo warehouse without Streamlit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from utfordringsbilde import levekar, overview, profile, queries
+from utfordringsbilde.pagemodels import distrikt, indikator, kilder, oversikt
+from utfordringsbilde.pagemodels import levekar as levekar_model
+
+
+@pytest.fixture(scope="module")
+def ov(demo_warehouse: Path) -> overview.Overview:
+    with duckdb.connect(str(demo_warehouse), read_only=True) as con:
+        return overview.build(con, "3301")
+
+
+def test_barometer_table_shows_symbols_and_words(ov: overview.Overview) -> None:
+    table = oversikt.barometer_table(ov, ov.indicators, "en")
+    assert list(table.columns) == ["Indicator", ov.kommune_name, "Norway", "Compared with norway"]
+    assert len(table) == len(ov.barometer)
+    flagged = ov.barometer["flag"].notna().to_numpy()
+    assert (table.loc[flagged, ov.kommune_name].isin([":", "..", "."])).all()
+    sources = oversikt.sources(ov.indicators).split(", ")
+    assert sources == sorted(set(sources)) and {"FHI", "SSB"} <= set(sources)
+
+
+def test_export_rows_hold_districts_and_kommune(ov: overview.Overview) -> None:
+    one = ov.indicators.iloc[:1]
+    rows = oversikt.export_rows(ov, one, "2026-11-22", "nb")
+    codes = set(rows.iloc[:, 2])
+    assert ov.kommune in codes and set(ov.districts["area_code"]) <= codes
+
+
+def test_district_table_one_row_per_indicator(demo_warehouse: Path, ov: overview.Overview) -> None:
+    district, name = distrikt.chosen(ov, None)
+    assert (district, name) == tuple(ov.districts[["area_code", "name"]].iloc[0])
+    assert (
+        distrikt.chosen(ov, ov.districts["area_code"].iloc[-1])[1] == ov.districts["name"].iloc[-1]
+    )
+    with duckdb.connect(str(demo_warehouse), read_only=True) as con:
+        prof = profile.build(con, ov, district)
+    table = distrikt.table(prof, ov.indicators, "D", ov.kommune_name, "nn")
+    assert len(table) == len(prof)
+    assert table.columns[0] == "Indikator" and "Landet" in table.columns
+
+
+def test_indicator_charts_carry_caption_and_table(ov: overview.Overview) -> None:
+    ind_id = ov.indicators.loc[ov.indicators["ci_method"] == "wilson", "indicator_id"].iloc[0]
+    ind = indikator.describe(ov.indicators, ind_id, "nb")
+    d = indikator.districts(ov, ind_id)
+    assert set(d.cells["area_code"]) <= set(d.names)
+    bars = indikator.main_chart(ind, d, "stolper", ov.kommune_name, "nb")
+    funnel = indikator.main_chart(ind, d, "trakt", ov.kommune_name, "nb")
+    assert ind.definition.strip()[:20] in bars.caption
+    assert len(bars.table) == len(d.cells)
+    assert "position_text" not in bars.table.columns
+    assert bars.title != funnel.title  # the funnel where it is possible
+    assert indikator.url_value("stolper", indikator.MODES) is None
+    assert indikator.url_value("trakt", indikator.MODES) == "trakt"
+    assert indikator.areas("3301", "33", ["3301-D01"]) == ("3301-D01", "3301", "33", "0")
+
+
+def test_levekar_tables_and_caption(ov: overview.Overview) -> None:
+    options = levekar.available(ov.cells, ov.indicators, ov.districts["area_code"].tolist())
+    chosen = levekar.default_components(options)
+    result = levekar.build(ov.cells, ov.districts, ov.indicators, chosen)
+    scores = levekar_model.scores_table(result, ov.indicators, "en")
+    assert len(scores) == len(ov.districts) and scores.columns[-1] == "Index"
+    short = levekar_model.short_names(ov.indicators, "en")
+    assert all(short[c] in levekar_model.caption(result, ov.indicators, "en") for c in chosen)
+
+
+def test_catalog_row_per_indicator(demo_warehouse: Path) -> None:
+    with duckdb.connect(str(demo_warehouse), read_only=True) as con:
+        inds, summary = queries.indicators(con), queries.source_summary(con)
+        meta = queries.meta(con)
+    table = kilder.catalog(inds, summary, "en")
+    assert len(table) == len(inds)
+    assert {"Unit", "Period", "Hidden cells"} <= set(table.columns)
+    assert list(kilder.missing(meta).columns) == ["indicator_id", "reason"]

@@ -1,0 +1,35 @@
+"""Small lookups every page model shares: names in the chosen language, formatted values."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pandas as pd
+
+from utfordringsbilde import numbers
+
+
+def text(row: object, field: str, lang: str) -> str:
+    """A catalog row's `<field>_<lang>` text, bokmål where the language has none."""
+    return str(getattr(row, f"{field}_{lang}", None) or getattr(row, f"{field}_nb") or "")
+
+
+def names(inds: pd.DataFrame, field: str, lang: str) -> dict[str, str]:
+    """Indicator id → its `field` (name, short, theme) in `lang`."""
+    return {r.indicator_id: text(r, field, lang) for r in inds.itertuples(index=False)}
+
+
+def flag(f: object) -> str | None:
+    """A source symbol, or None for a missing (NaN) one."""
+    return f if isinstance(f, str) else None
+
+
+def formatter(inds: pd.DataFrame, lang: str) -> Callable[..., str]:
+    """A function (indicator id, value, flag) → the value in the indicator's unit and decimals."""
+    info = inds.set_index("indicator_id")
+
+    def fmt(indicator_id: str, value: float | None, f: object = None) -> str:
+        unit, dec = str(info.at[indicator_id, "unit"]), int(info.at[indicator_id, "decimals"])
+        return numbers.value(value, unit, dec, lang, flag(f))
+
+    return fmt

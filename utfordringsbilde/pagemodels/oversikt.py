@@ -1,0 +1,77 @@
+"""The Utfordringsbilde page's model: filters, the barometer's table and the export."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from utfordringsbilde import export
+from utfordringsbilde.i18n import t, verdict_label
+from utfordringsbilde.overview import Overview
+from utfordringsbilde.pagemodels.common import formatter, names, text
+
+
+def theme_names(inds: pd.DataFrame, lang: str) -> dict[str, str]:
+    """Theme id → its name, in display order."""
+    themes = inds.drop_duplicates("theme_id")
+    return {r.theme_id: text(r, "theme", lang) for r in themes.itertuples(index=False)}
+
+
+def risk_factor_names(rfs: pd.DataFrame, lang: str) -> dict[str, str]:
+    """Risk factor id → `number. name`."""
+    return {
+        r.risk_factor_id: f"{r.number}. {text(r, 'name', lang)}"
+        for r in rfs.itertuples(index=False)
+    }
+
+
+def barometer(ov: Overview, shown: pd.DataFrame) -> pd.DataFrame:
+    """The kommune-vs-landet rows of the shown indicators."""
+    return ov.barometer[ov.barometer["indicator_id"].isin(shown["indicator_id"])]
+
+
+def sources(shown: pd.DataFrame) -> str:
+    """The providers of the shown indicators, for captions and notes: `FHI, SSB`."""
+    return ", ".join(sorted({str(s).upper() for s in shown["source"]}))
+
+
+def barometer_table(ov: Overview, shown: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The barometer as a table: kommune, landet and the comparison per indicator."""
+    baro = barometer(ov, shown)
+    fmt = formatter(shown, lang)
+    name = names(shown, "name", lang)
+    ids = baro["indicator_id"]
+    landet = t("landet", lang)
+    return pd.DataFrame(
+        {
+            t("indicator", lang): [name[i] for i in ids],
+            ov.kommune_name: [
+                fmt(i, v, f) for i, v, f in zip(ids, baro["value"], baro["flag"], strict=True)
+            ],
+            landet: [fmt(i, v) for i, v in zip(ids, baro["benchmark"], strict=True)],
+            t("compared_with", lang) + " " + landet.lower(): [
+                verdict_label(str(v), lang) for v in baro["verdict"]
+            ],
+        }
+    )
+
+
+def export_rows(ov: Overview, shown: pd.DataFrame, built: str, lang: str) -> pd.DataFrame:
+    """The whole view for analysts: districts against the kommune, the kommune against landet."""
+    area_names = {
+        **dict(zip(ov.districts["area_code"], ov.districts["name"], strict=True)),
+        ov.kommune: ov.kommune_name,
+    }
+    cells = ov.cells
+    district_rows = cells[
+        cells["indicator_id"].isin(set(shown["indicator_id"])) & (cells["area_code"] != ov.kommune)
+    ]
+    inds = ov.indicators
+    return pd.concat(
+        [
+            export.export_table(district_rows, inds, area_names, ov.kommune_name, built, lang),
+            export.export_table(
+                barometer(ov, shown), inds, area_names, t("landet", lang), built, lang
+            ),
+        ],
+        ignore_index=True,
+    )
