@@ -114,7 +114,7 @@ def test_chart_image_has_source_and_date(fmt: str) -> None:
         assert "Kilde: FHI 403 · 2026-11-22" in svg and "Tittel" in svg
 
 
-HOSTILE = ["=HYPERLINK(\"http://x\")", "+1+2", "-2+3", "@SUM(A1)", "\tx", "\rx"]
+HOSTILE = ['=HYPERLINK("http://x")', "+1+2", "-2+3", "@SUM(A1)", "\tx", "\rx"]
 
 
 def _hostile_table() -> pd.DataFrame:
