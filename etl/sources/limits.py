@@ -9,7 +9,6 @@ with the row (a line or sheet row) and column it was found at.
 from __future__ import annotations
 
 import csv
-import io
 import itertools
 import re
 import zipfile
@@ -19,16 +18,16 @@ from typing import Any
 
 # The template is one row per indicator, area, period and sex: a kommune's whole file is a
 # few thousand rows, so these leave a wide margin and still bound what a file can cost.
-MAX_ROWS = 100_000
-MAX_COLUMNS = 50
+MAX_ROWS = 50_000
+MAX_COLUMNS = 30
 MAX_CELL_CHARS = 1_000
 # An .xlsx is a zip of XML parts. Real workbooks compress about 5-20:1; a zip bomb thousands:1.
 MAX_PARTS = 1_000
-MAX_PART_BYTES = 50 * 1024 * 1024
-MAX_UNPACKED_BYTES = 60 * 1024 * 1024
+MAX_PART_BYTES = 25 * 1024 * 1024  # 50 000 rows of the template are about 15 MB of sheet XML
+MAX_UNPACKED_BYTES = 40 * 1024 * 1024
 MAX_RATIO = 100
 RATIO_FLOOR = 1024 * 1024  # parts smaller than this unpack to little whatever their ratio
-MAX_SHARED_STRINGS = 200_000
+MAX_SHARED_STRINGS = 100_000
 _CHUNK = 1024 * 1024
 # Tags that open a shared string, a DTD (Excel never writes one; it is how entity bombs and
 # external entities get in), a merged range or a formula; namespace prefixes allowed.
@@ -159,6 +158,24 @@ def check_cells(row: int, cells: list[Any]) -> None:
             )
 
 
+def check_line_count(text: str) -> None:
+    """Refuse a text with more lines than a file may have rows (counted without splitting)."""
+    n = text.count("\n")
+    if n > MAX_ROWS:
+        raise Unreadable(None, None, f"the file has {n} lines; the limit is {MAX_ROWS}")
+
+
+def lines(text: str) -> Iterator[str]:
+    """The lines of `text`, each with its "\\n"; unlike io.StringIO no copy of the whole text
+    (StringIO stores four bytes a character)."""
+    start = 0
+    while start < len(text):
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end + 1
+        yield text[start:end]
+        start = end
+
+
 def _open_quote(line_text: str, delimiter: str) -> int:
     """Index of the cell whose quote is still open at the end of a line."""
     return len(next(csv.reader([line_text], delimiter=delimiter), [""])) - 1
@@ -171,10 +188,8 @@ def csv_records(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
     closed one around a line break makes two lines one row: both are refused at the line
     where the quote opened, so no row goes missing silently.
     """
-    lines = text.count("\n")
-    if lines > MAX_ROWS:
-        raise Unreadable(None, None, f"the file has {lines} lines; the limit is {MAX_ROWS}")
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter, strict=True)
+    check_line_count(text)
+    reader = csv.reader(lines(text), delimiter=delimiter, strict=True)
     start = 1
 
     def quote(last: int, cells: list[str] | None = None) -> Unreadable:
@@ -183,7 +198,7 @@ def csv_records(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
         if cells is not None:
             column = next((i for i, c in enumerate(cells) if "\n" in c or "\r" in c), None)
         else:
-            line_text = next(itertools.islice(io.StringIO(text), start - 1, None), "")
+            line_text = next(itertools.islice(lines(text), start - 1, None), "")
             column = _open_quote(line_text.rstrip("\r\n"), delimiter)
         spans = f", so lines {start}-{last} would be read as one cell" if last > start else ""
         if closed and last == start:

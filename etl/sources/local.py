@@ -141,6 +141,19 @@ def _unreadable(name: str, e: limits.Unreadable, header: list[Any] | None = None
     return _Rejected(Problem(name, e.row, column, e.message))
 
 
+def _template_columns(header: list[Any]) -> list[bool]:
+    """Which cells of the header name a template column (the only ones ever read)."""
+    return [any(_norm(c) in s for s in COLUMNS.values()) for c in header]
+
+
+def _template_cells(cells: list[Any], keep: list[bool] | None) -> list[Any]:
+    """A data row with only the cells under a template column, so that a file's extra
+    columns cost no memory."""
+    if keep is None:
+        return cells
+    return [c if k else None for c, k in zip(cells, keep, strict=False)]
+
+
 def _decode(data: bytes, name: str) -> str:
     """UTF-8 (with or without BOM), else cp1252, else ISO-8859-1; a BOM that lies is an error."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:4096]:
@@ -179,8 +192,12 @@ def _decode(data: bytes, name: str) -> str:
 def _read_csv(data: bytes, name: str) -> list[tuple[int, list[Any]]]:
     """Rows as (line number, cells); comment lines (#) and blank lines are dropped."""
     text = _decode(data, name)
+    try:
+        limits.check_line_count(text)  # before the sniffing below walks the lines
+    except limits.Unreadable as e:
+        raise _unreadable(name, e) from e
     lines = itertools.islice(
-        (ln for ln in io.StringIO(text) if ln.strip() and not ln.lstrip().startswith("#")),
+        (ln for ln in limits.lines(text) if ln.strip() and not ln.lstrip().startswith("#")),
         HEADER_SEARCH_ROWS,
     )
     # Sniff on the header line (title lines above it may hold neither separator).
@@ -190,11 +207,14 @@ def _read_csv(data: bytes, name: str) -> list[tuple[int, list[Any]]]:
     delimiter = ";" if first.count(";") >= first.count(",") and ";" in first else ","
     rows: list[tuple[int, list[Any]]] = []
     header: list[Any] | None = None
+    keep: list[bool] | None = None
     try:
         for line, cells in limits.csv_records(text, delimiter):
-            if header is None and _is_header(cells):
-                header = cells
             limits.check_cells(line, cells)
+            if header is None and _is_header(cells):
+                header, keep = cells, _template_columns(cells)
+            else:
+                cells = _template_cells(cells, keep)
             if not any(c.strip() for c in cells) or cells[0].lstrip().startswith("#"):
                 continue
             rows.append((line, cells))
@@ -302,14 +322,17 @@ def _read_xlsx(data: bytes, name: str) -> list[tuple[int, list[Any]]]:
         for ws in wb.worksheets:
             rows: list[tuple[int, list[Any]]] = []
             header: list[Any] | None = None
+            keep: list[bool] | None = None
             header_at = None
             for i, cells in _sheet_rows(ws, name):
-                if header_at is None and i <= HEADER_SEARCH_ROWS and _is_header(cells):
-                    header_at, header = i, list(cells)
                 try:
                     limits.check_cells(i, cells)
                 except limits.Unreadable as e:
                     raise _unreadable(name, e, header) from e
+                if header_at is None and i <= HEADER_SEARCH_ROWS and _is_header(cells):
+                    header_at, header, keep = i, cells, _template_columns(cells)
+                else:
+                    cells = _template_cells(cells, keep)
                 if header_at is not None and any(_cell_text(c) for c in cells):
                     rows.append((i, cells))
                 if header_at is None and i >= HEADER_SEARCH_ROWS:
@@ -352,10 +375,14 @@ def _refuse_unsaved_formulas(
 ) -> None:
     """Formulas are not evaluated: one without a value saved by Excel would read as empty."""
     values = dict(rows)
+    keep = _template_columns(header) if header else []
     unsaved = [
         (i, j, f)
         for i, j, f in _formula_cells(data, name, title)
-        if i in values and (j >= len(values[i]) or values[i][j] is None)
+        if i in values
+        and j < len(keep)
+        and keep[j]
+        and (j >= len(values[i]) or values[i][j] is None)
     ]
     if not unsaved:
         return
