@@ -192,6 +192,9 @@ def _decode(data: bytes, name: str) -> str:
 def _read_csv(data: bytes, name: str) -> list[tuple[int, list[Any]]]:
     """Rows as (line number, cells); comment lines (#) and blank lines are dropped."""
     text = _decode(data, name)
+    if "\r" in text:
+        # Windows CRLF, and CR alone as old Mac Excel writes it: one kind of line break.
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     try:
         limits.check_line_count(text)  # before the sniffing below walks the lines
     except limits.Unreadable as e:

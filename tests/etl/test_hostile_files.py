@@ -234,6 +234,14 @@ def test_csv_cell_over_the_cell_limit_names_its_column(wh: Path, tmp_path: Path)
     _expect(path, wh, 2, "kilde", "characters long")
 
 
+def test_cr_and_crlf_line_breaks_read_as_lines() -> None:
+    lines = [HEADER] + [f"{IND};{d};2024;30;300;;alle;Ungdata;a@b.no" for d in DISTRICTS]
+    for sep in ("\r", "\r\n"):
+        checked = local.check(sep.join(lines).encode(), "mac.csv")
+        assert checked.ok, checked.problems
+        assert len(checked.observations) == len(DISTRICTS)
+
+
 def test_utf16_gets_an_encoding_message(wh: Path) -> None:
     _expect(BAD / "utf16.csv", wh, None, None, "UTF-16")
 
