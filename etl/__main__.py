@@ -48,6 +48,13 @@ def _ensure(args: argparse.Namespace) -> int:
     return 0
 
 
+def _printable(text: object) -> str:
+    """Text for the terminal: control characters (ESC, BEL, …) shown as escapes, not sent."""
+    return "".join(
+        ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in str(text)
+    )
+
+
 def _status(args: argparse.Namespace) -> int:
     runs = read_runs()[-args.limit :]
     if not runs:
@@ -56,7 +63,9 @@ def _status(args: argparse.Namespace) -> int:
     print(f"{'started':19}  {'status':7}  {'source':14}  {'rows':>9}  message")
     for r in runs:
         rows = "" if r.rows is None else f"{r.rows:,}".replace(",", " ")
-        print(f"{r.started_at:19}  {r.status:7}  {r.source:14}  {rows:>9}  {r.message or ''}")
+        started, status, source = (_printable(x) for x in (r.started_at, r.status, r.source))
+        message = _printable(r.message or "")
+        print(f"{started:19}  {status:7}  {source:14}  {rows:>9}  {message}")
     return 0
 
 

@@ -23,6 +23,7 @@ from utfordringsbilde import stats, suppression
 from utfordringsbilde.config import Catalog, Kommune, load_catalog, load_kommuner
 from utfordringsbilde.paths import runs_log_path, warehouse_path
 from utfordringsbilde.schema import OBSERVATION_KEY, create_schema
+from utfordringsbilde.warehouse import _quote
 
 OBSERVATION_COLUMNS = (
     *OBSERVATION_KEY,
@@ -160,7 +161,7 @@ class Builder:
         if not old.exists():
             return 0
         catalog = [i.id for i in self.catalog.indicators]
-        self.con.execute(f"ATTACH '{old}' AS old_wh (READ_ONLY)")
+        self.con.execute(f"ATTACH '{_quote(str(old))}' AS old_wh (READ_ONLY)")
         try:
             before = self._staged_rows()
             self.con.execute(

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 import pandas as pd
 import plotly.graph_objects as go
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -124,6 +125,16 @@ def _headers(lang: str) -> list[str]:
     return [HEADERS[c][_LANG.get(lang, 0)] for c in COLUMNS]
 
 
+# A text cell starting with one of these is a formula to Excel and LibreOffice (OWASP CSV
+# injection); a leading ' makes it text again. Only text: numbers are written as numbers.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _text(x: str) -> str:
+    """Text that a spreadsheet shows as typed, never runs as a formula."""
+    return "'" + x if x.startswith(_FORMULA_START) else x
+
+
 def _csv_cell(x: object) -> str:
     """A cell as Norwegian Excel reads it: decimal comma, no grouping, symbols as text."""
     if x is None or (isinstance(x, float) and math.isnan(x)):
@@ -131,7 +142,17 @@ def _csv_cell(x: object) -> str:
     if isinstance(x, float):
         text = repr(round(x, 6))
         return text[:-2] if text.endswith(".0") else text.replace(".", ",")
-    return str(x)
+    return _text(x) if isinstance(x, str) else str(x)
+
+
+def _xlsx_cell(x: object) -> object:
+    """A cell for openpyxl: NaN empty; text escaped, without the control characters XML
+    cannot hold (openpyxl would raise on them)."""
+    if isinstance(x, float) and math.isnan(x):
+        return None
+    if isinstance(x, str):
+        return _text(ILLEGAL_CHARACTERS_RE.sub("", x))
+    return x
 
 
 def to_csv(table: pd.DataFrame, lang: str = "nb") -> bytes:
@@ -147,15 +168,15 @@ def to_xlsx(table: pd.DataFrame, title: str, note: str, lang: str = "nb") -> byt
     wb = Workbook()
     ws = wb.active
     ws.title = "Data"
-    ws.append([title])
+    ws.append([_xlsx_cell(title)])
     ws["A1"].font = Font(bold=True, size=14)
-    ws.append([note])
+    ws.append([_xlsx_cell(note)])
     ws.append([])
     ws.append(_headers(lang))
     for cell in ws[4]:
         cell.font = Font(bold=True)
     for row in table.itertuples(index=False):
-        ws.append([None if (isinstance(x, float) and math.isnan(x)) else x for x in row])
+        ws.append([_xlsx_cell(x) for x in row])
     for i, col in enumerate(COLUMNS, start=1):
         width = max(len(HEADERS[col][_LANG.get(lang, 0)]), 10)
         ws.column_dimensions[get_column_letter(i)].width = min(width + 2, 40)

@@ -8,14 +8,14 @@ problem loads nothing.
 
 from __future__ import annotations
 
-import csv
 import getpass
 import hashlib
 import io
+import itertools
 import json
 import re
 import zipfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -23,8 +23,10 @@ from typing import Any
 
 import duckdb
 import pandas as pd
+from openpyxl.utils import get_column_letter
 
 from etl.load import Builder, LoadError, RunRecord, build_warehouse
+from etl.sources import limits
 from utfordringsbilde.config import Catalog, Indicator, Kommune, load_catalog, load_kommuner
 from utfordringsbilde.paths import warehouse_path
 
@@ -32,6 +34,7 @@ MAX_BYTES = 20 * 1024 * 1024
 FIRST_YEAR = 2000
 HEADER_SEARCH_ROWS = 10
 NAME = "local"
+EXCEL_MAX_ROWS = 1_048_576  # a row number beyond Excel's last row is not read at all
 
 # Template column -> accepted spellings (after _norm: lower case, æøå folded).
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -129,8 +132,41 @@ def _cell_text(value: Any) -> str:
 # ----------------------------------------------------------------------------------- reading
 
 
+def _unreadable(name: str, e: limits.Unreadable, header: list[Any] | None = None) -> _Rejected:
+    """A limit's breach as the file's one problem; a cell index is named by its header."""
+    column = e.column
+    if isinstance(column, int):
+        named = _cell_text(header[column]) if header and column < len(header) else ""
+        column = named or get_column_letter(column + 1)
+    return _Rejected(Problem(name, e.row, column, e.message))
+
+
+def _template_columns(header: list[Any]) -> list[bool]:
+    """Which cells of the header name a template column (the only ones ever read)."""
+    return [any(_norm(c) in s for s in COLUMNS.values()) for c in header]
+
+
+def _template_cells(cells: list[Any], keep: list[bool] | None) -> list[Any]:
+    """A data row with only the cells under a template column, so that a file's extra
+    columns cost no memory."""
+    if keep is None:
+        return cells
+    return [c if k else None for c, k in zip(cells, keep, strict=False)]
+
+
 def _decode(data: bytes, name: str) -> str:
     """UTF-8 (with or without BOM), else cp1252, else ISO-8859-1; a BOM that lies is an error."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:4096]:
+        # cp1252 would "read" UTF-16 as letters and NUL bytes, and then find no header row.
+        raise _Rejected(
+            Problem(
+                name,
+                None,
+                None,
+                "the file is saved as UTF-16 (Excel's 'Unicode text') or is not a text file; "
+                "save it again as 'CSV UTF-8'",
+            )
+        )
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
@@ -156,20 +192,37 @@ def _decode(data: bytes, name: str) -> str:
 def _read_csv(data: bytes, name: str) -> list[tuple[int, list[Any]]]:
     """Rows as (line number, cells); comment lines (#) and blank lines are dropped."""
     text = _decode(data, name)
-    lines = [ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+    if "\r" in text:
+        # Windows CRLF, and CR alone as old Mac Excel writes it: one kind of line break.
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    try:
+        limits.check_line_count(text)  # before the sniffing below walks the lines
+    except limits.Unreadable as e:
+        raise _unreadable(name, e) from e
+    lines = itertools.islice(
+        (ln for ln in limits.lines(text) if ln.strip() and not ln.lstrip().startswith("#")),
+        HEADER_SEARCH_ROWS,
+    )
     # Sniff on the header line (title lines above it may hold neither separator).
-    heads = [ln for ln in lines[:HEADER_SEARCH_ROWS] if re.search(r"indi[ck]ator", ln, re.I)]
-    first = heads[0] if heads else (lines[0] if lines else "")
+    first_lines = list(lines)
+    heads = [ln for ln in first_lines if re.search(r"indi[ck]ator", ln, re.I)]
+    first = heads[0] if heads else (first_lines[0] if first_lines else "")
     delimiter = ";" if first.count(";") >= first.count(",") and ";" in first else ","
     rows: list[tuple[int, list[Any]]] = []
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    start = 1
-    for cells in reader:
-        line = start
-        start = reader.line_num + 1
-        if not any(c.strip() for c in cells) or cells[0].lstrip().startswith("#"):
-            continue
-        rows.append((line, cells))
+    header: list[Any] | None = None
+    keep: list[bool] | None = None
+    try:
+        for line, cells in limits.csv_records(text, delimiter):
+            limits.check_cells(line, cells)
+            if header is None and _is_header(cells):
+                header, keep = cells, _template_columns(cells)
+            else:
+                cells = _template_cells(cells, keep)
+            if not any(c.strip() for c in cells) or cells[0].lstrip().startswith("#"):
+                continue
+            rows.append((line, cells))
+    except limits.Unreadable as e:
+        raise _unreadable(name, e, header) from e
     return rows
 
 
@@ -193,19 +246,66 @@ def _sheet_paths(zf: zipfile.ZipFile) -> dict[str, str]:
     return out
 
 
-def _merged_rows(data: bytes, title: str) -> list[tuple[str, int, int]]:
-    """Merged ranges of one sheet as (ref, first row, last row); read-only openpyxl hides them."""
+def _sheet_tags(data: bytes, title: str) -> tuple[list[tuple[str, int, int]], bool]:
+    """Merged ranges of one sheet as (ref, first row, last row), and whether it has formulas.
+
+    Read-only openpyxl hides both: merges are not reported, and a formula without a saved
+    value reads as an empty cell.
+    """
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         path = _sheet_paths(zf).get(title)
         if path is None or path not in zf.namelist():
-            return []
-        xml = zf.read(path).decode("utf-8", errors="replace")
+            return [], False
+        refs, formula = limits.sheet_tags(zf, path)
     out = []
-    for ref in re.findall(r'<mergeCell\b[^>]*ref="([^"]+)"', xml):
+    for ref in refs:
         nums = [int(n) for n in re.findall(r"\d+", ref)]
         if nums:
             out.append((ref, min(nums), max(nums)))
-    return out
+    return out, formula
+
+
+def _sheet_rows(ws: Any, name: str, values_only: bool = True) -> Iterator[tuple[int, list[Any]]]:
+    """A sheet's rows as (row number, values or cells) within the row and column limits."""
+    # The sheet's own <dimension> may lie: openpyxl would pad every row to the width it
+    # claims. Without it a row is as wide as its last real cell, which the limits check.
+    ws.reset_dimensions()
+    it = ws.iter_rows(values_only=values_only)
+    i = 0
+    while i < EXCEL_MAX_ROWS:
+        try:
+            cells = next(it)
+        except StopIteration:
+            return
+        except Exception as e:  # the sheet's XML is broken: ParseError, ValueError, KeyError, …
+            raise _Rejected(
+                Problem(
+                    name,
+                    i + 1,
+                    None,
+                    f"sheet {ws.title!r} cannot be read after row {i}: {type(e).__name__}: {e}",
+                )
+            ) from e
+        i += 1
+        if i > limits.MAX_ROWS and any(_cell_text(getattr(c, "value", c)) for c in cells):
+            raise _Rejected(
+                Problem(name, i, None, f"the sheet has more than {limits.MAX_ROWS} rows")
+            )
+        yield i, list(cells)
+
+
+def _formula_cells(data: bytes, name: str, title: str) -> Iterator[tuple[int, int, str]]:
+    """(row, column index, formula) of every formula cell of a sheet."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    try:
+        for i, cells in _sheet_rows(wb[title], name, values_only=False):
+            for j, c in enumerate(cells):
+                if getattr(c, "data_type", None) == "f":
+                    yield i, j, str(c.value)
+    finally:
+        wb.close()
 
 
 def _read_xlsx(data: bytes, name: str) -> list[tuple[int, list[Any]]]:
@@ -213,24 +313,44 @@ def _read_xlsx(data: bytes, name: str) -> list[tuple[int, list[Any]]]:
     import openpyxl
 
     try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            # Before any XML is parsed: openpyxl reads every shared string into memory.
+            limits.check_archive(zf)
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except limits.Unreadable as e:
+        raise _unreadable(name, e) from e
     except Exception as e:  # openpyxl raises many types for a broken or foreign file
         raise _Rejected(Problem(name, None, None, f"not a readable Excel (.xlsx) file: {e}")) from e
     try:
         for ws in wb.worksheets:
             rows: list[tuple[int, list[Any]]] = []
+            header: list[Any] | None = None
+            keep: list[bool] | None = None
             header_at = None
-            for i, values in enumerate(ws.iter_rows(values_only=True), start=1):
-                cells = list(values)
+            for i, cells in _sheet_rows(ws, name):
+                try:
+                    limits.check_cells(i, cells)
+                except limits.Unreadable as e:
+                    raise _unreadable(name, e, header) from e
                 if header_at is None and i <= HEADER_SEARCH_ROWS and _is_header(cells):
-                    header_at = i
+                    header_at, header, keep = i, cells, _template_columns(cells)
+                else:
+                    cells = _template_cells(cells, keep)
                 if header_at is not None and any(_cell_text(c) for c in cells):
                     rows.append((i, cells))
                 if header_at is None and i >= HEADER_SEARCH_ROWS:
                     break
             if header_at is None:
                 continue
-            for ref, first, last in _merged_rows(data, ws.title):
+            try:
+                merged, has_formula = _sheet_tags(data, ws.title)
+            except limits.Unreadable as e:
+                raise _unreadable(name, e) from e
+            except (KeyError, UnicodeDecodeError, zipfile.BadZipFile) as e:
+                raise _Rejected(
+                    Problem(name, None, None, f"not a readable Excel (.xlsx) file: {e}")
+                ) from e
+            for ref, first, last in merged:
                 if first <= header_at <= last:
                     raise _Rejected(
                         Problem(
@@ -241,21 +361,75 @@ def _read_xlsx(data: bytes, name: str) -> list[tuple[int, list[Any]]]:
                             "unmerge them so each column has its own heading",
                         )
                     )
+            if has_formula:
+                _refuse_unsaved_formulas(data, name, ws.title, rows, header)
             return rows
     finally:
         wb.close()
     return []
 
 
+def _refuse_unsaved_formulas(
+    data: bytes,
+    name: str,
+    title: str,
+    rows: list[tuple[int, list[Any]]],
+    header: list[Any] | None,
+) -> None:
+    """Formulas are not evaluated: one without a value saved by Excel would read as empty."""
+    values = dict(rows)
+    keep = _template_columns(header) if header else []
+    unsaved = [
+        (i, j, f)
+        for i, j, f in _formula_cells(data, name, title)
+        if i in values
+        and j < len(keep)
+        and keep[j]
+        and (j >= len(values[i]) or values[i][j] is None)
+    ]
+    if not unsaved:
+        return
+    i, j, formula = unsaved[0]
+    ref = f"{get_column_letter(j + 1)}{i}"
+    named = _cell_text(header[j]) if header and j < len(header) else ""
+    more = f" (and {len(unsaved) - 1} more cells)" if len(unsaved) > 1 else ""
+    raise _Rejected(
+        Problem(
+            name,
+            i,
+            named or ref,
+            f"cell {ref} holds the formula {formula!r} with no saved value{more}; formulas "
+            "are not read: open and save the file in Excel, or paste the cells as values",
+        )
+    )
+
+
 def _parse_number(raw: Any) -> float:
-    """A number from a cell: Excel numbers as they are; text with decimal comma or spaces."""
+    """A number from a cell: Excel numbers as they are; text with decimal comma or spaces.
+
+    With both `,` and `.` the last one is the decimal mark and the other must group digits
+    by three (`1.234,5`, `1,234.5`); one kind repeated groups digits (`1.234.567`); one `,`
+    or `.` alone is the decimal mark. Anything else, like `1,23.4`, is not a number.
+    """
     if isinstance(raw, bool):
         raise ValueError
     if isinstance(raw, int | float):
         return float(raw)
-    s = str(raw).strip().replace("\u00a0", "").replace(" ", "")
-    # "1.234,5" is Norwegian with a thousands dot; otherwise a comma is the decimal mark.
-    s = s.replace(".", "").replace(",", ".") if "," in s and "." in s else s.replace(",", ".")
+    s = re.sub(r"[\s\u00a0\u2009\u202f]", "", str(raw))
+    if "," in s and "." in s:
+        mark = "," if s.rfind(",") > s.rfind(".") else "."
+        group = "." if mark == "," else ","
+        whole, _, frac = s.rpartition(mark)
+        if not re.fullmatch(rf"-?\d{{1,3}}(\{group}\d{{3}})+", whole):
+            raise ValueError
+        s = whole.replace(group, "") + "." + frac
+    elif s.count(",") > 1 or s.count(".") > 1:
+        group = "," if "," in s else "."
+        if not re.fullmatch(rf"-?\d{{1,3}}(\{group}\d{{3}})+", s):
+            raise ValueError
+        s = s.replace(group, "")
+    else:
+        s = s.replace(",", ".")
     if not re.fullmatch(r"-?\d+(\.\d+)?", s):
         raise ValueError
     return float(s)
@@ -754,6 +928,18 @@ def _compare_totals(result: Checked, warehouse: Path) -> list[str]:
 # ------------------------------------------------------------------------------------ loading
 
 
+# Markdown that would make a link, an image (fetched by every reader's browser), code, HTML,
+# a table, LaTeX or a Streamlit directive; ":" also stops bare URLs from becoming links.
+_MARKDOWN = re.compile(r"([\\`*_\[\]()<>!#|~$:])")
+
+
+def _inert(text: str) -> str:
+    """Text from a file as it may be stored for pages that render markdown: control
+    characters dropped and markdown punctuation escaped, so it shows as typed."""
+    text = "".join(ch for ch in text if ch.isprintable() or ch == " ")
+    return _MARKDOWN.sub(r"\\\1", text)
+
+
 def _old_state(target: Path) -> tuple[dict[str, str], pd.DataFrame]:
     """Meta and area rows of the current warehouse (empty when there is none)."""
     if not target.exists():
@@ -814,11 +1000,11 @@ def load(
                     "(python -m etl import)",
                 )
         b.notes["import"] = (
-            f"file {checked.file} (sha256 {checked.sha256[:16]}) by {who} at "
+            f"file {_inert(checked.file)} (sha256 {checked.sha256[:16]}) by {who} at "
             f"{now.isoformat(timespec='seconds')}Z: {len(obs)} district rows of "
             f"{', '.join(ids)} for {k.name} ({k.code})"
-            + (f"; kilde: {', '.join(checked.sources)}" if checked.sources else "")
-            + (f"; kontakt: {', '.join(checked.contacts)}" if checked.contacts else "")
+            + (f"; kilde: {', '.join(map(_inert, checked.sources))}" if checked.sources else "")
+            + (f"; kontakt: {', '.join(map(_inert, checked.contacts))}" if checked.contacts else "")
         )
 
     passthrough = {
@@ -835,7 +1021,10 @@ def load(
         catalog=catalog,
         kommuner=chosen,
         runs_log=runs_log,
-        meta={**passthrough, "last_import": f"{checked.file} {now.isoformat(timespec='seconds')}"},
+        meta={
+            **passthrough,
+            "last_import": f"{_inert(checked.file)} {now.isoformat(timespec='seconds')}",
+        },
     )
 
 

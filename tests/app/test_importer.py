@@ -157,3 +157,29 @@ def test_imported_district_values_show_on_the_pages(wh: Path, tmp_path: Path, ko
     runs = at.dataframe[-1].value
     assert "local" in runs.astype(str).to_string()
     assert run.finished_at and run.finished_at[:10] in runs.astype(str).to_string()
+
+
+@pytest.mark.parametrize("kind", ["broken_xml", "long_field"])
+def test_signed_in_unreadable_file_is_a_message_not_a_traceback(
+    wh: Path, monkeypatch: pytest.MonkeyPatch, kind: str
+) -> None:
+    import re
+
+    from tests.etl.test_hostile_files import _good_rows, _part, _rezip, _workbook
+
+    if kind == "broken_xml":
+        data = _workbook(_good_rows())
+        sheet = _part(data, "xl/worksheets/sheet1.xml")
+        broken = re.sub(rb'(<row r="4")', rb'<row r="3b"><c><<</row>\1', sheet)
+        upload = FakeUpload("broken.xlsx", _rezip(data, {"xl/worksheets/sheet1.xml": broken}))
+        row = 4
+    else:
+        text = f"indikator;omrade;periode;teller;nevner\n{IND};3301-D01;2024;{'1' * 140_000};2\n"
+        upload = FakeUpload("long.csv", text.encode())
+        row = 2
+    _signed_in(monkeypatch, upload)
+    at = _page("importer")
+    assert any("ingenting er lastet inn" in e.value for e in at.error)
+    report = at.dataframe[0].value
+    assert report["row"].iloc[0] == row and report["column"].isna().iloc[0], report
+    assert not [b for b in at.button if b.key == "load"]

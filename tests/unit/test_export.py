@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import shutil
 
@@ -111,3 +112,37 @@ def test_chart_image_has_source_and_date(fmt: str) -> None:
     else:
         svg = raw.decode("utf-8")
         assert "Kilde: FHI 403 · 2026-11-22" in svg and "Tittel" in svg
+
+
+HOSTILE = ['=HYPERLINK("http://x")', "+1+2", "-2+3", "@SUM(A1)", "\tx", "\rx"]
+
+
+def _hostile_table() -> pd.DataFrame:
+    names = {"3301-D01": HOSTILE[0], "3301-D02": HOSTILE[1], "3301-D03": HOSTILE[2]}
+    cells = CELLS.assign(value=[-31.25, None, -12.0], indicator_id="lavinntekt")
+    table = export.export_table(cells, INDS, names, HOSTILE[3], HOSTILE[4], "nb")
+    table.loc[0, "fetched_at"] = HOSTILE[5]
+    return table
+
+
+def test_csv_text_cannot_become_a_formula() -> None:
+    """OWASP CSV injection: a text cell starting = + - @ tab or CR gets a leading '."""
+    text = export.to_csv(_hostile_table(), "nb").decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))[1:4]
+    assert [r[3] for r in rows] == ["'" + h for h in HOSTILE[:3]]
+    assert {r[13] for r in rows} == {"'" + HOSTILE[3]}
+    assert rows[1][17] == "'" + HOSTILE[4]
+    assert "'" + HOSTILE[5] in text
+    # Numbers stay numbers, negative ones too.
+    assert rows[0][5] == "-31,25" and rows[2][5] == "-12"
+
+
+def test_xlsx_text_cannot_become_a_formula() -> None:
+    raw = export.to_xlsx(_hostile_table(), "=1+1", "@note\x1b", "nb")
+    ws = openpyxl.load_workbook(io.BytesIO(raw))["Data"]
+    cells = [c for row in ws.iter_rows() for c in row]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    assert ws["A1"].value == "'=1+1" and ws["A2"].value == "'@note"
+    assert [ws.cell(row=r, column=4).value for r in (5, 6, 7)] == ["'" + h for h in HOSTILE[:3]]
+    assert ws.cell(row=5, column=6).value == pytest.approx(-31.25)
+    assert ws.cell(row=5, column=6).data_type == "n"

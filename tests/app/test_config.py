@@ -1,0 +1,23 @@
+"""The app's Streamlit config: users never see error details or the developer menu."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit import config
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_error_details_and_developer_options_are_hidden(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Streamlit reads .streamlit/config.toml from the working directory, as `streamlit run` does.
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setattr(config, "_config_options", None)
+    try:
+        config.get_config_options(force_reparse=True)
+        for key, value in (("client.showErrorDetails", "none"), ("client.toolbarMode", "viewer")):
+            assert config.get_option(key) == value
+            assert config.get_where_defined(key).endswith(str(Path(".streamlit", "config.toml")))
+    finally:
+        config.get_config_options(force_reparse=True)
