@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import sys
@@ -96,10 +97,8 @@ async def _sample_rss(pids: dict[str, int], peak: dict[str, float], stop: asynci
     while not stop.is_set():
         for name, pid in pids.items():
             peak[name] = max(peak.get(name, 0.0), rss_mb(pid))
-        try:
+        with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), timeout=0.5)
-        except TimeoutError:
-            pass
 
 
 async def run_level(url: str, pids: dict[str, int], sessions: int, seconds: float,
@@ -170,8 +169,8 @@ def table(levels: list[Level]) -> str:
 def main(argv: list[str] | None = None) -> int:
     """Start the servers, run every level, print the figures (and write JSON if asked)."""
     parser = argparse.ArgumentParser(prog="python -m bench load", description=__doc__)
-    parser.add_argument("--replicas", type=int, default=default_replicas(),
-                        help=f"Streamlit processes (default, as make run: {default_replicas()})")  # fmt: skip
+    n = default_replicas()
+    parser.add_argument("--replicas", type=int, default=n, help=f"default, as make run: {n}")
     parser.add_argument("--sessions", default="1,5,10,20", help="concurrency levels")
     parser.add_argument("--seconds", type=float, default=30, help="per level")
     parser.add_argument("--warehouse", type=Path, default=national.TARGET,
