@@ -4,8 +4,8 @@ Starts the replicas (and HAProxy for N > 1, as `make run` does) on loopback port
 warehouse, then for each concurrency level holds that many websocket sessions for a fixed
 time. Each session cycles overview → district profile → indicator → Planevaluering, as a
 person clicking through the pages would, and every render is timed from the request to
-`script_finished`. Reports p50/p95/max per page, errors, and the peak RSS of every server
-process. Bounded: at most MAX_SESSIONS sessions, MAX_SECONDS per level, then it stops.
+`script_finished`. Reports p50/p95/max per page, errors, and the peak RSS (and PSS) of every
+server process. Bounded: at most MAX_SESSIONS sessions, MAX_SECONDS per level, then it stops.
 """
 
 from __future__ import annotations
@@ -56,6 +56,19 @@ def rss_mb(pid: int) -> float:
     return 0.0
 
 
+def pss_mb(pid: int) -> float:
+    """Proportional set size of `pid` in MB: shared pages (libraries) split between the
+    processes that map them, so a sum over processes does not count them twice; 0 if unknown."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
 @dataclass
 class Level:
     """The figures of one concurrency level."""
@@ -65,6 +78,7 @@ class Level:
     pages: dict[str, dict[str, float | int]]
     errors: list[str]
     rss_mb: dict[str, float]
+    pss_mb: dict[str, float]
     load_before: tuple[float, float, float]
     load_after: tuple[float, float, float]
 
@@ -93,10 +107,13 @@ async def _user(
         await s.close()
 
 
-async def _sample_rss(pids: dict[str, int], peak: dict[str, float], stop: asyncio.Event) -> None:
+async def _sample_rss(
+    pids: dict[str, int], peak: dict[str, float], peak_pss: dict[str, float], stop: asyncio.Event
+) -> None:
     while not stop.is_set():
         for name, pid in pids.items():
             peak[name] = max(peak.get(name, 0.0), rss_mb(pid))
+            peak_pss[name] = max(peak_pss.get(name, 0.0), pss_mb(pid))
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), timeout=0.5)
 
@@ -107,10 +124,11 @@ async def run_level(url: str, pids: dict[str, int], sessions: int, seconds: floa
     renders: list[Render] = []
     errors: list[str] = []
     peak: dict[str, float] = {}
+    peak_pss: dict[str, float] = {}
     stop = asyncio.Event()
     load_before = os.getloadavg()
     start = time.monotonic()
-    sampler = asyncio.create_task(_sample_rss(pids, peak, stop))
+    sampler = asyncio.create_task(_sample_rss(pids, peak, peak_pss, stop))
     # Staggered pages: at any moment the sessions are on different pages, as in a room.
     await asyncio.gather(
         *(_user(url, query, start + seconds, i, renders, errors) for i in range(sessions))
@@ -127,8 +145,8 @@ async def run_level(url: str, pids: dict[str, int], sessions: int, seconds: floa
             "p95_s": float(np.percentile(times, 95)) if times else float("nan"),
             "max_s": max(times) if times else float("nan"),
         }
-    return Level(sessions, time.monotonic() - start, pages, errors, peak, load_before,
-                 os.getloadavg())  # fmt: skip
+    return Level(sessions, time.monotonic() - start, pages, errors, peak, peak_pss,
+                 load_before, os.getloadavg())  # fmt: skip
 
 
 def first_kommune(warehouse: Path) -> str:
@@ -156,12 +174,12 @@ def table(levels: list[Level]) -> str:
                 f"{f['p50_s']:.2f} | {f['p95_s']:.2f} | {f['max_s']:.2f} |"
             )
     lines += ["", "| sessions | load avg (1 min) before → after | peak RSS MB per process | "
-              "total MB |", "|---:|---|---|---:|"]  # fmt: skip
+              "RSS total MB | PSS total MB |", "|---:|---|---|---:|---:|"]  # fmt: skip
     for lv in levels:
         per = ", ".join(f"{k} {v:.0f}" for k, v in sorted(lv.rss_mb.items()))
         lines.append(
             f"| {lv.sessions} | {lv.load_before[0]:.2f} → {lv.load_after[0]:.2f} | {per} | "
-            f"{sum(lv.rss_mb.values()):.0f} |"
+            f"{sum(lv.rss_mb.values()):.0f} | {sum(lv.pss_mb.values()):.0f} |"
         )
     return "\n".join(lines)
 

@@ -62,6 +62,16 @@ def healthy(url: str, timeout: float = 1.0) -> bool:
         return False
 
 
+def _die_with_parent() -> None:
+    """In the child before exec: on Linux, get SIGTERM when the supervisor dies (even by
+    SIGKILL), so no replica or proxy outlives it holding its port."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None).prctl(pr_set_pdeathsig, signal.SIGTERM)
+
+
 def streamlit_command(port: int, address: str | None, watch_files: bool) -> list[str]:
     """`streamlit run dashboard.py` on `port` (and `address` when given), headless."""
     cmd = [sys.executable, "-m", "streamlit", "run", str(APP), "--server.port", str(port)]
@@ -171,6 +181,7 @@ class Cluster:
             stdout=out,
             stderr=subprocess.STDOUT if out is not None else None,
             stdin=subprocess.DEVNULL,
+            preexec_fn=_die_with_parent,
         )
 
     def _wait_healthy(self, r: Replica, deadline: float) -> None:
@@ -211,6 +222,7 @@ class Cluster:
             stdout=out,
             stderr=subprocess.STDOUT if out is not None else None,
             stdin=subprocess.DEVNULL,
+            preexec_fn=_die_with_parent,
         )
         while time.monotonic() < deadline:
             if self.proxy_proc.poll() is not None:
