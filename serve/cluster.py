@@ -39,7 +39,13 @@ def default_replicas() -> int:
 
 
 def proxy_binary() -> str | None:
-    """The haproxy executable, or None; Debian puts it in /usr/sbin, often off a user's PATH."""
+    """The haproxy executable, or None; Debian puts it in /usr/sbin, often off a user's PATH.
+
+    UB_HAPROXY names another executable; a path that is not one means "none" (one replica).
+    """
+    chosen = os.environ.get("UB_HAPROXY")
+    if chosen is not None:
+        return chosen if os.access(chosen, os.X_OK) else None
     found = shutil.which("haproxy")
     if found:
         return found

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import signal
+import subprocess
+import sys
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -12,6 +15,7 @@ import pytest
 
 from bench.session import Session
 from serve.cluster import Cluster, free_port, healthy, proxy_binary
+from tests.conftest import ROOT, env_with
 
 pytestmark = pytest.mark.slow
 
@@ -127,3 +131,43 @@ def test_restart_takes_one_replica_out_and_back(cluster: Cluster) -> None:
             await hold.close()
 
     asyncio.run(r1_takes_sessions())
+
+
+def test_without_haproxy_one_replica_serves_and_sigterm_ends_it(demo_warehouse: Path) -> None:
+    port = free_port()
+    cmd = [sys.executable, "-m", "serve", "--replicas", "2", "--port", str(port)]
+    proc = subprocess.Popen(
+        [*cmd, "--bind", "127.0.0.1"],
+        cwd=ROOT,
+        env=env_with(UB_WAREHOUSE=str(demo_warehouse), UB_HAPROXY="/nonexistent/haproxy"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        assert proc.stdout is not None
+        first = proc.stdout.readline().decode()
+        assert "haproxy is not installed: serving ONE replica instead of 2" in first
+        assert "apt-get install haproxy" in first
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 90
+        while not healthy(url) and time.monotonic() < deadline:
+            time.sleep(0.3)
+        assert healthy(url)
+        replica, error = asyncio.run(_session_at(url))
+        assert replica is None  # no proxy, so no sticky cookie
+        assert error is None, error
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=30) == 0
+        assert not healthy(url)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
+async def _session_at(url: str) -> tuple[str | None, str | None]:
+    s = await Session.open(url)
+    try:
+        return s.replica, (await s.render("", QUERY)).error
+    finally:
+        await s.close()
