@@ -32,6 +32,7 @@ class Render:
     seconds: float
     error: str | None
     messages: int
+    raw: bytes = b""  # every ForwardMsg of the render, concatenated, when asked for
 
 
 def stream_url(http_url: str) -> str:
@@ -75,8 +76,12 @@ class Session:
                 return rest.split(";", 1)[0]
         return None
 
-    async def render(self, page: str, query: str = "", timeout: float = 60) -> Render:
+    async def render(
+        self, page: str, query: str = "", timeout: float = 60, keep: bool = False
+    ) -> Render:
         """Run `page` (its URL path; "" = the default page) with `query`, until it finishes.
+
+        With `keep`, the messages' bytes come back too (to look for a text on the page).
 
         An exception element in the page, a page the server does not know, a closed socket or
         no `script_finished` within `timeout` seconds is an error, reported, not raised.
@@ -87,6 +92,7 @@ class Session:
         start = time.perf_counter()
         deadline = start + timeout
         count = 0
+        kept: list[bytes] = []
         error: str | None = None
         try:
             await self.ws.send(msg.SerializeToString())
@@ -96,8 +102,11 @@ class Session:
                     raise TimeoutError
                 raw = await asyncio.wait_for(self.ws.recv(), timeout=left)
                 count += 1
+                data = raw if isinstance(raw, bytes) else raw.encode()
+                if keep:
+                    kept.append(data)
                 fwd = ForwardMsg()
-                fwd.ParseFromString(raw if isinstance(raw, bytes) else raw.encode())
+                fwd.ParseFromString(data)
                 kind = fwd.WhichOneof("type")
                 if kind == "delta" and error is None:
                     delta = fwd.delta
@@ -119,7 +128,7 @@ class Session:
             error = f"no script_finished within {timeout:.0f} s"
         except websockets.ConnectionClosed as e:
             error = f"connection closed: {e}"
-        return Render(page, time.perf_counter() - start, error, count)
+        return Render(page, time.perf_counter() - start, error, count, b"".join(kept))
 
     async def close(self) -> None:
         await self.ws.close()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -11,6 +13,7 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from bench.session import Session
@@ -171,3 +174,46 @@ async def _session_at(url: str) -> tuple[str | None, str | None]:
         return s.replica, (await s.render("", QUERY)).error
     finally:
         await s.close()
+
+
+def test_a_swapped_warehouse_is_seen_by_every_replica(demo_warehouse: Path, tmp_path: Path) -> None:
+    proxy = proxy_binary()
+    if proxy is None:
+        pytest.skip("haproxy is not installed (apt-get install haproxy; .ci/run installs it)")
+    served = tmp_path / "warehouse.duckdb"
+    shutil.copy(demo_warehouse, served)
+    # A refresh as the loader does it: a new file, renamed onto the served path.
+    new = tmp_path / "new.duckdb"
+    shutil.copy(demo_warehouse, new)
+    with duckdb.connect(str(new)) as con:
+        con.execute("UPDATE area SET name = 'Nybygd kommune' WHERE area_code = '3301'")
+    c = Cluster(
+        replicas=2,
+        port=free_port(),
+        bind="127.0.0.1",
+        env={"UB_WAREHOUSE": str(served)},
+        run_dir=tmp_path / "run",
+        quiet=True,
+        proxy=proxy,
+    )
+    c.start()
+
+    async def names_seen() -> dict[str, tuple[bool, bool]]:
+        sessions = [await Session.open(c.url), await Session.open(c.url)]
+        try:
+            seen: dict[str, tuple[bool, bool]] = {}
+            for s in sessions:
+                r = await s.render("", QUERY, keep=True)
+                assert r.error is None, r.error
+                seen[str(s.replica)] = (b"Drammen" in r.raw, b"Nybygd kommune" in r.raw)
+            return seen
+        finally:
+            for s in sessions:
+                await s.close()
+
+    try:
+        assert asyncio.run(names_seen()) == {"r1": (True, False), "r2": (True, False)}
+        os.replace(new, served)
+        assert asyncio.run(names_seen()) == {"r1": (False, True), "r2": (False, True)}
+    finally:
+        c.stop()
