@@ -22,9 +22,10 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 
 install: $(VENV)/.runtime ## Create .venv and install the runtime dependencies
 
-run: $(VENV)/.runtime ## Set up, build the warehouse if missing, and serve the dashboard on :8501
+REPLICAS ?=
+run: $(VENV)/.runtime ## Set up, build the warehouse if missing, serve on :8501 (one replica per CPU behind haproxy)
 	$(PY) -m etl ensure
-	$(PY) -m streamlit run dashboard.py --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
+	$(PY) -m serve --port $(PORT) $(if $(REPLICAS),--replicas $(REPLICAS))
 
 demo: $(VENV)/.runtime ## Rebuild the warehouse from the simulated demo data
 	$(PY) -m etl demo

@@ -1,5 +1,7 @@
 """`python -m bench`: build the national warehouse if missing, then time the page queries.
 
+`python -m bench load --replicas N`: concurrent sessions against the served app (bench/load.py).
+
 Prints p50 and p95 in milliseconds per query over many runs with random kommuner. Figures,
 not verdicts: nothing here fails on a slow query.
 """
@@ -93,7 +95,12 @@ def time_queries(
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Build if needed, time every registered query, print the figures."""
+    """Build if needed, time every registered query, print the figures; `load …`: bench.load."""
+    rest = sys.argv[1:] if argv is None else argv
+    if rest[:1] == ["load"]:
+        from bench import load
+
+        return load.main(rest[1:])
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--rebuild", action="store_true", help="rebuild the warehouse first")
     parser.add_argument("--runs", type=int, default=50, help="timed runs per query (≥ 50)")

@@ -1,4 +1,4 @@
-"""Command line: `python -m etl {demo,refresh,ensure,status,import}`."""
+"""Command line: `python -m etl {demo,refresh,ensure,status,import,publish}`."""
 
 from __future__ import annotations
 
@@ -94,6 +94,24 @@ def _import(args: argparse.Namespace) -> int:
     return 0
 
 
+def _publish(args: argparse.Namespace) -> int:
+    """Write the warehouse as Parquet partitioned by fylke and kommune into --out."""
+    from pathlib import Path
+
+    from etl import publish
+
+    done = publish.publish(
+        Path(args.warehouse) if args.warehouse else warehouse_path(), Path(args.out)
+    )
+    kb = sorted(done.kommune_bytes.values()) or [0]
+    print(
+        f"Published {done.rows.get('observation', 0)} observations -> {done.out} "
+        f"({done.total_bytes / 2**20:.1f} MB; per kommune median {kb[len(kb) // 2] / 1024:.0f} kB,"
+        f" max {kb[-1] / 1024:.0f} kB)"
+    )
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     """The command line: one sub-command per `python -m etl` command."""
     parser = argparse.ArgumentParser(prog="python -m etl", description=__doc__)
@@ -122,6 +140,11 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("file", help="a file in the template's format (data/templates/)")
     p.add_argument("--kommune", help="kommune number, e.g. 3301 (default: guessed from the areas)")
     p.set_defaults(func=_import)
+
+    p = sub.add_parser("publish", help="write the warehouse as Parquet partitioned by kommune")
+    p.add_argument("--out", required=True, help="folder to write (replaced as a whole)")
+    p.add_argument("--warehouse", help="DuckDB file to publish (default: the warehouse)")
+    p.set_defaults(func=_publish)
     return parser
 
 

@@ -99,7 +99,8 @@ def latest_values(con: Con, area_codes: Sequence[str], year: int | None = None) 
     """For each indicator, every area's value in the newest period ending by `year`.
 
     The period is chosen per indicator from the first area (the reference, e.g. the kommune),
-    so all areas of one indicator are compared over the same period.
+    so all areas of one indicator are compared over the same period. Rows come ordered by
+    indicator and area code (without ORDER BY the order followed DuckDB's threads).
     """
     codes = list(area_codes)
     ref = codes[0]
@@ -119,6 +120,7 @@ def latest_values(con: Con, area_codes: Sequence[str], year: int | None = None) 
         )
         SELECT {OBS_COLUMNS}
         FROM obs o JOIN latest l USING (indicator_id, period_to)
+        ORDER BY o.indicator_id, o.area_code
         """,
         params,
     ).df()

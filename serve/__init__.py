@@ -1,0 +1,1 @@
+"""Serving the dashboard: Streamlit replicas behind HAProxy, supervised by `python -m serve`."""
