@@ -14,7 +14,7 @@ import streamlit as st
 from ui import components, data
 from utfordringsbilde import evaluation, notes, numbers, palette, stats, warehouse
 from utfordringsbilde.evaluation import AreaResult, Evaluation, TargetResult
-from utfordringsbilde.i18n import t, trend_label, verdict_label
+from utfordringsbilde.i18n import t, tn, trend_label, verdict_label
 from utfordringsbilde.plan import RISK_FACTOR_IDS, load_plans
 
 OSLO = ZoneInfo("Europe/Oslo")
@@ -172,7 +172,7 @@ def summary(ev: Evaluation, lang: str) -> None:
         for s, n in counts.items()
         if n
     ]
-    st.markdown(f"#### {t('eval_summary', lang, n=len(ev.targets))}")
+    st.markdown(f"#### {tn('eval_summary', len(ev.targets), lang)}")
     st.html(f'<div class="ub-chips" data-testid="ub-eval-summary">{"".join(chips)}</div>')
 
 

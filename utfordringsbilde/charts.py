@@ -10,7 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from utfordringsbilde import geo, numbers, palette
-from utfordringsbilde.i18n import flag_meaning, t, verdict_label
+from utfordringsbilde.i18n import flag_meaning, t, tn, verdict_label
 
 MARKER: dict[str, str] = {
     "better": "circle",
@@ -890,7 +890,7 @@ def alt_text(fig: go.Figure, lang: str = "nb", title: str = "") -> str:
             ]
             if ys:
                 parts.append(f"{_plain(tr.name)} {numbers.number(ys[-1], 1, lang)}")
-        detail = f"{len(lines)} {t('alt_series', lang)}; {t('alt_latest', lang)}: " + ", ".join(
+        detail = f"{tn('alt_n_series', len(lines), lang)}; {t('alt_latest', lang)}: " + ", ".join(
             parts
         )
     elif maps:
@@ -900,7 +900,7 @@ def alt_text(fig: go.Figure, lang: str = "nb", title: str = "") -> str:
         n = sum(len(tr.x) if tr.x is not None else 0 for tr in points)
         # Named marker traces are the legend (better, worse …): say how many each holds.
         named = [f"{_plain(tr.name)}: {len(tr.x)}" for tr in points if tr.name and tr.x is not None]
-        detail = t("alt_n_points", lang, n=n) + (" (" + ", ".join(named) + ")" if named else "")
+        detail = tn("alt_n_points", n, lang) + (" (" + ", ".join(named) + ")" if named else "")
     else:
         kind, detail = t("alt_chart", lang), ""
     head = f"{kind}: {name}" if name else kind

@@ -29,7 +29,7 @@ from pptx.dml.color import RGBColor
 from pptx.util import Emu, Inches, Pt
 
 from utfordringsbilde import evaluation, grammar, narrative, numbers, paths, slides, warehouse
-from utfordringsbilde.i18n import LANGS, t
+from utfordringsbilde.i18n import languages, t
 from utfordringsbilde.plan import load_plans
 from utfordringsbilde.queries import Con
 
@@ -507,7 +507,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--format", choices=FORMATS, default="pdf")
     ap.add_argument("--district", help="also slides for this district, e.g. 3301-D02")
     ap.add_argument("--year", type=int, help="the data year (default: the latest)")
-    ap.add_argument("--lang", choices=LANGS, default="nb")
+    ap.add_argument("--lang", choices=languages(), default="nb")
     ap.add_argument("--out", type=Path, help="file to write (default: reports/<name>)")
     args = ap.parse_args(argv)
     started = time.monotonic()

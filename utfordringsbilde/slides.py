@@ -24,7 +24,7 @@ from utfordringsbilde import (
     profile,
     queries,
 )
-from utfordringsbilde.i18n import source_label, t, verdict_label
+from utfordringsbilde.i18n import source_label, t, tn, verdict_label
 from utfordringsbilde.plan import Plan
 from utfordringsbilde.queries import Con
 
@@ -198,7 +198,7 @@ def _bars_slide(
         )
         hidden = int(cells["flag"].notna().sum())
         if hidden:
-            alt += t("slide_alt_hidden", lang, n=hidden)
+            alt += tn("slide_alt_hidden", hidden, lang)
         table = pd.DataFrame(
             {
                 t("areas_col", lang): frame["area_code"].map(names),
