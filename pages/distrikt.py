@@ -7,7 +7,7 @@ import streamlit as st
 
 from ui import components, data, downloads, state
 from utfordringsbilde import charts, export, narrative, numbers
-from utfordringsbilde.i18n import flag_meaning, t, trend_label, verdict_label
+from utfordringsbilde.i18n import flag_meaning, label, t, trend_label, verdict_label
 
 view = state.current()
 lang = view.lang
@@ -44,9 +44,7 @@ with right:
 
     table = pd.DataFrame(
         {
-            t("indicator", lang): [
-                info.at[i, f"short_{lang}"] or info.at[i, "short_nb"] for i in prof["indicator_id"]
-            ],
+            t("indicator", lang): [label(info.loc[i], "short", lang) for i in prof["indicator_id"]],
             name: [
                 fmt(i, v, f)
                 for i, v, f in zip(prof["indicator_id"], prof["value"], prof["flag"], strict=True)

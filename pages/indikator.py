@@ -8,7 +8,7 @@ import streamlit as st
 
 from ui import components, data, downloads, state
 from utfordringsbilde import charts, export, funnel, geo, indicator, numbers
-from utfordringsbilde.i18n import source_label, t, verdict_label
+from utfordringsbilde.i18n import label, source_label, t, verdict_label
 
 # URL values (`visning`, `kart`), the first being the default that the URL leaves out.
 MODES = ("stolper", "trakt")
@@ -19,9 +19,7 @@ view = state.current()
 lang = view.lang
 inds = data.indicators(view.sig)
 ids = inds["indicator_id"].tolist()
-names = {
-    r.indicator_id: (getattr(r, f"name_{lang}") or r.name_nb) for r in inds.itertuples(index=False)
-}
+names = {r.indicator_id: label(r, "name", lang) for r in inds.itertuples(index=False)}
 
 state.seed_choice("indikator_valg", "indikator", ids)
 ind_id = st.selectbox(
@@ -29,7 +27,7 @@ ind_id = st.selectbox(
 )
 ind = inds.set_index("indicator_id").loc[ind_id]
 unit, dec, method = str(ind["unit"]), int(ind["decimals"]), str(ind["ci_method"])
-definition = str(ind["definition_nb"])
+definition = label(ind, "definition", lang)
 source = source_label(
     str(ind["source"]), str(ind["source_table"]), bool(ind["source_verified"]), lang
 )
@@ -211,6 +209,6 @@ else:
 state.sync_url(view, **url)
 
 st.markdown(f"**{t('definition', lang)}:** {definition}")
-if isinstance(ind["caveats_nb"], str) and ind["caveats_nb"]:
-    st.markdown(f"**{t('caveats', lang)}:** {ind['caveats_nb']}")
+if caveats := label(ind, "caveats", lang):
+    st.markdown(f"**{t('caveats', lang)}:** {caveats}")
 st.caption(f"{t('source', lang)}: {source}. {numbers.unit_name(unit, lang).capitalize()}.")

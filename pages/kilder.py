@@ -9,7 +9,7 @@ import streamlit as st
 
 from ui import data, state
 from utfordringsbilde import numbers
-from utfordringsbilde.i18n import source_label, t
+from utfordringsbilde.i18n import label, source_label, t
 
 view = state.current()
 lang = view.lang
@@ -28,8 +28,8 @@ st.subheader(t("catalog", lang))
 summary = info["summary"].set_index("indicator_id")
 table = pd.DataFrame(
     {
-        t("indicator", lang): [getattr(r, f"name_{lang}") or r.name_nb for r in inds.itertuples()],
-        t("theme", lang): [getattr(r, f"theme_{lang}") or r.theme_nb for r in inds.itertuples()],
+        t("indicator", lang): [label(r, "name", lang) for r in inds.itertuples()],
+        t("theme", lang): [label(r, "theme", lang) for r in inds.itertuples()],
         t("source", lang): [
             source_label(r.source, r.source_table, bool(r.source_verified), lang)
             for r in inds.itertuples()
@@ -45,7 +45,7 @@ table = pd.DataFrame(
             int(summary.at[i, "suppressed"]) if i in summary.index else 0
             for i in inds["indicator_id"]
         ],
-        t("definition", lang): inds["definition_nb"],
+        t("definition", lang): [label(r, "definition", lang) for r in inds.itertuples()],
     }
 )
 st.dataframe(table, hide_index=True, width="stretch")

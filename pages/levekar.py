@@ -8,17 +8,14 @@ import streamlit as st
 
 from ui import components, data, downloads, state
 from utfordringsbilde import charts, levekar, numbers
-from utfordringsbilde.i18n import t
+from utfordringsbilde.i18n import label, t
 
 view = state.current()
 lang = view.lang
 ov = data.overview_data(view.sig, view.kommune, view.year)
 inds = ov.indicators
 info = inds.set_index("indicator_id")
-short = {
-    i: str(info.at[i, f"short_{lang}"] or info.at[i, "short_nb"] or info.at[i, "name_nb"])
-    for i in info.index
-}
+short = {i: label(info.loc[i], "short", lang) for i in info.index}  # the name when no short one
 
 st.title(t("levekar_title", lang, kommune=view.kommune_name))
 # The warning comes before any number, so no one reads the index without it.

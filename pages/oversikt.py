@@ -7,7 +7,7 @@ import streamlit as st
 
 from ui import components, data, downloads, state
 from utfordringsbilde import charts, export, numbers, overview
-from utfordringsbilde.i18n import t, verdict_label
+from utfordringsbilde.i18n import label, t, verdict_label
 
 view = state.current()
 lang = view.lang
@@ -27,12 +27,11 @@ with st.container(border=True):
         st.markdown(t("findings_none", lang))
     st.caption(t("findings_note", lang))
 
-theme_ids = inds.drop_duplicates("theme_id")[["theme_id", f"theme_{lang}", "theme_nb"]]
-theme_names = {r.theme_id: (r[1] or r.theme_nb) for r in theme_ids.itertuples(index=False)}
+theme_rows = inds.drop_duplicates("theme_id").itertuples(index=False)
+theme_names = {r.theme_id: label(r, "theme", lang) for r in theme_rows}
 rfs = data.risk_factors(view.sig)
 rf_names = {
-    r.risk_factor_id: f"{r.number}. {getattr(r, f'name_{lang}') or r.name_nb}"
-    for r in rfs.itertuples(index=False)
+    r.risk_factor_id: f"{r.number}. {label(r, 'name', lang)}" for r in rfs.itertuples(index=False)
 }
 
 left, right = st.columns([3, 2])
@@ -70,9 +69,7 @@ with st.expander(t("table_alternative", lang)):
     info = shown.set_index("indicator_id")
     table = pd.DataFrame(
         {
-            t("indicator", lang): [
-                info.at[i, f"name_{lang}"] or info.at[i, "name_nb"] for i in baro["indicator_id"]
-            ],
+            t("indicator", lang): [label(info.loc[i], "name", lang) for i in baro["indicator_id"]],
             view.kommune_name: [
                 numbers.value(
                     v,

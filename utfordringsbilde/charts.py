@@ -10,7 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from utfordringsbilde import geo, numbers, palette
-from utfordringsbilde.i18n import flag_meaning, t, tn, verdict_label
+from utfordringsbilde.i18n import flag_meaning, label, t, tn, verdict_label
 
 MARKER: dict[str, str] = {
     "better": "circle",
@@ -44,9 +44,8 @@ def _layout(fig: go.Figure, title: str, height: int) -> go.Figure:
 def barometer(frame: pd.DataFrame, inds: pd.DataFrame, kommune: str, lang: str) -> go.Figure:
     """Kommune vs landet per indicator: the value as % of landet's, marked by verdict."""
     info = inds.set_index("indicator_id")
-    short = f"short_{lang}" if f"short_{lang}" in inds.columns else "short_nb"
     data = frame[frame["relative"].notna()].copy()
-    data["label"] = data["indicator_id"].map(lambda i: info.at[i, short] or info.at[i, "short_nb"])
+    data["label"] = data["indicator_id"].map(lambda i: label(info.loc[i], "short", lang))
     fig = go.Figure()
     for verdict, group in data.groupby("verdict", sort=False):
         hover = [
@@ -225,9 +224,8 @@ def spine(
     shaped by its comparison with the kommune; black tick: landet.
     """
     info = inds.set_index("indicator_id")
-    short = f"short_{lang}"
     data = frame.copy()
-    data["label"] = [info.at[i, short] or info.at[i, "short_nb"] for i in data["indicator_id"]]
+    data["label"] = [label(info.loc[i], "short", lang) for i in data["indicator_id"]]
     order = list(reversed(data["label"].tolist()))
     fig = go.Figure()
     fig.add_trace(
@@ -364,8 +362,8 @@ def place_labels(
         return total + outside * 16
 
     out: list[str] = []
-    for u, v, label in zip(px, py, labels, strict=True):
-        bw, bh = 7.5 * len(label) + 4, 16.0
+    for u, v, text in zip(px, py, labels, strict=True):
+        bw, bh = 7.5 * len(text) + 4, 16.0
         best: tuple[float, str, tuple[float, float, float, float]] | None = None
         for spot in _LABEL_SPOTS:
             vertical, horizontal = spot.split()

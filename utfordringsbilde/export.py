@@ -42,6 +42,7 @@ COLUMNS = [
     "fetched_at",
 ]
 
+
 def _num(x: object) -> float | None:
     if x is None:
         return None

@@ -29,7 +29,7 @@ from pptx.dml.color import RGBColor
 from pptx.util import Emu, Inches, Pt
 
 from utfordringsbilde import evaluation, grammar, narrative, numbers, paths, slides, warehouse
-from utfordringsbilde.i18n import languages, t
+from utfordringsbilde.i18n import label, languages, t
 from utfordringsbilde.plan import load_plans
 from utfordringsbilde.queries import Con
 
@@ -460,9 +460,7 @@ def _source_table(deck: slides.Deck) -> pd.DataFrame:
     lang = deck.lang
     return pd.DataFrame(
         {
-            t("indicator", lang): [
-                info.at[i, f"name_{lang}"] or info.at[i, "name_nb"] for i in labels
-            ],
+            t("indicator", lang): [label(info.loc[i], "name", lang) for i in labels],
             t("source", lang): list(labels.values()),
         }
     )

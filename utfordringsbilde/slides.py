@@ -24,7 +24,7 @@ from utfordringsbilde import (
     profile,
     queries,
 )
-from utfordringsbilde.i18n import source_label, t, tn, verdict_label
+from utfordringsbilde.i18n import label, source_label, t, tn, verdict_label
 from utfordringsbilde.plan import Plan
 from utfordringsbilde.queries import Con
 
@@ -140,7 +140,7 @@ def _bars_slide(
     ind = finding.indicator_id
     info = ov.indicators.set_index("indicator_id")
     unit, dec = str(info.at[ind, "unit"]), int(info.at[ind, "decimals"])
-    short = str(info.at[ind, f"short_{lang}"] or info.at[ind, "short_nb"])
+    short = label(info.loc[ind], "short", lang)
     names = dict(zip(ov.districts["area_code"], ov.districts["name"], strict=True))
     cells = ov.cells[(ov.cells["indicator_id"] == ind) & ov.cells["area_code"].isin(list(names))]
     kom = ov.cells[(ov.cells["indicator_id"] == ind) & (ov.cells["area_code"] == ov.kommune)]
