@@ -8,7 +8,7 @@ import streamlit as st
 
 from ui import components, data, downloads, state
 from utfordringsbilde import charts, export, funnel, geo, indicator, numbers
-from utfordringsbilde.i18n import label, source_label, t, verdict_label
+from utfordringsbilde.i18n import label, source_label, t, tn, verdict_label
 
 # URL values (`visning`, `kart`), the first being the default that the URL leaves out.
 MODES = ("stolper", "trakt")
@@ -61,7 +61,7 @@ else:
         if v in counts
     ]
     if parts:
-        st.markdown(f"**{len(dcells)} {t('areas_col', lang).lower()}:** " + ", ".join(parts) + ".")
+        st.markdown(f"**{tn('n_areas', len(dcells), lang)}:** " + ", ".join(parts) + ".")
 
     # Bars, or a funnel where districts' sizes differ and the indicator has a denominator.
     state.seed_choice("indikator_visning", "visning", MODES)

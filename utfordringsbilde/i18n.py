@@ -167,13 +167,15 @@ def compile_catalogs(folder: Path | None = None) -> None:
     _catalogs.cache_clear()
 
 
-def add_keys(
-    texts: Mapping[str, Sequence[str] | Mapping[str, str]], folder: Path | None = None
-) -> None:
+Entry = Sequence[str | Sequence[str]] | Mapping[str, str | Sequence[str]]
+
+
+def add_keys(texts: Mapping[str, Entry], folder: Path | None = None) -> None:
     """Append keys to the template and every .po: `{key: (nb, nn, en)}` or `{key: {lang: text}}`.
 
-    A language the entry does not name gets an empty msgstr, so the completeness test lists it
-    for translation. Existing keys are overwritten. Run `compile_catalogs` afterwards.
+    A text given as a list of forms (`["{n} område", "{n} områder"]`) makes a plural entry for
+    `tn()`. A language the entry does not name gets an empty msgstr, so the completeness test
+    lists it for translation. Existing keys are overwritten. Run `compile_catalogs` afterwards.
     """
     from babel.messages.pofile import read_po, write_po
 
@@ -185,7 +187,13 @@ def add_keys(
             catalog = read_po(f)
         for key, entry in texts.items():
             given = entry if isinstance(entry, Mapping) else dict(zip(_LEGACY, entry, strict=True))
-            catalog.add(key, given.get(lang, "") if lang else "")
+            text = given.get(lang, "") if lang else ""
+            if any(not isinstance(v, str) for v in given.values()):
+                forms = (text,) if isinstance(text, str) else tuple(text)
+                plural = forms + ("",) * (catalog.num_plurals - len(forms))
+                catalog.add((key, f"{key}_plural"), plural)
+            else:
+                catalog.add(key, str(text))  # every text is a str here
         with path.open("wb") as f:
             write_po(f, catalog, width=100)
 

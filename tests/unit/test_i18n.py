@@ -142,3 +142,14 @@ def test_add_keys_appends_to_every_catalog(tmp_path: Path) -> None:
     assert _read(folder / "nn" / "LC_MESSAGES" / "messages.mo")["new_key"] == "Ny (nn)"
     assert _read(folder / "en" / "LC_MESSAGES" / "messages.mo")["new_key"] == "New"
     assert not _problems(folder)
+
+
+def test_add_keys_makes_plural_entries_from_lists_of_forms(tmp_path: Path) -> None:
+    folder = tmp_path / "locale"
+    shutil.copytree(LOCALE, folder)
+    i18n.add_keys(
+        {"n_cats": {"nb": ["{n} katt", "{n} katter"], "en": ["{n} cat", "{n} cats"]}}, folder
+    )
+    i18n.compile_catalogs(folder)
+    assert _read(folder / "en" / "LC_MESSAGES" / "messages.mo")["n_cats"] == ("{n} cat", "{n} cats")
+    assert _problems(folder) == ["nn: n_cats untranslated"]
