@@ -8,7 +8,7 @@ from etl.load import LoadError
 from etl.sources import local
 from ui import access, state
 from utfordringsbilde import template
-from utfordringsbilde.i18n import t
+from utfordringsbilde.i18n import t, tn
 from utfordringsbilde.paths import warehouse_path
 
 view = state.current()
@@ -67,7 +67,7 @@ if upload.size > local.MAX_BYTES:
 
 checked = local.check(upload.getvalue(), upload.name, warehouse=warehouse_path())
 if not checked.ok:
-    st.error(t("import_errors", lang, n=len(checked.problems)))
+    st.error(tn("import_errors", len(checked.problems), lang))
     report = checked.report()[["row", "column", "message"]]
     st.dataframe(report, hide_index=True, width="stretch")
     st.stop()

@@ -231,7 +231,7 @@ def target_card(ev: Evaluation, r: TargetResult, lang: str, target_notes: list) 
             if r.target.scope == "each_district":
                 meta += f" · {t('eval_each_district', lang)}"
             st.html(
-                f'<div class="ub-tname">{escape(r.name[lang])}</div>'
+                f'<div class="ub-tname">{escape(r.name.get(lang))}</div>'
                 f'<div class="ub-tmeta">{escape(meta)}</div>'
                 f'<div data-testid="ub-target-status" data-target="{escape(tid)}">'
                 f"{badge(a.shown, lang)}</div>"

@@ -306,7 +306,7 @@ def _targets_table(ev: evaluation.Evaluation, lang: str) -> pd.DataFrame:
         symbol = evaluation.STATUS_STYLE[a.shown][2]
         rows.append(
             {
-                t("indicator", lang): r.name.get(lang) or r.name["nb"],
+                t("indicator", lang): r.name.get(lang),
                 t("eval_baseline", lang): f"{base} ({base_period})" if base_period else base,
                 t("eval_latest", lang): f"{latest} ({latest_period})" if latest_period else latest,
                 t("eval_target", lang): evaluation.target_text(r, lang),

@@ -341,7 +341,7 @@ def _plan_slides(ev: evaluation.Evaluation, inds: pd.DataFrame, lang: str) -> li
             ],
             ignore_index=True,
         )
-        name = first.name.get(lang) or first.name["nb"]
+        name = first.name.get(lang)
         fig, tab, alt = _trend(series, first.unit, first.decimals, name, lang)
         out.append(
             Slide(
