@@ -63,7 +63,7 @@ def _catalog(lang: str) -> gettext.GNUTranslations:
 
 
 def languages() -> tuple[str, ...]:
-    """The language codes in the locale folder: bokmål first, then those of its country."""
+    """The language codes in the locale folder: bokmål, others of its country (nn), the rest."""
     catalogs = _catalogs(locale_dir())
     home = number_locale(DEFAULT).split("_")[-1]
 
