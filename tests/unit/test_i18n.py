@@ -153,3 +153,11 @@ def test_add_keys_makes_plural_entries_from_lists_of_forms(tmp_path: Path) -> No
     i18n.compile_catalogs(folder)
     assert _read(folder / "en" / "LC_MESSAGES" / "messages.mo")["n_cats"] == ("{n} cat", "{n} cats")
     assert _problems(folder) == ["nn: n_cats untranslated"]
+
+
+def test_every_definition_and_caveat_is_written_in_every_shipped_language() -> None:
+    """The catalog's texts follow the interface's languages, so no page mixes two."""
+    for ind in load_catalog().indicators:
+        assert ind.caveats is not None, ind.id
+        for lang in i18n.languages():
+            assert ind.definition[lang].strip() and ind.caveats[lang].strip(), (ind.id, lang)
