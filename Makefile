@@ -40,6 +40,9 @@ lint: $(VENV)/.dev ## ruff and mypy on the core, the ETL, ui/ and pages/
 	$(PY) -m ruff check .
 	$(PY) -m mypy
 
+locale: $(VENV)/.runtime ## Bring every language in locale/ up to the template and compile it
+	$(PY) -m utfordringsbilde.i18n compile
+
 KOMMUNE ?= 3301
 FORMAT  ?= pdf
 report: $(VENV)/.runtime ## Write the PDF status report (FORMAT=pptx: the slides) for KOMMUNE to reports/
@@ -49,4 +52,4 @@ report: $(VENV)/.runtime ## Write the PDF status report (FORMAT=pptx: the slides
 bench: $(VENV)/.dev ## Build the national-scale warehouse and time the page queries
 	$(PY) -m bench
 
-.PHONY: help install run demo etl test lint bench report
+.PHONY: help install run demo etl test lint bench report locale

@@ -137,7 +137,7 @@ def country(seed: int = 1) -> Country:
             name=f"Kommune {code}",
             fylke=Fylke(code=f_code, name=FYLKER[f_code][0]),
             comparators=Comparators(),
-            districts=Districts(level_name=Text(nb="Distrikt"), demo_codes=True, items=items),
+            districts=Districts(level_name=Text({"nb": "Distrikt"}), demo_codes=True, items=items),
         )
     return Country(
         kommuner=kommuner,

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from utfordringsbilde import stats, suppression
-from utfordringsbilde.config import Catalog, Kommune, load_catalog, load_kommuner
+from utfordringsbilde.config import Catalog, Kommune, Text, load_catalog, load_kommuner
 from utfordringsbilde.paths import runs_log_path, warehouse_path
 from utfordringsbilde.schema import OBSERVATION_KEY, create_schema
 from utfordringsbilde.warehouse import _quote
@@ -248,22 +248,34 @@ def config_areas(kommuner: Iterable[Kommune]) -> pd.DataFrame:
 def _load_config_tables(b: Builder) -> None:
     """Catalog and geography from the config files: the same in every warehouse."""
     con = b.con
-    themes = [(t.id, t.name.nb, t.name.nn, t.name.en, i) for i, t in enumerate(b.catalog.themes)]
-    con.executemany("INSERT INTO theme VALUES (?, ?, ?, ?, ?)", themes)
-    rfs = [(r.id, r.number, r.name.nb, r.name.nn, r.name.en) for r in b.catalog.risk_factors]
-    con.executemany("INSERT INTO risk_factor VALUES (?, ?, ?, ?, ?)", rfs)
+    cat = b.catalog
+    texts: list[tuple[str, str, str, str, str]] = []
+
+    def add_texts(entity: str, item_id: str, fields: dict[str, Text | None]) -> None:
+        texts.extend(
+            (entity, item_id, field, lang, text)
+            for field, value in fields.items()
+            if value is not None
+            for lang, text in value.root.items()
+        )
+
+    con.executemany(
+        "INSERT INTO theme (theme_id, sort_order) VALUES (?, ?)",
+        [(th.id, i) for i, th in enumerate(cat.themes)],
+    )
+    con.executemany(
+        "INSERT INTO risk_factor (risk_factor_id, number) VALUES (?, ?)",
+        [(r.id, r.number) for r in cat.risk_factors],
+    )
+    for th in cat.themes:
+        add_texts("theme", th.id, {"name": th.name})
+    for r in cat.risk_factors:
+        add_texts("risk_factor", r.id, {"name": r.name})
     inds = []
-    for i, ind in enumerate(b.catalog.indicators):
-        short = ind.short_name or ind.name
+    for i, ind in enumerate(cat.indicators):
         inds.append(
             (
                 ind.id,
-                ind.name.nb,
-                ind.name.nn,
-                ind.name.en,
-                short.nb,
-                short.nn,
-                short.en,
                 ind.theme,
                 i,
                 ind.unit,
@@ -276,12 +288,19 @@ def _load_config_tables(b: Builder) -> None:
                 ind.source.provider,
                 ind.source.table,
                 ind.source.verified,
-                ind.definition.nb,
-                ind.caveats.nb if ind.caveats else None,
                 ind.norm,
             )
         )
-    con.executemany(f"INSERT INTO indicator VALUES ({', '.join('?' * 22)})", inds)
+        # Every text field of the indicator, under its YAML name; `short` falls back to the name.
+        fields: dict[str, Text | None] = {f: v for f, v in ind if isinstance(v, Text)}
+        fields["short"] = fields.pop("short_name", None) or ind.name
+        add_texts("indicator", ind.id, fields)
+    columns = (
+        "indicator_id, theme_id, sort_order, unit, decimals, polarity, ci_method, period_years, "
+        "risk_factors, prevention_level, source, source_table, source_verified, norm"
+    )
+    con.executemany(f"INSERT INTO indicator ({columns}) VALUES ({', '.join('?' * 14)})", inds)
+    con.executemany("INSERT INTO catalog_text VALUES (?, ?, ?, ?, ?)", texts)
     areas = config_areas(b.kommuner.values())
     con.register("_areas", areas)
     con.execute(f"INSERT INTO area ({', '.join(AREA_COLUMNS)}) SELECT * FROM _areas")

@@ -14,7 +14,7 @@ import streamlit as st
 from ui import assets, state
 from ui.state import View
 from utfordringsbilde import charts, numbers, palette
-from utfordringsbilde.i18n import flag_meaning, t, verdict_label
+from utfordringsbilde.i18n import flag_meaning, label, t, verdict_label
 from utfordringsbilde.overview import Overview
 from utfordringsbilde.pagemodels.indikator import Chart
 from utfordringsbilde.vocab import Flag, Verdict
@@ -94,17 +94,15 @@ def heatmap_html(ov: Overview, inds: pd.DataFrame, view: View, landet_name: str)
     head += f'<th scope="col" class="ub-refcol">{escape(landet_name)}</th>'
     head += "".join(f'<th scope="col">{escape(d.name)}</th>' for d in dists)
     rows: list[str] = []
-    theme_col = f"theme_{lang}"
-    name_col = f"name_{lang}"
     for _theme, group in inds.groupby("theme_order", sort=True):
-        theme_name = group.iloc[0][theme_col] or group.iloc[0]["theme_nb"]
+        theme_name = label(group.iloc[0], "theme", lang)
         rows.append(
             f'<tr><th class="ub-theme" colspan="{cols}" scope="rowgroup">'
             f"{escape(str(theme_name))}</th></tr>"
         )
         for ind in group.itertuples(index=False):
-            name = getattr(ind, name_col) or ind.name_nb
-            short = getattr(ind, f"short_{lang}", None) or ind.short_nb or name
+            name = label(ind, "name", lang)
+            short = label(ind, "short", lang) or name
             unit = str(ind.unit)
             dec = int(ind.decimals)
             # The district is left out: the link is about the indicator across all of them.

@@ -12,7 +12,7 @@ import streamlit as st
 from ui import assets, components, data
 from utfordringsbilde import charts, evaluation, notes, numbers, palette, warehouse
 from utfordringsbilde.evaluation import AreaResult, Evaluation, TargetResult
-from utfordringsbilde.i18n import t, verdict_label
+from utfordringsbilde.i18n import t, tn, verdict_label
 from utfordringsbilde.pagemodels import evaluering as model
 from utfordringsbilde.plan import load_plans
 from utfordringsbilde.vocab import PlanStatus, Polarity, RiskFactor, Verdict
@@ -123,7 +123,7 @@ def summary(ev: Evaluation, lang: str) -> None:
         for s, n in counts.items()
         if n
     ]
-    st.markdown(f"#### {t('eval_summary', lang, n=len(ev.targets))}")
+    st.markdown(f"#### {tn('eval_summary', len(ev.targets), lang)}")
     st.html(f'<div class="ub-chips" data-testid="ub-eval-summary">{"".join(chips)}</div>')
 
 
@@ -183,7 +183,7 @@ def target_card(ev: Evaluation, r: TargetResult, lang: str, target_notes: list) 
             if r.target.scope == "each_district":
                 meta += f" · {t('eval_each_district', lang)}"
             st.html(
-                f'<div class="ub-tname">{escape(r.name[lang])}</div>'
+                f'<div class="ub-tname">{escape(r.name.get(lang))}</div>'
                 f'<div class="ub-tmeta">{escape(meta)}</div>'
                 f'<div data-testid="ub-target-status" data-target="{escape(tid)}">'
                 f"{badge(a.shown, lang)}</div>"

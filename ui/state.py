@@ -10,9 +10,7 @@ import streamlit as st
 
 from ui import data
 from utfordringsbilde import warehouse
-from utfordringsbilde.i18n import LANGS, t
-
-LANG_NAMES = {"nb": "Bokmål", "nn": "Nynorsk", "en": "English"}
+from utfordringsbilde.i18n import DEFAULT, language_name, languages, t
 
 # Session key → URL parameter. Page-local parameters (e.g. indikator) belong to the pages.
 PARAMS = {"kommune": "kommune", "distrikt": "distrikt", "aar": "aar", "lang": "sprak"}
@@ -59,7 +57,7 @@ def sidebar(sig: warehouse.Signature) -> View:
     """Draw the shared sidebar controls and return the selection."""
     _seed_from_url()
     lang = st.session_state.get("view_lang")
-    lang = lang if lang in LANGS else "nb"
+    lang = lang if lang in languages() else DEFAULT
     kommuner = data.kommuner(sig)
     codes = kommuner["area_code"].tolist()
     names = dict(zip(codes, kommuner["name"], strict=True))
@@ -90,9 +88,9 @@ def sidebar(sig: warehouse.Signature) -> View:
     lang = _choice(
         st.sidebar.radio,
         t("language", lang),
-        list(LANGS),
+        list(languages()),
         "lang",
-        format_func=LANG_NAMES.__getitem__,
+        format_func=language_name,
         horizontal=True,
     )
     view = View(
@@ -148,7 +146,7 @@ def url_params(view: View, **page_params: str | None) -> dict[str, str]:
         PARAMS["kommune"]: view.kommune,
         PARAMS["distrikt"]: view.district,
         PARAMS["aar"]: str(view.year) if view.year else None,
-        PARAMS["lang"]: view.lang if view.lang != "nb" else None,
+        PARAMS["lang"]: view.lang if view.lang != DEFAULT else None,
         **page_params,
     }
     return {key: value for key, value in wanted.items() if value}

@@ -10,7 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from utfordringsbilde import evaluation, geo, numbers, palette
-from utfordringsbilde.i18n import flag_meaning, t, verdict_label
+from utfordringsbilde.i18n import flag_meaning, label, t, tn, verdict_label
 from utfordringsbilde.vocab import Flag, Verdict
 
 FONT = "Source Sans Pro, Segoe UI, Arial, sans-serif"
@@ -36,9 +36,8 @@ def _layout(fig: go.Figure, title: str, height: int) -> go.Figure:
 def barometer(frame: pd.DataFrame, inds: pd.DataFrame, kommune: str, lang: str) -> go.Figure:
     """Kommune vs landet per indicator: the value as % of landet's, marked by verdict."""
     info = inds.set_index("indicator_id")
-    short = f"short_{lang}" if f"short_{lang}" in inds.columns else "short_nb"
     data = frame[frame["relative"].notna()].copy()
-    data["label"] = data["indicator_id"].map(lambda i: info.at[i, short] or info.at[i, "short_nb"])
+    data["label"] = data["indicator_id"].map(lambda i: label(info.loc[i], "short", lang))
     fig = go.Figure()
     for verdict, group in data.groupby("verdict", sort=False):
         hover = [
@@ -217,9 +216,8 @@ def spine(
     shaped by its comparison with the kommune; black tick: landet.
     """
     info = inds.set_index("indicator_id")
-    short = f"short_{lang}"
     data = frame.copy()
-    data["label"] = [info.at[i, short] or info.at[i, "short_nb"] for i in data["indicator_id"]]
+    data["label"] = [label(info.loc[i], "short", lang) for i in data["indicator_id"]]
     order = list(reversed(data["label"].tolist()))
     fig = go.Figure()
     fig.add_trace(
@@ -363,8 +361,8 @@ def place_labels(
         return total + outside * 16
 
     out: list[str] = []
-    for u, v, label in zip(px, py, labels, strict=True):
-        bw, bh = 7.5 * len(label) + 4, 16.0
+    for u, v, text in zip(px, py, labels, strict=True):
+        bw, bh = 7.5 * len(text) + 4, 16.0
         best: tuple[float, str, tuple[float, float, float, float]] | None = None
         for spot in _LABEL_SPOTS:
             vertical, horizontal = spot.split()
@@ -891,7 +889,7 @@ def alt_text(fig: go.Figure, lang: str = "nb", title: str = "") -> str:
             ]
             if ys:
                 parts.append(f"{_plain(tr.name)} {numbers.number(ys[-1], 1, lang)}")
-        detail = f"{len(lines)} {t('alt_series', lang)}; {t('alt_latest', lang)}: " + ", ".join(
+        detail = f"{tn('alt_n_series', len(lines), lang)}; {t('alt_latest', lang)}: " + ", ".join(
             parts
         )
     elif maps:
@@ -901,7 +899,7 @@ def alt_text(fig: go.Figure, lang: str = "nb", title: str = "") -> str:
         n = sum(len(tr.x) if tr.x is not None else 0 for tr in points)
         # Named marker traces are the legend (better, worse …): say how many each holds.
         named = [f"{_plain(tr.name)}: {len(tr.x)}" for tr in points if tr.name and tr.x is not None]
-        detail = t("alt_n_points", lang, n=n) + (" (" + ", ".join(named) + ")" if named else "")
+        detail = tn("alt_n_points", n, lang) + (" (" + ", ".join(named) + ")" if named else "")
     else:
         kind, detail = t("alt_chart", lang), ""
     head = f"{kind}: {name}" if name else kind

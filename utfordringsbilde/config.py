@@ -20,6 +20,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    RootModel,
     ValidationError,
     field_validator,
     model_validator,
@@ -88,16 +89,41 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class Text(Strict):
-    """A text in bokmål, with optional nynorsk and English; falls back to bokmål."""
+class Text(RootModel[dict[str, str]]):
+    """A text per language code (`{nb: …, nn: …, en: …}`); bokmål is required and the fallback."""
 
-    nb: str
-    nn: str | None = None
-    en: str | None = None
+    model_config = ConfigDict(frozen=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _drop_empty(cls, v: Any) -> Any:
+        """`en: null` or `en: ""` in the YAML means no English text, as leaving it out does."""
+        return {code: text for code, text in v.items() if text} if isinstance(v, dict) else v
+
+    @field_validator("root")
+    @classmethod
+    def _languages(cls, v: dict[str, str]) -> dict[str, str]:
+        for code in v:
+            if not re.fullmatch(r"[a-z]{2,3}", code):
+                raise ValueError(f"{code!r} is not a language code (nb, nn, en, …)")
+        if "nb" not in v:
+            raise ValueError("needs a bokmål text (nb)")
+        return v
 
     def get(self, lang: str) -> str:
-        """The text in `lang` (nb, nn or en), bokmål when that language is missing."""
-        return getattr(self, lang, None) or self.nb
+        """The text in `lang`, bokmål when that language is missing."""
+        return self.root.get(lang) or self.root["nb"]
+
+    def __getitem__(self, lang: str) -> str:
+        """The text in exactly `lang`; KeyError when it is missing."""
+        return self.root[lang]
+
+    def __contains__(self, lang: object) -> bool:
+        return lang in self.root
+
+    def languages(self) -> list[str]:
+        """The language codes this text is written in."""
+        return list(self.root)
 
 
 class Theme(Strict):
@@ -189,10 +215,7 @@ class Indicator(Strict):
     @field_validator("sentence")
     @classmethod
     def _sentence_slots(cls, v: Text | None) -> Text | None:
-        for lang in ("nb", "nn", "en"):
-            text = getattr(v, lang, None) if v is not None else None
-            if text is None:
-                continue
+        for lang, text in (v.root if v is not None else {}).items():
             slots = set(re.findall(r"{(\w*)}", text))
             if slots != {"area", "value"}:
                 raise ValueError(

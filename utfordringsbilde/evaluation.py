@@ -18,7 +18,7 @@ from typing import Final
 import pandas as pd
 
 from utfordringsbilde import numbers, palette, queries, stats
-from utfordringsbilde.config import load_catalog
+from utfordringsbilde.config import Text, load_catalog
 from utfordringsbilde.i18n import t, trend_label, verdict_label
 from utfordringsbilde.plan import (
     LEVELS,
@@ -113,7 +113,7 @@ class TargetResult:
     """One evaluation indicator of the plan, evaluated for the kommune and its districts."""
 
     target: Target
-    name: dict[str, str]  # lang → the indicator's (or the measure's) name
+    name: Text  # the indicator's (or the measure's) name
     unit: str
     decimals: int
     polarity: str
@@ -137,7 +137,7 @@ class RedFlag:
 
     target_id: str
     indicator_id: str
-    name: dict[str, str]
+    name: Text
     area_code: str
     area_name: str
     level: str
@@ -397,11 +397,11 @@ def evaluate_target(
     catalog = load_catalog()
     if t.kind == "population" and t.indicator is not None:
         ind = catalog.get(t.indicator)
-        name = {lang: ind.name.get(lang) for lang in ("nb", "nn", "en")}
+        name = ind.name
         unit, decimals, polarity = str(ind.unit), int(ind.decimals), str(ind.polarity)
     else:
         assert t.name is not None  # the plan's checks require a name for performance targets
-        name = {lang: t.name.get(lang) for lang in ("nb", "nn", "en")}
+        name = t.name
         unit = str(t.unit or "count")
         decimals = 0 if unit == "count" else 1
         polarity = t.resolved_polarity()
@@ -591,7 +591,7 @@ def red_flag_sentence(flag: RedFlag, lang: str = "nb") -> str:
         "eval_red_flag_sentence",
         lang,
         area=flag.area_name,
-        indicator=flag.name.get(lang) or flag.name["nb"],
+        indicator=flag.name.get(lang),
         value=numbers.value(flag.value, flag.unit, flag.decimals, lang),
         period=flag.period,
         bench=flag.benchmark_name,

@@ -18,10 +18,10 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from utfordringsbilde import numbers
-from utfordringsbilde.i18n import flag_meaning, source_label, trend_label, verdict_label
+from utfordringsbilde.i18n import flag_meaning, label, source_label, t, trend_label, verdict_label
 from utfordringsbilde.vocab import Flag
 
-# Column ids in export order; headers come from HEADERS in the chosen language.
+# Column ids in export order; each header is the text `export_col_<id>` in the chosen language.
 COLUMNS = [
     "indicator_id",
     "indicator",
@@ -42,29 +42,6 @@ COLUMNS = [
     "source",
     "fetched_at",
 ]
-
-HEADERS: dict[str, tuple[str, str, str]] = {
-    "indicator_id": ("Indikator-id", "Indikator-id", "Indicator id"),
-    "indicator": ("Indikator", "Indikator", "Indicator"),
-    "area_code": ("Områdekode", "Områdekode", "Area code"),
-    "area_name": ("Område", "Område", "Area"),
-    "period": ("Periode", "Periode", "Period"),
-    "value": ("Verdi", "Verdi", "Value"),
-    "unit": ("Enhet", "Eining", "Unit"),
-    "ci_low": ("95 % KI nedre", "95 % KI nedre", "95 % CI lower"),
-    "ci_high": ("95 % KI øvre", "95 % KI øvre", "95 % CI upper"),
-    "numerator": ("Antall", "Tal", "Count"),
-    "denominator": ("Nevner", "Nemnar", "Denominator"),
-    "flag": ("Symbol", "Symbol", "Flag"),
-    "flag_meaning": ("Symbolforklaring", "Symbolforklaring", "Flag meaning"),
-    "compared_with": ("Sammenlignet med", "Samanlikna med", "Compared with"),
-    "comparison": ("Resultat av sammenligning", "Resultat av samanlikning", "Comparison"),
-    "trend": ("Utvikling", "Utvikling", "Trend"),
-    "source": ("Kilde", "Kjelde", "Source"),
-    "fetched_at": ("Hentet", "Henta", "Fetched at"),
-}
-
-_LANG = {"nb": 0, "nn": 1, "en": 2}
 
 
 def _num(x: object) -> float | None:
@@ -99,7 +76,7 @@ def export_table(
         rows.append(
             {
                 "indicator_id": r.indicator_id,
-                "indicator": ind.get(f"name_{lang}") or ind["name_nb"],
+                "indicator": label(ind, "name", lang),
                 "area_code": r.area_code,
                 "area_name": area_names.get(r.area_code, r.area_code),
                 "period": numbers.period(int(r.period_from), int(r.period_to)),
@@ -122,7 +99,7 @@ def export_table(
 
 
 def _headers(lang: str) -> list[str]:
-    return [HEADERS[c][_LANG.get(lang, 0)] for c in COLUMNS]
+    return [t(f"export_col_{c}", lang) for c in COLUMNS]
 
 
 # A text cell starting with one of these is a formula to Excel and LibreOffice (OWASP CSV
@@ -177,8 +154,8 @@ def to_xlsx(table: pd.DataFrame, title: str, note: str, lang: str = "nb") -> byt
         cell.font = Font(bold=True)
     for row in table.itertuples(index=False):
         ws.append([_xlsx_cell(x) for x in row])
-    for i, col in enumerate(COLUMNS, start=1):
-        width = max(len(HEADERS[col][_LANG.get(lang, 0)]), 10)
+    for i, header in enumerate(_headers(lang), start=1):
+        width = max(len(header), 10)
         ws.column_dimensions[get_column_letter(i)].width = min(width + 2, 40)
     ws.freeze_panes = "A5"
     buf = io.BytesIO()

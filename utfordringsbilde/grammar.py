@@ -3,12 +3,17 @@
 Bokmål and nynorsk write the numbers one to twelve as words in running text ("tre av ti
 bydeler"); the word for one follows the noun's gender ("én bydel", "ett mål", nynorsk "ei
 sone"). Nouns are looked up in `NOUNS`; an unknown noun is treated as regular masculine.
+The number words and the small words (og, av, ingen) are catalog texts (`number_3`,
+`grammar_and`); gender and noun forms, which gettext cannot express, stay here.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Final, Literal
+
+from utfordringsbilde.i18n import t
+from utfordringsbilde.numbers import number
 
 Gender = Literal["m", "f", "n"]
 
@@ -99,21 +104,9 @@ NOUNS: Final[dict[str, dict[str, Noun]]] = {
     },
 }
 
-_WORDS: Final[dict[str, tuple[str, ...]]] = {
-    # index = the number; 1 is filled in from the gender
-    "nb": ("null", "", "to", "tre", "fire", "fem", "seks", "sju", "åtte", "ni", "ti", "elleve",
-           "tolv"),
-    "nn": ("null", "", "to", "tre", "fire", "fem", "seks", "sju", "åtte", "ni", "ti", "elleve",
-           "tolv"),
-    "en": ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-           "eleven", "twelve"),
-}  # fmt: skip
-_ONE: Final[dict[str, dict[Gender, str]]] = {
-    "nb": {"m": "én", "f": "én", "n": "ett"},
-    "nn": {"m": "ein", "f": "ei", "n": "eitt"},
-    "en": {"m": "one", "f": "one", "n": "one"},
-}
-_AND: Final = {"nb": "og", "nn": "og", "en": "and"}
+# Gender → the suffix of the catalog key for the word "one" (`number_1_neuter`: ett, eitt, one).
+_GENDER_NAMES: Final[dict[Gender, str]] = {"m": "masculine", "f": "feminine", "n": "neuter"}
+_WORDS_UP_TO: Final = 12
 
 
 def noun(lemma: str, lang: str = "nb") -> Noun:
@@ -129,13 +122,10 @@ def noun(lemma: str, lang: str = "nb") -> Noun:
 
 def number_word(n: int, gender: Gender = "m", lang: str = "nb") -> str:
     """`n` as a word from 0 to 12 (agreeing in gender for 1), else in digits with grouping."""
-    lang = lang if lang in _WORDS else "nb"
     if n == 1:
-        return _ONE[lang][gender]
-    if 0 <= n < len(_WORDS[lang]):
-        return _WORDS[lang][n]
-    from utfordringsbilde.numbers import number  # numbers imports i18n, not this module
-
+        return t(f"number_1_{_GENDER_NAMES[gender]}", lang)
+    if 0 <= n <= _WORDS_UP_TO:
+        return t(f"number_{n}", lang)
     return number(n, 0, lang)
 
 
@@ -143,14 +133,14 @@ def count(n: int, lemma: str, lang: str = "nb") -> str:
     """ "tre bydeler", "ett mål", "ei levekårssone" (nn), "14 indikatorer", "ingen mål"."""
     w = noun(lemma, lang)
     if n == 0:
-        return f"{'no' if lang == 'en' else 'ingen'} {w.plural}"
+        return f"{t('grammar_no', lang)} {w.plural}"
     return f"{number_word(n, w.gender, lang)} {w.singular if n == 1 else w.plural}"
 
 
 def of_total(n: int, total: int, lemma: str, lang: str = "nb") -> str:
     """ "tre av ti bydeler", "ett av åtte mål", "ei av fire levekårssoner" (nn)."""
     w = noun(lemma, lang)
-    of = "of" if lang == "en" else "av"
+    of = t("grammar_of", lang)
     plural = w.plural if total != 1 else w.singular
     return f"{number_word(n, w.gender, lang)} {of} {number_word(total, w.gender, lang)} {plural}"
 
@@ -169,7 +159,7 @@ def join(items: list[str], lang: str = "nb") -> str:
     items = [i for i in items if i]
     if len(items) <= 1:
         return "".join(items)
-    return f"{', '.join(items[:-1])} {_AND.get(lang, 'og')} {items[-1]}"
+    return f"{', '.join(items[:-1])} {t('grammar_and', lang)} {items[-1]}"
 
 
 def capitalise(text: str) -> str:

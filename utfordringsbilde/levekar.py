@@ -16,7 +16,7 @@ from typing import Final
 import pandas as pd
 
 from utfordringsbilde import numbers, stats
-from utfordringsbilde.i18n import flag_meaning, source_label
+from utfordringsbilde.i18n import flag_meaning, label, source_label
 from utfordringsbilde.vocab import Flag, Polarity
 
 # SSB's levekårsindeks for cities uses low income, crowding, young people outside work and
@@ -165,7 +165,7 @@ def export_rows(
             rows.append(
                 {
                     "indicator_id": c,
-                    "indicator": ind.get(f"name_{lang}") or ind["name_nb"],
+                    "indicator": label(ind, "name", lang),
                     "area_code": row["area_code"],
                     "area_name": row["area_name"],
                     "period": result.periods.get(c, ""),

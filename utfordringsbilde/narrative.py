@@ -18,7 +18,7 @@ import pandas as pd
 
 from utfordringsbilde import evaluation, grammar, numbers, profile, stats
 from utfordringsbilde.config import load_catalog, load_kommuner
-from utfordringsbilde.i18n import t
+from utfordringsbilde.i18n import label, t
 from utfordringsbilde.overview import Overview
 from utfordringsbilde.queries import Con
 from utfordringsbilde.vocab import Direction, Verdict
@@ -67,13 +67,12 @@ def _sentences() -> dict[str, dict[str, str]]:
     out: dict[str, dict[str, str]] = {}
     for ind in load_catalog().indicators:
         if ind.sentence is not None:
-            out[ind.id] = {lang: ind.sentence.get(lang) for lang in ("nb", "nn", "en")}
+            out[ind.id] = dict(ind.sentence.root)  # a language without one gets the fallback
     return out
 
 
 def _name(info: pd.DataFrame, ind_id: str, lang: str) -> str:
-    col = f"name_{lang}" if f"name_{lang}" in info.columns else "name_nb"
-    return str(info.at[ind_id, col] or info.at[ind_id, "name_nb"])
+    return label(info.loc[ind_id], "name", lang)
 
 
 def statement(info: pd.DataFrame, ind_id: str, area: str, value: str, lang: str) -> str:
@@ -297,7 +296,7 @@ def kommune_finding_list(
 def level_lemma(kommune: str) -> str:
     """The kommune's word for its districts (bydel, kommunedel …) as a grammar lemma."""
     k = load_kommuner().get(kommune)
-    return k.districts.level_name.nb.lower() if k is not None else "distrikt"
+    return k.districts.level_name["nb"].lower() if k is not None else "distrikt"
 
 
 def kommune_findings(con: Con, ov: Overview, lang: str = "nb", limit: int = 5) -> list[Finding]:

@@ -6,28 +6,8 @@ import math
 
 from babel.numbers import format_decimal
 
-from utfordringsbilde.i18n import LOCALES, pick
+from utfordringsbilde.i18n import number_locale, t
 from utfordringsbilde.vocab import Flag
-
-UNIT_SUFFIX: dict[str, tuple[str, str, str]] = {
-    "percent": ("\u00a0%", "\u00a0%", "\u00a0%"),
-    "per_1000": ("\u00a0per 1\u00a0000", "\u00a0per 1\u00a0000", "\u00a0per 1,000"),
-    "per_10000": ("\u00a0per 10\u00a0000", "\u00a0per 10\u00a0000", "\u00a0per 10,000"),
-    "count": ("", "", ""),
-    "score": ("", "", ""),
-    "years": ("\u00a0år", "\u00a0år", "\u00a0years"),
-    "ratio": ("", "", ""),
-}
-
-UNIT_NAME: dict[str, tuple[str, str, str]] = {
-    "percent": ("prosent", "prosent", "per cent"),
-    "per_1000": ("per 1 000", "per 1 000", "per 1,000"),
-    "per_10000": ("per 10 000", "per 10 000", "per 10,000"),
-    "count": ("antall", "tal", "count"),
-    "score": ("poeng", "poeng", "points"),
-    "years": ("år", "år", "years"),
-    "ratio": ("forholdstall", "forholdstal", "ratio"),
-}
 
 
 def _missing(x: object) -> bool:
@@ -39,7 +19,7 @@ def number(x: float | int | None, decimals: int = 0, lang: str = "nb") -> str:
     if x is None or _missing(x):
         return ""
     pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
-    return format_decimal(x, format=pattern, locale=LOCALES.get(lang, "nb_NO"))
+    return format_decimal(x, format=pattern, locale=number_locale(lang))
 
 
 def value(
@@ -56,8 +36,8 @@ def value(
     if _missing(x):
         return Flag.MISSING
     dec = 0 if unit == "count" else decimals
-    suffix = pick(UNIT_SUFFIX[unit], lang) if with_unit else ""
-    return number(x, dec, lang) + suffix
+    text = number(x, dec, lang)
+    return t(f"unit_value_{unit}", lang, value=text) if with_unit else text
 
 
 def interval(lo: float | None, hi: float | None, decimals: int = 1, lang: str = "nb") -> str:
@@ -69,7 +49,7 @@ def interval(lo: float | None, hi: float | None, decimals: int = 1, lang: str = 
 
 def unit_name(unit: str, lang: str = "nb") -> str:
     """The unit in words (prosent, per 1 000, …)."""
-    return pick(UNIT_NAME[unit], lang)
+    return t(f"unit_{unit}", lang)
 
 
 def period(period_from: int, period_to: int) -> str:

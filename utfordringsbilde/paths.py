@@ -22,3 +22,8 @@ def runs_log_path() -> Path:
 def notes_path() -> Path:
     """The plan-evaluation notes store, which no ETL run touches (UB_NOTES overrides)."""
     return Path(os.environ.get("UB_NOTES", warehouse_path().with_name("notes.duckdb")))
+
+
+def locale_dir() -> Path:
+    """The gettext catalogs, one folder per language (UB_LOCALE_DIR overrides)."""
+    return Path(os.environ.get("UB_LOCALE_DIR", ROOT / "locale"))

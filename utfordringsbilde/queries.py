@@ -64,26 +64,54 @@ def comparison_areas(con: Con, kommune: str) -> dict[str, str | None]:
     return {"kommune": kommune, "fylke": row[0] if row else None, "land": "0"}
 
 
+def texts(con: Con, entity: str) -> pd.DataFrame:
+    """The catalog texts of one entity (indicator, theme, risk_factor) as one row per id.
+
+    Columns: `id`, then `<field>_<lang>` for every field and language stored (e.g. `name_nb`,
+    `definition_en`); read a text with `i18n.label(row, field, lang)`.
+    """
+    long = con.execute(
+        "SELECT id, field || '_' || lang AS col, text FROM catalog_text WHERE entity = ?",
+        [entity],
+    ).df()
+    wide = long.pivot(index="id", columns="col", values="text")
+    wide.columns.name = None
+    return wide.reset_index()
+
+
+def _with_texts(con: Con, frame: pd.DataFrame, entity: str, key: str) -> pd.DataFrame:
+    """`frame` with its rows' catalog texts as columns, the order of `frame` kept."""
+    named = texts(con, entity).rename(columns={"id": key})
+    return frame.merge(named, on=key, how="left")
+
+
 def indicators(con: Con) -> pd.DataFrame:
-    """The catalog as stored, with theme names and order, one row per indicator."""
-    return con.execute(
+    """The catalog as stored, one row per indicator, with its texts in every language
+    (`name_<lang>`, `short_<lang>`, `definition_<lang>`, …), its theme's (`theme_<lang>`)
+    and the theme's order."""
+    frame = con.execute(
         """
-        SELECT i.*, t.name_nb AS theme_nb, t.name_nn AS theme_nn, t.name_en AS theme_en,
-               t.sort_order AS theme_order
+        SELECT i.*, t.sort_order AS theme_order
         FROM indicator i JOIN theme t USING (theme_id)
         ORDER BY t.sort_order, i.sort_order
         """
     ).df()
+    frame = _with_texts(con, frame, "indicator", "indicator_id")
+    names = texts(con, "theme").filter(regex=r"^(id|name_.*)$")
+    names.columns = ["theme_id" if c == "id" else "theme_" + c[len("name_") :] for c in names]
+    return frame.merge(names, on="theme_id", how="left")
 
 
 def themes(con: Con) -> pd.DataFrame:
-    """Themes in display order."""
-    return con.execute("SELECT * FROM theme ORDER BY sort_order").df()
+    """Themes in display order, with `name_<lang>`."""
+    frame = con.execute("SELECT * FROM theme ORDER BY sort_order").df()
+    return _with_texts(con, frame, "theme", "theme_id")
 
 
 def risk_factors(con: Con) -> pd.DataFrame:
-    """The eight risk factors (Kvello), by number."""
-    return con.execute("SELECT * FROM risk_factor ORDER BY number").df()
+    """The eight risk factors (Kvello), by number, with `name_<lang>`."""
+    frame = con.execute("SELECT * FROM risk_factor ORDER BY number").df()
+    return _with_texts(con, frame, "risk_factor", "risk_factor_id")
 
 
 def years(con: Con, kommune: str) -> list[int]:

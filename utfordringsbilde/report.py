@@ -29,7 +29,7 @@ from pptx.dml.color import RGBColor
 from pptx.util import Emu, Inches, Pt
 
 from utfordringsbilde import evaluation, grammar, narrative, numbers, paths, slides, warehouse
-from utfordringsbilde.i18n import LANGS, t
+from utfordringsbilde.i18n import label, languages, t
 from utfordringsbilde.plan import load_plans
 from utfordringsbilde.queries import Con
 
@@ -306,7 +306,7 @@ def _targets_table(ev: evaluation.Evaluation, lang: str) -> pd.DataFrame:
         symbol = evaluation.STATUS_STYLE[a.shown][2]
         rows.append(
             {
-                t("indicator", lang): r.name.get(lang) or r.name["nb"],
+                t("indicator", lang): r.name.get(lang),
                 t("eval_baseline", lang): f"{base} ({base_period})" if base_period else base,
                 t("eval_latest", lang): f"{latest} ({latest_period})" if latest_period else latest,
                 t("eval_target", lang): evaluation.target_text(r, lang),
@@ -473,9 +473,7 @@ def _source_table(deck: slides.Deck) -> pd.DataFrame:
     lang = deck.lang
     return pd.DataFrame(
         {
-            t("indicator", lang): [
-                info.at[i, f"name_{lang}"] or info.at[i, "name_nb"] for i in labels
-            ],
+            t("indicator", lang): [label(info.loc[i], "name", lang) for i in labels],
             t("source", lang): list(labels.values()),
         }
     )
@@ -520,7 +518,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--format", choices=FORMATS, default="pdf")
     ap.add_argument("--district", help="also slides for this district, e.g. 3301-D02")
     ap.add_argument("--year", type=int, help="the data year (default: the latest)")
-    ap.add_argument("--lang", choices=LANGS, default="nb")
+    ap.add_argument("--lang", choices=languages(), default="nb")
     ap.add_argument("--out", type=Path, help="file to write (default: reports/<name>)")
     args = ap.parse_args(argv)
     started = time.monotonic()

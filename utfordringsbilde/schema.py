@@ -40,28 +40,16 @@ CREATE TABLE area_shape (
 
 CREATE TABLE theme (
     theme_id      VARCHAR PRIMARY KEY,
-    name_nb       VARCHAR NOT NULL,
-    name_nn       VARCHAR,
-    name_en       VARCHAR,
     sort_order    INTEGER NOT NULL
 );
 
 CREATE TABLE risk_factor (
     risk_factor_id VARCHAR PRIMARY KEY,
-    number         INTEGER NOT NULL,
-    name_nb        VARCHAR NOT NULL,
-    name_nn        VARCHAR,
-    name_en        VARCHAR
+    number         INTEGER NOT NULL
 );
 
 CREATE TABLE indicator (
     indicator_id     VARCHAR PRIMARY KEY,
-    name_nb          VARCHAR NOT NULL,
-    name_nn          VARCHAR,
-    name_en          VARCHAR,
-    short_nb         VARCHAR,
-    short_nn         VARCHAR,
-    short_en         VARCHAR,
     theme_id         VARCHAR NOT NULL,
     sort_order       INTEGER NOT NULL,
     unit             VARCHAR NOT NULL,
@@ -74,9 +62,18 @@ CREATE TABLE indicator (
     source           VARCHAR NOT NULL,
     source_table     VARCHAR NOT NULL,
     source_verified  BOOLEAN NOT NULL,
-    definition_nb    VARCHAR NOT NULL,
-    caveats_nb       VARCHAR,
     norm             DOUBLE
+);
+
+-- The catalog's texts in every language it is written in, one row per text: the names,
+-- definitions and caveats of indicators, themes and risk factors (i18n.label reads them).
+CREATE TABLE catalog_text (
+    entity  VARCHAR NOT NULL CHECK (entity IN ('indicator', 'theme', 'risk_factor')),
+    id      VARCHAR NOT NULL,
+    field   VARCHAR NOT NULL,
+    lang    VARCHAR NOT NULL,
+    text    VARCHAR NOT NULL,
+    PRIMARY KEY (entity, id, field, lang)
 );
 
 CREATE TABLE observation (

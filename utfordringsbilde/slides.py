@@ -25,7 +25,7 @@ from utfordringsbilde import (
     profile,
     queries,
 )
-from utfordringsbilde.i18n import source_label, t, verdict_label
+from utfordringsbilde.i18n import label, source_label, t, tn, verdict_label
 from utfordringsbilde.plan import Plan
 from utfordringsbilde.queries import Con
 from utfordringsbilde.vocab import Flag
@@ -142,7 +142,7 @@ def _bars_slide(
     ind = finding.indicator_id
     info = ov.indicators.set_index("indicator_id")
     unit, dec = str(info.at[ind, "unit"]), int(info.at[ind, "decimals"])
-    short = str(info.at[ind, f"short_{lang}"] or info.at[ind, "short_nb"])
+    short = label(info.loc[ind], "short", lang)
     names = dict(zip(ov.districts["area_code"], ov.districts["name"], strict=True))
     cells = ov.cells[(ov.cells["indicator_id"] == ind) & ov.cells["area_code"].isin(list(names))]
     kom = ov.cells[(ov.cells["indicator_id"] == ind) & (ov.cells["area_code"] == ov.kommune)]
@@ -200,7 +200,7 @@ def _bars_slide(
         )
         hidden = int(cells["flag"].notna().sum())
         if hidden:
-            alt += t("slide_alt_hidden", lang, n=hidden)
+            alt += tn("slide_alt_hidden", hidden, lang)
         table = pd.DataFrame(
             {
                 t("areas_col", lang): frame["area_code"].map(names),
@@ -343,7 +343,7 @@ def _plan_slides(ev: evaluation.Evaluation, inds: pd.DataFrame, lang: str) -> li
             ],
             ignore_index=True,
         )
-        name = first.name.get(lang) or first.name["nb"]
+        name = first.name.get(lang)
         fig, tab, alt = _trend(series, first.unit, first.decimals, name, lang)
         out.append(
             Slide(

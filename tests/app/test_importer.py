@@ -149,7 +149,7 @@ def test_imported_district_values_show_on_the_pages(wh: Path, tmp_path: Path, ko
 
     at = _page("oversikt", {"kommune": kommune})
     html = " ".join(h.proto.body for h in at.get("html"))
-    name = next(i.name.nb for i in load_catalog().indicators if i.id == IND)
+    name = next(i.name["nb"] for i in load_catalog().indicators if i.id == IND)
     # The heat-map cell of the imported indicator and district: 30 / 300 = 10,0 %.
     assert f"{district} · {name}: 10,0\u00a0%" in html
 

@@ -61,9 +61,9 @@ def test_every_theme_is_used(catalog: Catalog) -> None:
 def test_risk_factors_are_the_eight_numbered(catalog: Catalog) -> None:
     assert [r.id for r in catalog.risk_factors] == RISK_FACTORS
     assert [r.number for r in catalog.risk_factors] == list(range(1, 9))
-    assert catalog.risk_factors[0].name.nb == "Skadelig omsorg"
+    assert catalog.risk_factors[0].name["nb"] == "Skadelig omsorg"
     for rf in catalog.risk_factors:
-        assert rf.name.nn and rf.name.en, rf.id
+        assert rf.name["nn"] and rf.name["en"], rf.id
 
 
 @pytest.mark.parametrize("rf", RISK_FACTORS)
@@ -74,16 +74,16 @@ def test_every_risk_factor_has_an_indicator(catalog: Catalog, rf: str) -> None:
 def test_every_indicator_is_documented(catalog: Catalog) -> None:
     """Meta-test: definition, source, polarity, unit, names and short names for every indicator."""
     for ind in catalog.indicators:
-        assert ind.definition.nb.strip(), ind.id
+        assert ind.definition["nb"].strip(), ind.id
         assert ind.source.provider in ("fhi", "ssb", "local"), ind.id
         assert ind.source.table.strip(), ind.id
         assert ind.polarity in ("high_good", "low_good", "none"), ind.id
         assert ind.unit, ind.id
-        assert ind.name.nb and ind.name.nn and ind.name.en, ind.id
+        assert ind.name["nb"] and ind.name["nn"] and ind.name["en"], ind.id
         assert ind.short_name is not None, ind.id
         assert ind.population is not None, ind.id
         for lang in ("nb", "nn", "en"):
-            short = getattr(ind.short_name, lang)
+            short = ind.short_name[lang]
             assert short, (ind.id, lang)
             assert len(short) <= 28, (ind.id, lang, short)
 

@@ -469,7 +469,7 @@ def test_matrices_of_the_three_plans(evaluations: dict[str, evaluation.Evaluatio
 def test_every_status_test_and_level_has_words_in_every_language() -> None:
     from typing import get_args
 
-    from utfordringsbilde.i18n import LANGS, STRINGS
+    from utfordringsbilde.i18n import languages, t
     from utfordringsbilde.plan import LEVELS, MeasureStatus
 
     kinds = [k for k in map(str, TestKind) if k not in ("difference", "figure")]
@@ -479,6 +479,5 @@ def test_every_status_test_and_level_has_words_in_every_language() -> None:
     keys += [f"eval_level_{lv}" for levels in LEVELS.values() for lv in levels]
     keys += [f"eval_mstatus_{s}" for s in get_args(MeasureStatus)]
     for key in keys:
-        assert key in STRINGS, key
-        assert all(STRINGS[key][LANGS.index(lang)] for lang in LANGS), key
+        assert all(t(key, lang) for lang in languages()), key  # KeyError for a missing key
     assert set(evaluation.STATUS_STYLE) == set(evaluation.SHOWN_ORDER)

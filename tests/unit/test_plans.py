@@ -136,9 +136,9 @@ SEED_ITEMS = {
 def names(plan: Plan) -> dict[str, list[str]]:
     """The plan's strategy, goal and measure names (bokmål), whitespace-normalised."""
     return {
-        "strategies": [norm(s.name.nb) for s in plan.strategies],
-        "goals": [norm(g.text.nb) for g in plan.goals],
-        "tiltak": [norm(m.name.nb) for m in plan.tiltak],
+        "strategies": [norm(s.name["nb"]) for s in plan.strategies],
+        "goals": [norm(g.text["nb"]) for g in plan.goals],
+        "tiltak": [norm(m.name["nb"]) for m in plan.tiltak],
     }
 
 
@@ -169,7 +169,7 @@ def test_drammen_has_the_seeds_strategies_goals_and_all_twelve_measures() -> Non
     got = names(plan)
     assert got["strategies"] == DRAMMEN_STRATEGIES
     assert_named(DRAMMEN_GOALS, got["goals"], "Drammen goals (6.1)")
-    assert [norm(m.name.nb) for m in plan.tiltak] == [norm(t) for t in DRAMMEN_TILTAK]
+    assert [norm(m.name["nb"]) for m in plan.tiltak] == [norm(t) for t in DRAMMEN_TILTAK]
     main = plan.goal("rett_hjelp_rett_tid")
     assert main.level == "main"
     assert len(plan.subgoals(main.id)) == 5
@@ -216,7 +216,7 @@ def test_tonsberg_has_six_goals_and_measures_by_level() -> None:
     assert all(g.level == "main" for g in plan.goals)
     assert_named(TONSBERG_STRATEGIES, got["strategies"], "Tønsberg prioritised areas")
     assert_named(TONSBERG_DONE, got["tiltak"], "Tønsberg «Hva vi har gjort»")
-    by_name = {m.name.nb: m for m in plan.tiltak}
+    by_name = {m.name["nb"]: m for m in plan.tiltak}
     for name, level in TONSBERG_LEVELS.items():
         m = by_name[name]
         assert m.level_system == "tonsberg4"

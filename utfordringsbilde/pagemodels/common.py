@@ -7,11 +7,12 @@ from collections.abc import Callable
 import pandas as pd
 
 from utfordringsbilde import numbers
+from utfordringsbilde.i18n import label
 
 
 def text(row: object, field: str, lang: str) -> str:
-    """A catalog row's `<field>_<lang>` text, bokmål where the language has none."""
-    return str(getattr(row, f"{field}_{lang}", None) or getattr(row, f"{field}_nb") or "")
+    """A catalog row's `field` text in `lang`, bokmål where the language has none."""
+    return label(row, field, lang)
 
 
 def names(inds: pd.DataFrame, field: str, lang: str) -> dict[str, str]:

@@ -56,15 +56,14 @@ class Districts:
 def describe(inds: pd.DataFrame, ind_id: str, lang: str) -> Indicator:
     """The catalog row of `ind_id` as the page words it."""
     row = next(r for r in inds.itertuples(index=False) if r.indicator_id == ind_id)
-    caveats = row.caveats_nb if isinstance(row.caveats_nb, str) else ""
     return Indicator(
         id=ind_id,
         name=text(row, "name", lang),
         unit=str(row.unit),
         decimals=int(row.decimals),
         method=str(row.ci_method),
-        definition=str(row.definition_nb),
-        caveats=caveats,
+        definition=text(row, "definition", lang),
+        caveats=text(row, "caveats", lang),
         source=source_label(
             str(row.source), str(row.source_table), bool(row.source_verified), lang
         ),

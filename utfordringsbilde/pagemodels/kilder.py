@@ -33,7 +33,7 @@ def catalog(inds: pd.DataFrame, summary: pd.DataFrame, lang: str) -> pd.DataFram
             t("suppressed_col", lang): [
                 int(held.at[i, "suppressed"]) if i in held.index else 0 for i in ids
             ],
-            t("definition", lang): inds["definition_nb"].tolist(),
+            t("definition", lang): [text(r, "definition", lang) for r in rows],
         }
     )
 
