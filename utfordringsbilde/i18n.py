@@ -14,6 +14,11 @@ STRINGS: dict[str, tuple[str, str, str]] = {
     "kommune": ("Kommune", "Kommune", "Municipality"),
     "district": ("Område", "Område", "District"),
     "all_districts": ("Alle områder", "Alle område", "All districts"),
+    # District levels (utfordringsbilde.districts.KINDS), for the level choice.
+    "level_district": ("Kommunens egne områder", "Kommunen sine eigne område", "Own districts"),
+    "level_levekarssone": ("Levekårssoner", "Levekårssoner", "Living-conditions zones"),
+    "level_bydel": ("Bydeler", "Bydelar", "City districts"),
+    "level_delomrade": ("Delområder (SSB)", "Delområde (SSB)", "Statistical subareas (SSB)"),
     "period": ("Periode (til og med år)", "Periode (til og med år)", "Period (up to year)"),
     "latest": ("Siste tilgjengelige", "Siste tilgjengelege", "Latest available"),
     "language": ("Språk", "Språk", "Language"),
@@ -23,13 +28,14 @@ STRINGS: dict[str, tuple[str, str, str]] = {
     "landet": ("Landet", "Landet", "Norway"),
     "demo_banner": (
         "**Demodata:** tallene i denne visningen er simulerte og viser hvordan verktøyet "
-        "virker. De beskriver ikke virkelige forhold i kommunen. Områdekodene er laget for "
-        "demonstrasjon.",
+        "virker. De beskriver ikke virkelige forhold i kommunen. Grunnkretser, delområder og "
+        "levekårssoner er de virkelige; kommunedelene er en eksempelgruppering.",
         "**Demodata:** tala i denne visinga er simulerte og viser korleis verktøyet verkar. "
-        "Dei skildrar ikkje verkelege forhold i kommunen. Områdekodane er laga for "
-        "demonstrasjon.",
+        "Dei skildrar ikkje verkelege forhold i kommunen. Grunnkrinsar, delområde og "
+        "levekårssoner er dei verkelege; kommunedelane er ei eksempelgruppering.",
         "**Demo data:** the numbers in this view are simulated to show how the tool works. "
-        "They do not describe the municipality. District codes are made up for the demo.",
+        "They do not describe the municipality. Grunnkretser, delområder and levekårssoner are "
+        "the real ones; the named districts are an example grouping.",
     ),
     "freshness": (
         "Data bygget {built} · kilde: {source} · modus: {mode}",

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from utfordringsbilde import districts
 from utfordringsbilde.config import (
     Catalog,
     ConfigError,
@@ -215,13 +216,17 @@ def test_kommune_files(
     assert 3 <= len(k.comparators.peers) <= 5
     assert all(re.fullmatch(r"\d{4}", p.code) and p.code != code for p in k.comparators.peers)
     d = k.districts
-    assert d.demo_codes and d.note and "made up" in d.note.lower()
+    # Real codes now: the own districts are whole delområder of the bundled grunnkrets table.
+    assert not d.demo_codes and d.note and "illustrative" in d.note.lower()
     assert 8 <= len(d.items) <= 11
     gks = [gk for item in d.items for gk in item.grunnkretser]
-    assert 40 <= len(gks) <= 60
+    table = districts.area_file(code)
+    assert table is not None and sorted(gks) == sorted(table["grunnkrets"])
     for item in d.items:
-        assert 3 <= len(item.grunnkretser) <= 8, item.code
         assert all(gk.startswith(code) for gk in item.grunnkretser), item.code
+        delomrader = {gk[:6] for gk in item.grunnkretser}
+        whole = table[table["delomrade"].isin(delomrader)]["grunnkrets"]
+        assert sorted(whole) == sorted(item.grunnkretser), item.code
 
 
 def test_history_dates(kommuner: dict[str, Kommune]) -> None:
