@@ -44,6 +44,8 @@ DEFAULT_BASES: dict[str, str] = {
     # /kommuner/{nr}/omrade?utkoordsys=4258 is V-secondary: seen in several independent public
     # clients, not in Kartverket's own documentation (not reachable from here).
     "geonorge": "https://api.kartverket.no/kommuneinfo/v1",
+    # Geonorge's download API (orders and zip files), UB_GEONORGE_DOWNLOAD_BASE.
+    "geonorge_download": "https://nedlasting.geonorge.no",
 }
 
 # SSB: "30 spørringer per minutt per ip-adresse" (SSB's user guide); KLASS is on the same host,
@@ -52,6 +54,7 @@ DEFAULT_RATES: dict[str, tuple[int, float]] = {
     "data.ssb.no": (30, 60.0),
     "statistikk-data.fhi.no": (30, 60.0),
     "api.kartverket.no": (60, 60.0),
+    "nedlasting.geonorge.no": (30, 60.0),
 }
 
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
@@ -247,6 +250,10 @@ class Client:
         """POST `body` as JSON to `url` and return the decoded JSON response."""
         return self.request_json("POST", url, params=params, body=body, headers=headers)
 
+    def get_bytes(self, url: str, params: Mapping[str, str] | None = None) -> bytes | None:
+        """GET `url` and return the raw body (a zip download); same throttle and retries."""
+        return self.request_json("GET", url, params=params, raw=True)  # type: ignore[no-any-return]
+
     def note(self, text: str) -> None:
         """A remark for the dry-run listing; a live client ignores it."""
 
@@ -258,8 +265,10 @@ class Client:
         params: Mapping[str, str] | None = None,
         body: Any = None,
         headers: Mapping[str, str] | None = None,
+        raw: bool = False,
     ) -> Any:
-        """Send one request with throttle and retries; the JSON body, or ApiError."""
+        """Send one request with throttle and retries; the JSON body (`raw`: the bytes), or
+        ApiError."""
         s = self.settings
         invalid_seen = 0
 
@@ -288,7 +297,7 @@ class Client:
             for attempt in retrying:
                 with attempt:
                     attempts += 1
-                    return self._attempt(method, url, params, body, headers)
+                    return self._attempt(method, url, params, body, headers, raw)
         except ApiError as exc:
             exc.attempts = attempts
             if attempts > 1:
@@ -318,6 +327,7 @@ class Client:
         params: Mapping[str, str] | None,
         body: Any,
         headers: Mapping[str, str] | None,
+        raw: bool = False,
     ) -> Any:
         window = self._window(url)
         if window is not None:
@@ -371,6 +381,8 @@ class Client:
                 if resp.status_code == 429 or resp.status_code == 503
                 else None,
             )
+        if raw:
+            return content
         try:
             return json.loads(content)
         except ValueError as e:
@@ -404,6 +416,7 @@ class DryRunClient(Client):
         params: Mapping[str, str] | None = None,
         body: Any = None,
         headers: Mapping[str, str] | None = None,
+        raw: bool = False,
     ) -> Any:
         """Print the request; there is no response (None)."""
         self.listed += 1

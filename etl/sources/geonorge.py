@@ -1,4 +1,5 @@
-"""Boundaries: the kommune's outline from Kartverket, district outlines from the kommune's file.
+"""Boundaries: the kommune's outline from Kartverket, district outlines from the kommune's file
+or dissolved from Geonorge's grunnkrets polygons.
 
 Kartverket's kommuneinfo API answers `GET {base}/kommuner/{nr}/omrade?utkoordsys=4258` with
 `{"kommunenummer", "kommunenavn", "omrade": <GeoJSON geometry, EPSG:4258>}`. That shape is
@@ -9,11 +10,14 @@ readable from here). EPSG:4258 (ETRS89) and GeoJSON's WGS 84 differ by well unde
 from __future__ import annotations
 
 import json
+import os
+import zipfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from etl.http import Client, base_url
+from utfordringsbilde import boundaries, districts
 from utfordringsbilde.config import Kommune
 
 SRID = "4258"
@@ -110,4 +114,119 @@ def district_shapes(kommune: Kommune, folder: Path) -> dict[str, str]:
     if unknown:
         known = ", ".join(f"{d.code} {d.name}" for d in kommune.districts.items)
         raise GeoError(f"{where}: unknown districts: {'; '.join(unknown)} (known: {known})")
+    return out
+
+
+# --------------------------------------------------------------------------- grunnkretser
+
+# Geonorge "Statistiske enheter grunnkretser" (Kartverket/SSB, CC BY 4.0), the whole country in
+# EPSG:4258 as GeoJSON, through the download API (nedlasting.geonorge.no). Request and answer
+# shapes follow Geonorge's API as its .NET and Java clients use it (OrderRequest/OrderResponse:
+# referenceNumber, files[].downloadUrl, fileId, status, name); V-secondary, not checked against a
+# live answer from here.
+GRUNNKRETS_UUID = "51d279f8-e2be-4f5e-9f72-1a53f7535ec1"
+READY = "ReadyForDownload"
+
+
+def order_url() -> str:
+    """The download API's order endpoint."""
+    return f"{base_url('geonorge_download')}/api/order"
+
+
+def order_body(uuid: str = GRUNNKRETS_UUID) -> dict[str, Any]:
+    """The order for the whole country (area 0000, landsdekkende) in EPSG:4258 as GeoJSON."""
+    return {
+        "softwareClient": "utfordringsbilde",
+        "orderLines": [
+            {
+                "metadataUuid": uuid,
+                "areas": [{"code": "0000", "type": "landsdekkende", "name": "Hele landet"}],
+                "projections": [{"code": SRID, "codespace": f"EPSG:{SRID}"}],
+                "formats": [{"name": "GeoJSON"}],
+            }
+        ],
+    }
+
+
+def cache_dir() -> Path:
+    """Where downloaded boundary files are kept between refreshes (UB_CACHE_DIR overrides)."""
+    from utfordringsbilde.paths import warehouse_path
+
+    return Path(os.environ.get("UB_CACHE_DIR", warehouse_path().parent / "cache")) / "geonorge"
+
+
+def download_grunnkretser(
+    client: Client, version: str, uuid: str = GRUNNKRETS_UUID, cache: Path | None = None
+) -> dict[str, Any] | None:
+    """The national grunnkrets GeoJSON (FeatureCollection), from the cache when this `version`
+    (the grunnkrets division's year, e.g. "2026") was downloaded before; None in a dry run.
+
+    Geonorge publishes the dataset once per division, so the division year is its version: a
+    refresh within the same year orders and downloads nothing.
+    """
+    folder = cache or cache_dir()
+    cached = folder / f"grunnkretser-{uuid}-{version}.zip"
+    if not cached.exists():
+        answer = client.post_json(order_url(), order_body(uuid))
+        if answer is None:
+            return None
+        files = [f for f in answer.get("files") or [] if f.get("metadataUuid", uuid) == uuid]
+        if not files:
+            raise GeoError(f"Geonorge order {answer.get('referenceNumber')}: no files")
+        file = files[0]
+        if file.get("status") not in (None, READY) or not file.get("downloadUrl"):
+            # Large orders are prepared in the background; the order can be read again.
+            ref = answer.get("referenceNumber")
+            again = client.get_json(f"{order_url()}/{ref}")
+            same = [f for f in again.get("files") or [] if f.get("fileId") == file.get("fileId")]
+            file = same[0] if same else file
+            if file.get("status") != READY or not file.get("downloadUrl"):
+                raise GeoError(f"Geonorge order {ref}: file not ready ({file.get('status')})")
+        data = client.get_bytes(str(file["downloadUrl"]))
+        if data is None:
+            return None
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp = cached.with_suffix(".part")
+        tmp.write_bytes(data)
+        os.replace(tmp, cached)
+    return read_zipped_geojson(cached)
+
+
+def read_zipped_geojson(path: Path) -> dict[str, Any]:
+    """The grunnkrets FeatureCollection inside a Geonorge zip.
+
+    Kartverket's GeoJSON files hold either one FeatureCollection or an object of several, one
+    per feature type (areas and their border lines); the one with grunnkrets codes is taken.
+    """
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = [n for n in zf.namelist() if n.lower().endswith((".geojson", ".json"))]
+            if not names:
+                raise GeoError(f"{path.name}: no GeoJSON file in the zip")
+            doc = json.loads(zf.read(names[0]).decode("utf-8"))
+    except zipfile.BadZipFile as e:
+        path.unlink(missing_ok=True)  # a broken download must not stay cached
+        raise GeoError(f"{path.name}: not a zip file ({e})") from None
+    candidates = [doc] if doc.get("type") == "FeatureCollection" else list(doc.values())
+    for fc in candidates:
+        if not isinstance(fc, dict) or fc.get("type") != "FeatureCollection":
+            continue
+        feats = fc.get("features") or []
+        if feats and boundaries.grunnkrets_code(feats[0].get("properties") or {}):
+            return fc
+    raise GeoError(f"{path.name}: no FeatureCollection with grunnkretsnummer")
+
+
+def level_shapes(
+    doc: dict[str, Any], levels: list[districts.Level], source: str = "Geonorge grunnkretser"
+) -> dict[str, str]:
+    """Area code → GeoJSON Feature text for every district of `levels`, dissolved from `doc`."""
+    kommuner = sorted({lv.kommune for lv in levels})
+    polygons = boundaries.read_grunnkretser(doc, kommuner)
+    out: dict[str, str] = {}
+    for lv in levels:
+        members = {d.code: d.grunnkretser for d in lv.districts}
+        names = {d.code: d.name for d in lv.districts}
+        for code, geom in boundaries.dissolve(polygons, members).items():
+            out[code] = boundaries.feature_text(code, names[code], geom, source)
     return out

@@ -482,8 +482,11 @@ def _handler(api: FakeApis) -> type[BaseHTTPRequestHandler]:
                 return
             try:
                 result = api.route(method, parts.path, query, body)
-                status, data = 200, json.dumps(result, ensure_ascii=False).encode()
-                ctype = "application/json; charset=utf-8"
+                if isinstance(result, bytes):  # a file download (Geonorge's zip)
+                    status, data, ctype = 200, result, "application/zip"
+                else:
+                    status, data = 200, json.dumps(result, ensure_ascii=False).encode()
+                    ctype = "application/json; charset=utf-8"
             except ApiReply as reply:
                 status = reply.status
                 data = b"" if reply.body is None else json.dumps(reply.body).encode()
