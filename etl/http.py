@@ -252,7 +252,7 @@ class Client:
 
     def get_bytes(self, url: str, params: Mapping[str, str] | None = None) -> bytes | None:
         """GET `url` and return the raw body (a zip download); same throttle and retries."""
-        return self.request_json("GET", url, params=params, raw=True)  # type: ignore[no-any-return]
+        return self.request_json("GET", url, params=params, raw=True)
 
     def note(self, text: str) -> None:
         """A remark for the dry-run listing; a live client ignores it."""
