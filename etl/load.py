@@ -146,6 +146,11 @@ class Builder:
                 "INSERT INTO area_shape SELECT * FROM old_wh.area_shape "
                 "WHERE area_code NOT IN (SELECT area_code FROM area_shape)"
             )
+            self.con.execute(
+                "INSERT INTO district_member SELECT m.* FROM old_wh.district_member m "
+                "WHERE m.area_code IN (SELECT area_code FROM area) AND NOT EXISTS "
+                "(SELECT 1 FROM district_member d WHERE d.area_code = m.area_code)"
+            )
             return self._staged_rows() - before
         finally:
             self.con.execute("DETACH old_wh")

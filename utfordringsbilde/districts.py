@@ -89,18 +89,30 @@ def levels_from_table(
     table: pd.DataFrame,
     delomrade_names: Mapping[str, str] | None = None,
 ) -> list[Level]:
-    """Levekårssoner and delområder from a grunnkrets table (columns as in data/areas)."""
-    out: list[Level] = []
+    """Levekårssoner, bydeler and delområder from a grunnkrets table (columns as in data/areas,
+    optionally `bydel` and `bydel_navn`); a level whose column is absent or empty is left out."""
     names = delomrade_names or {}
-    lks = table[table["levekarssone"].astype(bool)] if "levekarssone" in table else table.iloc[:0]
-    if not lks.empty:
+    out: list[Level] = []
+    for kind, column, label in (
+        ("levekarssone", "levekarssone", "levekarssone_navn"),
+        ("bydel", "bydel", "bydel_navn"),
+    ):
+        if column not in table:
+            continue
+        part = table[table[column].fillna("").astype(bool)]
+        if part.empty:
+            continue
         out.append(
             Level(
-                "levekarssone",
+                kind,
                 kommune,
                 tuple(
-                    District(code, str(g["levekarssone_navn"].iloc[0]) or code, tuple(g.grunnkrets))
-                    for code, g in lks.groupby("levekarssone", sort=True)
+                    District(
+                        area_code(kind, code),
+                        str(g[label].iloc[0]) if label in g and g[label].iloc[0] else code,
+                        tuple(g["grunnkrets"]),
+                    )
+                    for code, g in part.groupby(column, sort=True)
                 ),
             )
         )

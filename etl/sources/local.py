@@ -732,7 +732,9 @@ def load(
     except ValueError:
         old_missing = {}
     ids = sorted(set(checked.observations["indicator_id"]))
-    sub_areas = [a for d in k.districts.items for a in (d.code, *d.grunnkretser)]
+    # Every area below the kommune, at every district level: figures for the imported
+    # indicators at levels the file does not give (e.g. demo levekårssoner) must not stay.
+    sub_areas = f"SELECT area_code FROM area WHERE kommune_code = '{k.code}' AND level <> 'kommune'"
     now = datetime.now(UTC).replace(tzinfo=None)
     who = who or getpass.getuser()
     obs = checked.observations.assign(source_updated=now)
@@ -755,7 +757,7 @@ def load(
             f"indicator_id IN ({_sql_list(i.id for i in catalog.indicators)}) "
             "AND area_code IN (SELECT area_code FROM area) "
             f"AND NOT (indicator_id IN ({_sql_list(ids)}) "
-            f"AND area_code IN ({_sql_list(sub_areas)}))",
+            f"AND area_code IN ({sub_areas}))",
         )
         b.add_observations(obs)
         present = {
