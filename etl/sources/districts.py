@@ -206,11 +206,15 @@ def population(client: Client, kommuner: Sequence[str], years: int = 5) -> Popul
     batches = population_batches(meta, kommuner)
     frames = []
     updated = None
+    # The newest years spelled out from the metadata, as the other SSB queries do.
+    tid = [f"top({years})"]
+    if meta is not None:
+        tid = ssb.expand(tid, jsonstat.categories(meta, "Tid")) or tid
     for batch in batches:
         selection = [
             {"variableCode": "Grunnkretser", "valueCodes": [f"{k}*" for k in batch]},
             {"variableCode": "ContentsCode", "valueCodes": ["*"]},
-            {"variableCode": "Tid", "valueCodes": [f"top({years})"]},
+            {"variableCode": "Tid", "valueCodes": tid},
         ]
         ds = ssb.data(client, POPULATION_TABLE, selection)
         if ds is None:

@@ -121,6 +121,7 @@ class FakeApis:
             "UB_KLASS_BASE": f"{self.url}/klass",
             "UB_FHI_BASE": f"{self.url}/fhi",
             "UB_GEONORGE_BASE": f"{self.url}/geo",
+            "UB_GEONORGE_DOWNLOAD_BASE": f"{self.url}/geodl",
         }
 
     def fault(self, pattern: str, *faults: Fault) -> None:
@@ -169,7 +170,32 @@ class FakeApis:
             if not path_.exists():
                 raise ApiReply(404, {"message": f"Fant ikke kommune {rest[1]}"})
             return _load(f"geonorge/{rest[1]}-omrade.json")
+        if api == "geodl":
+            return self._geonorge_download(method, rest, body)
         raise ApiReply(404, None)
+
+    # Geonorge download API ---------------------------------------------------
+
+    def _geonorge_download(self, method: str, rest: list[str], body: Any) -> Any:
+        order = _load("geonorge/order.json")
+        if method == "POST" and rest == ["api", "order"]:
+            lines = body.get("orderLines") if isinstance(body, dict) else None
+            if not lines:
+                raise ApiReply(400, {"message": "orderLines mangler"})
+            line = lines[0]
+            if line.get("metadataUuid") != order["files"][0]["metadataUuid"]:
+                raise ApiReply(400, {"message": "Ukjent metadataUuid"})
+            if [p.get("code") for p in line.get("projections", [])] != ["4258"]:
+                raise ApiReply(400, {"message": "Projeksjon støttes ikke"})
+            if [f.get("name") for f in line.get("formats", [])] != ["GeoJSON"]:
+                raise ApiReply(400, {"message": "Format støttes ikke"})
+            for f in order["files"]:
+                f["downloadUrl"] = f["downloadUrl"].replace("{base}", f"{self.url}/geodl")
+            return order
+        ref, file_id = order["referenceNumber"], order["files"][0]["fileId"]
+        if method == "GET" and rest == ["api", "download", "order", ref, file_id]:
+            return (FIXTURES / "geonorge" / "grunnkretser.zip").read_bytes()
+        raise ApiReply(404, {"message": "Fant ikke bestillingen"})
 
     # SSB -----------------------------------------------------------------
 
@@ -347,6 +373,13 @@ class FakeApis:
                     raise ApiReply(400, {"error": "Required parameter date is missing"})
                 if (FIXTURES / "klass" / f"{cid}-codesAt.json").exists():
                     return _load(f"klass/{cid}-codesAt.json")
+            if endpoint == "correspondsAt":
+                if "date" not in query or "targetClassificationId" not in query:
+                    raise ApiReply(400, {"error": "Required parameter date is missing"})
+                target = query["targetClassificationId"][0]
+                path = FIXTURES / "klass" / f"{cid}-correspondsAt-{target}.json"
+                if path.exists():
+                    return _load(f"klass/{cid}-correspondsAt-{target}.json")
             if endpoint == "changes" and cid == "131":
                 if "from" not in query:
                     raise ApiReply(400, {"error": "Required parameter from is missing"})
