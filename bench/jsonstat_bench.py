@@ -2,15 +2,20 @@
 
 Builds one 800 000-cell JSON-stat2 dataset (SSB's cell limit per extract) with status
 symbols, as JSON text the way it arrives over HTTP, then times text → tidy frame → DuckDB
-table for `etl.jsonstat.flatten` and for pyjstat (`Dataset.read` → `write('dataframe')`).
-Prints cells per second for both and the ratio. Figures, not verdicts: nothing fails here.
+table for the ETL's own path (`etl.http.decode` + `etl.jsonstat.flatten`) and for pyjstat
+(`Dataset.read` → `write('dataframe')`). The two run in pairs, alternating which goes first,
+so a change in machine load hits both sides of a pair alike; the ratio reported is the median
+of the per-pair ratios, with the load average before and after. Figures, not verdicts:
+nothing fails here.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
+import statistics
 import time
 from collections.abc import Callable
 from typing import Any
@@ -20,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from etl import jsonstat
+from etl.http import decode
 
 SIZES = {"Region": 400, "Alder": 50, "ContentsCode": 2, "Tid": 20}  # 800 000 cells
 
@@ -65,7 +71,7 @@ def dataset(seed: int = 1) -> dict[str, Any]:
 
 
 def ours(text: str, con: duckdb.DuckDBPyConnection) -> int:
-    frame = jsonstat.flatten(json.loads(text))
+    frame = jsonstat.flatten(decode(text))
     con.register("cells", frame)
     con.execute("CREATE OR REPLACE TABLE ours AS SELECT * FROM cells")
     con.unregister("cells")
@@ -83,22 +89,43 @@ def theirs(text: str, con: duckdb.DuckDBPyConnection) -> int:
     return len(frame)
 
 
-def best(fn: Callable[[str, duckdb.DuckDBPyConnection], int], text: str, runs: int) -> float:
-    """The fastest of `runs` timings (seconds), each into a fresh in-memory DuckDB."""
-    times = []
-    for _ in range(runs):
-        with duckdb.connect() as con:
-            start = time.perf_counter()
-            rows = fn(text, con)
-            times.append(time.perf_counter() - start)
-            assert rows == int(np.prod(list(SIZES.values())))
-    return min(times)
+Path = Callable[[str, duckdb.DuckDBPyConnection], int]
+
+
+def timed(fn: Path, text: str) -> float:
+    """Seconds for one text → frame → DuckDB run, into a fresh in-memory DuckDB."""
+    with duckdb.connect() as con:
+        start = time.perf_counter()
+        rows = fn(text, con)
+        took = time.perf_counter() - start
+    assert rows == int(np.prod(list(SIZES.values())))
+    return took
+
+
+def pairs(text: str, runs: int) -> list[tuple[float, float]]:
+    """(ours, theirs) seconds for `runs` pairs; odd pairs run pyjstat first."""
+    out = []
+    for i in range(runs):
+        if i % 2:
+            t_theirs, t_ours = timed(theirs, text), timed(ours, text)
+        else:
+            t_ours, t_theirs = timed(ours, text), timed(theirs, text)
+        out.append((t_ours, t_theirs))
+    return out
+
+
+def _load() -> str:
+    try:
+        one, five, _ = os.getloadavg()
+    except OSError:
+        return "unknown"
+    return f"{one:.2f} (1 min), {five:.2f} (5 min)"
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Time both paths and print cells per second and the ratio."""
+    """Time both paths in alternating pairs; print cells per second and the median ratio."""
     parser = argparse.ArgumentParser(prog="python -m bench.jsonstat_bench", description=__doc__)
-    parser.add_argument("--runs", type=int, default=3, help="timed runs per path (best counts)")
+    parser.add_argument("--runs", type=int, default=5, help="timed pairs (the median counts)")
     args = parser.parse_args(argv)
     text = json.dumps(dataset())
     cells = int(np.prod(list(SIZES.values())))
@@ -107,13 +134,19 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(
         f"python {platform.python_version()}, pandas {pd.__version__}, numpy {np.__version__}, "
-        f"duckdb {duckdb.__version__}, {platform.machine()}"
+        f"duckdb {duckdb.__version__}, {platform.machine()}, {os.cpu_count()} CPUs"
     )
-    t_ours = best(ours, text, args.runs)
-    t_theirs = best(theirs, text, max(1, args.runs - 1))
-    for name, t in (("etl.jsonstat", t_ours), ("pyjstat", t_theirs)):
-        print(f"  {name:13} {t:7.2f} s   {cells / t:>12,.0f} cells/s".replace(",", " "))
-    print(f"  ratio         {t_theirs / t_ours:7.1f}× faster (target ≥ 5×)")
+    print(f"  load before   {_load()}")
+    timings = pairs(text, max(1, args.runs))
+    print(f"  load after    {_load()}")
+    for name, col in (("etl.jsonstat", 0), ("pyjstat", 1)):
+        t = statistics.median(p[col] for p in timings)
+        print(f"  {name:13} {t:7.2f} s   {cells / t:>12,.0f} cells/s (median)".replace(",", " "))
+    ratios = [t_theirs / t_ours for t_ours, t_theirs in timings]
+    print(
+        f"  ratio         {statistics.median(ratios):7.1f}× faster, median of {len(ratios)} "
+        f"pairs (range {min(ratios):.1f}–{max(ratios):.1f}×; target ≥ 5×)"
+    )
     # Same content both ways, as a sanity check of the comparison itself.
     with duckdb.connect() as con:
         ours(text, con)

@@ -16,9 +16,11 @@ import time
 from collections import Counter, deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import IO, Any
+from types import ModuleType
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 
+import orjson
 import requests
 from tenacity import (
     RetryCallState,
@@ -28,41 +30,40 @@ from tenacity import (
     stop_before_delay,
 )
 
+if TYPE_CHECKING:
+    from etl.sources.base import Request, Step
+
 # The project has no public home yet; UB_CONTACT lets a deployment add a URL or an e-mail
 # address, so the API owners can reach whoever runs it.
 USER_AGENT = "utfordringsbilde/0.1 (open-source municipal dashboard{contact})".format(
     contact=f"; {os.environ['UB_CONTACT']}" if os.environ.get("UB_CONTACT") else ""
 )
 
-# The public APIs. Each can be moved with an environment variable (tests point them at a
-# loopback server): UB_SSB_BASE, UB_KLASS_BASE, UB_FHI_BASE, UB_GEONORGE_BASE.
-DEFAULT_BASES: dict[str, str] = {
-    "ssb": "https://data.ssb.no/api/pxwebapi/v2",
-    "klass": "https://data.ssb.no/api/klass/v1",
-    "fhi": "https://statistikk-data.fhi.no/api/open/v1",
-    # Kartverket's kommuneinfo API (the successor of ws.geonorge.no/kommuneinfo/v1). The path
-    # /kommuner/{nr}/omrade?utkoordsys=4258 is V-secondary: seen in several independent public
-    # clients, not in Kartverket's own documentation (not reachable from here).
-    "geonorge": "https://api.kartverket.no/kommuneinfo/v1",
-    # Geonorge's download API (orders and zip files), UB_GEONORGE_DOWNLOAD_BASE.
-    "geonorge_download": "https://nedlasting.geonorge.no",
-}
-
-# SSB: "30 spørringer per minutt per ip-adresse" (SSB's user guide); KLASS is on the same host,
-# so it shares the window. FHI publishes no limit: 30 a minute is a courtesy, as other clients use.
-DEFAULT_RATES: dict[str, tuple[int, float]] = {
-    "data.ssb.no": (30, 60.0),
-    "statistikk-data.fhi.no": (30, 60.0),
-    "api.kartverket.no": (60, 60.0),
-    "nedlasting.geonorge.no": (30, 60.0),
-}
+T = TypeVar("T")
 
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 
 
+def decode(body: bytes | str) -> Any:
+    """A JSON body as Python objects; orjson, because json.loads was most of flatten + load."""
+    return orjson.loads(body)
+
+
 def base_url(api: str) -> str:
-    """Base URL of one API (ssb, klass, fhi, geonorge), from UB_<API>_BASE or the real one."""
-    return os.environ.get(f"UB_{api.upper()}_BASE", DEFAULT_BASES[api]).rstrip("/")
+    """Base URL of one registered source, from UB_<API>_BASE or its public address."""
+    return _registry().base_url(api)
+
+
+def published_rates() -> dict[str, tuple[int, float]]:
+    """Host → (calls, window) from every registered source's rate limit."""
+    return _registry().rates()
+
+
+def _registry() -> ModuleType:
+    # The sources send through this module's Client, so their registry is imported late.
+    import etl.sources
+
+    return etl.sources
 
 
 class ApiError(RuntimeError):
@@ -115,7 +116,7 @@ class Settings:
     backoff_max: float = 60.0
     retry_after_cap: float = 120.0
     invalid_json_retries: int = 1
-    rates: Mapping[str, tuple[int, float]] = field(default_factory=lambda: dict(DEFAULT_RATES))
+    rates: Mapping[str, tuple[int, float]] = field(default_factory=published_rates)
     default_rate: tuple[int, float] | None = None
 
 
@@ -214,8 +215,6 @@ def _retry_after(value: str | None) -> float | None:
 class Client:
     """The ETL's HTTP client: JSON GET/POST with throttle and retries; counts what it sends."""
 
-    dry_run = False
-
     def __init__(
         self,
         settings: Settings | None = None,
@@ -254,8 +253,19 @@ class Client:
         """GET `url` and return the raw body (a zip download); same throttle and retries."""
         return self.request_json("GET", url, params=params, raw=True)
 
-    def note(self, text: str) -> None:
-        """A remark for the dry-run listing; a live client ignores it."""
+    def send(self, request: Request) -> Any:
+        """Send one request (throttled, retried); the decoded JSON body, or ApiError."""
+        return self.request_json(
+            request.method,
+            request.url,
+            params=request.params,
+            body=request.body,
+            headers=request.headers,
+        )
+
+    def perform(self, source: str, step: Step, fetch: Callable[[], T], unsent: T) -> T:
+        """Take one step of a source: run `fetch` (a dry-run client lists the step instead)."""
+        return fetch()
 
     def request_json(
         self,
@@ -384,8 +394,8 @@ class Client:
         if raw:
             return content
         try:
-            return json.loads(content)
-        except ValueError as e:
+            return decode(content)
+        except orjson.JSONDecodeError as e:
             raise InvalidJson(
                 f"invalid JSON from {shown}: {e} ({len(content)} bytes received)",
                 url=shown,
@@ -395,18 +405,35 @@ class Client:
 
 
 class DryRunClient(Client):
-    """Prints every request it is asked to send (method, URL with query, JSON body); sends none."""
-
-    dry_run = True
+    """Records and prints every request it is asked to send (method, URL, body); sends none."""
 
     def __init__(self, out: IO[str] | None = None):
-        super().__init__()
+        super().__init__(Settings(rates={}))
         self.out = out or sys.stdout
-        self.listed = 0
+        self.requests: list[Request] = []
 
-    def note(self, text: str) -> None:
-        """Print a remark under the last request (e.g. sizes unknown without metadata)."""
-        print(f"     # {text}", file=self.out)
+    @property
+    def listed(self) -> int:
+        """How many requests were recorded."""
+        return len(self.requests)
+
+    def perform(self, source: str, step: Step, fetch: Callable[[], T], unsent: T) -> T:
+        """List the step's planned requests under a heading; `fetch` is not called."""
+        mark = "" if step.verified else " [unverified]"
+        print(f"# {source} {step.what}{mark}", file=self.out)
+        for request in step.requests:
+            self.send(request)
+        return unsent
+
+    def send(self, request: Request) -> Any:
+        """Record and print the request with its remarks; there is no response (None)."""
+        self.requests.append(request)
+        print(f"{request.method:<4} {prepared_url(request.url, request.params)}", file=self.out)
+        if request.body is not None:
+            print(f"     {json.dumps(request.body, ensure_ascii=False)}", file=self.out)
+        for note in request.notes:
+            print(f"     # {note}", file=self.out)
+        return None
 
     def request_json(
         self,
@@ -418,12 +445,9 @@ class DryRunClient(Client):
         headers: Mapping[str, str] | None = None,
         raw: bool = False,
     ) -> Any:
-        """Print the request; there is no response (None)."""
-        self.listed += 1
-        print(f"{method:<4} {prepared_url(url, params)}", file=self.out)
-        if body is not None:
-            print(f"     {json.dumps(body, ensure_ascii=False)}", file=self.out)
-        return None
+        """Record the request instead of sending it (None)."""
+        Request = _registry().base.Request
+        return self.send(Request(method, url, dict(params or {}), body, dict(headers or {})))
 
 
 def probe(url: str, timeout: float) -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import os
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -131,16 +131,59 @@ class Builder:
         """Declare that this run has no data for an indicator, and why."""
         self.missing[indicator_id] = reason
 
-    def carry_over(self, old: Path, keep_sql: str) -> int:
-        """Copy observations matching `keep_sql` (a WHERE clause) from the current warehouse."""
+    def set_parents(self, parents: Mapping[str, str]) -> None:
+        """Give areas that have no parent the one named, when that parent is a known area."""
+        if not parents:
+            return
+        frame = pd.DataFrame(list(parents.items()), columns=["area_code", "parent_code"])
+        self.con.register("_parents", frame)
+        try:
+            self.con.execute(
+                "UPDATE area SET parent_code = p.parent_code FROM _parents p "
+                "WHERE area.area_code = p.area_code AND area.parent_code IS NULL "
+                "AND p.parent_code IN (SELECT area_code FROM area)"
+            )
+        finally:
+            self.con.unregister("_parents")
+
+    def rename_areas(self, names: Mapping[str, str]) -> None:
+        """Replace the names of known areas (e.g. grunnkretser named by their own register)."""
+        if not names:
+            return
+        frame = pd.DataFrame(list(names.items()), columns=["area_code", "name"])
+        self.con.register("_names", frame)
+        try:
+            self.con.execute(
+                "UPDATE area SET name = n.name FROM _names n WHERE area.area_code = n.area_code"
+            )
+        finally:
+            self.con.unregister("_names")
+
+    def staged_indicators(self) -> set[str]:
+        """Indicators with at least one observation staged so far."""
+        rows = self.con.execute("SELECT DISTINCT indicator_id FROM observation_stage").fetchall()
+        return {r[0] for r in rows}
+
+    def carry_over(self, old: Path, reloaded: Iterable[str], fetched: Iterable[str]) -> int:
+        """Copy the current warehouse's catalog rows this run does not reload, and its shapes.
+
+        A row is kept when its indicator is not among `reloaded` or its area not among
+        `fetched`, and its area is known; shapes are kept for areas this run drew none for.
+        """
         if not old.exists():
             return 0
+        catalog = [i.id for i in self.catalog.indicators]
         self.con.execute(f"ATTACH '{old}' AS old_wh (READ_ONLY)")
         try:
             before = self._staged_rows()
             self.con.execute(
                 f"INSERT INTO observation_stage SELECT {', '.join(OBSERVATION_COLUMNS)}, "
-                f"etl_run_id FROM old_wh.observation WHERE {keep_sql}"
+                "etl_run_id FROM old_wh.observation "
+                "WHERE list_contains($catalog, indicator_id) "
+                "AND area_code IN (SELECT area_code FROM area) "
+                "AND (NOT list_contains($reloaded, indicator_id) "
+                "OR NOT list_contains($fetched, area_code))",
+                {"catalog": catalog, "reloaded": list(reloaded), "fetched": list(fetched)},
             )
             self.con.execute(
                 "INSERT INTO area_shape SELECT * FROM old_wh.area_shape "

@@ -1,9 +1,10 @@
-"""Live refresh: catalog indicators from SSB and FHI, areas from KLASS, outlines from Kartverket.
+"""Live refresh: every registered source's steps into ONE new warehouse, or a dry-run listing.
 
-Everything lands in ONE new warehouse through `etl.load.build_warehouse` (mode 'live'): any
-failure raises LoadError naming source, table and cause, and the old file stays as it was.
-Whole series are fetched every time, because both SSB and FHI revise backwards. When only some
+Everything lands in one new warehouse through `etl.load.build_warehouse` (mode 'live'): any
+failure raises LoadError naming source, step and cause, and the old file stays as it was.
+Whole series are fetched every time, because the sources revise backwards. When only some
 sources are refreshed, the other sources' rows are carried over from the current warehouse.
+A dry run takes the same steps with a client that lists their requests and sends none.
 """
 
 from __future__ import annotations
@@ -13,29 +14,27 @@ import os
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from pathlib import Path
-from typing import IO, Any, TypeVar
+from typing import IO, Any
 
 import duckdb
-import pandas as pd
 from tqdm import tqdm
 
 from etl import http
 from etl.http import ApiError, Client, DryRunClient
 from etl.jsonstat import JsonStatError
 from etl.load import Builder, LoadError, build_warehouse
-from etl.sources import fhi, geonorge, klass, ssb
+from etl.sources import REGISTRY, Source, klass, local
+from etl.sources.base import Result, Run
 from utfordringsbilde.config import Catalog, Kommune, load_catalog, load_kommuner
 from utfordringsbilde.paths import DATA_DIR, runs_log_path, warehouse_path
 
-SOURCES = ("ssb", "fhi", "klass", "geonorge")
-OBSERVATION_SOURCES = ("ssb", "fhi")
-
-T = TypeVar("T")
+Apply = Callable[[Source, Result], None]
 
 
 @dataclass
@@ -71,9 +70,9 @@ class Progress:
 
 
 def apis_reachable(timeout: float = 3.0) -> bool:
-    """True when SSB (/config) and FHI (Common/source) both answer within `timeout` seconds."""
-    urls = [f"{http.base_url('ssb')}/config", f"{http.base_url('fhi')}/Common/source"]
-    pool = ThreadPoolExecutor(max_workers=len(urls))
+    """True when every registered source with a probe path answers within `timeout` seconds."""
+    urls = [f"{s.url}{s.probe}" for s in REGISTRY.values() if s.probe]
+    pool = ThreadPoolExecutor(max_workers=max(1, len(urls)))
     try:
         futures = [pool.submit(http.probe, url, timeout) for url in urls]
         done, pending = wait(futures, timeout=timeout + 0.5)
@@ -102,74 +101,185 @@ def main(
     """
     out = out or sys.stdout
     catalog = catalog or load_catalog()
+    _check_providers(catalog)
     config = dict(config or load_kommuner())
     chosen = _choose(kommuner, config)
     wanted = _sources(sources)
-    today = today or date.today()
+    client = DryRunClient(out) if dry_run else client or Client()
+    frame = Frame(client, catalog, config, tuple(chosen), wanted, today or date.today())
     folder = kommune_folder or DATA_DIR / "kommuner"
-    if dry_run:
-        return _dry_run(catalog, config, chosen, wanted, folder, out, today)
+    if isinstance(client, DryRunClient):
+        return _list(frame, client, folder, out)
+    return _refresh(frame, folder, target or warehouse_path(), runs_log or runs_log_path(), out)
 
-    target = target or warehouse_path()
-    runs_log = runs_log or runs_log_path()
+
+@dataclass(frozen=True)
+class Frame:
+    """What one refresh or dry run was asked for: client, catalog, kommuner, sources, date."""
+
+    client: Client
+    catalog: Catalog
+    config: Mapping[str, Kommune]
+    chosen: tuple[str, ...]
+    sources: list[Source]
+    today: date
+
+    @property
+    def names(self) -> list[str]:
+        """The chosen sources' names, in registry order."""
+        return [s.name for s in self.sources]
+
+
+def _refresh(f: Frame, folder: Path, target: Path, runs_log: Path, out: IO[str]) -> int:
+    """Take every step live into a new warehouse; carry over what this run does not reload."""
     previous = _previous(target)
-    keep = [c for c in previous.get("kommuner", []) if c in config and c not in chosen]
-    in_warehouse = {c: config[c] for c in sorted({*chosen, *keep})}
+    keep = [c for c in previous.get("kommuner", []) if c in f.config and c not in f.chosen]
+    in_warehouse = {c: f.config[c] for c in sorted({*f.chosen, *keep})}
     summary = Summary()
     started = time.monotonic()
-    ssb_groups = ssb.groups(catalog.indicators) if "ssb" in wanted else []
-    fhi_groups = fhi.groups(catalog.indicators) if "fhi" in wanted else []
-    steps = len(ssb_groups) + len(fhi_groups) + ("klass" in wanted) + ("geonorge" in wanted)
-    progress = Progress(steps)
-    client = client or Client()
-    client.on_request = progress.request
+    progress = Progress(0)
+    f.client.on_request = progress.request
 
     def produce(b: Builder) -> None:
-        cmap = klass.code_map(config, None)
-        if {"ssb", "fhi", "klass"} & set(wanted):
-            # Old numbers of peers come from KLASS even when only ssb or fhi is refreshed.
-            cmap = _step(
-                "klass", "131 changes", lambda: klass.fetch_code_map(client, config, today)
-            )
-        areas = klass.areas_for(config, chosen, cmap)
-        if "klass" in wanted:
-            _klass_areas(b, client, config, chosen, areas, today, summary)
-            progress.tables.update(1)
+        run = _prepare(f, folder)
+        _take_steps(run, f.sources, partial(_apply, b, summary, progress), progress)
         if previous.get("mode") == "live":
-            summary.carried = _carry_over(b, target, catalog, wanted, areas)
-        for sg in ssb_groups:
-            _ssb_group(b, client, sg, areas, summary, progress)
-        listing = None
-        if any(g.table == "unknown" for g in fhi_groups):
-            listing = _step("fhi", "table list", lambda: fhi.tables(client))
-        for fg in fhi_groups:
-            _fhi_group(b, client, fg, areas, listing, summary, progress)
-        if "geonorge" in wanted:
-            summary.shapes = _shapes(b, client, config, chosen, folder)
-            progress.tables.update(1)
-        _declare_missing(b, catalog, wanted, previous, summary)
+            reloaded = [i.id for i in f.catalog.indicators if i.source.provider in f.names]
+            summary.carried = b.carry_over(target, reloaded, sorted(run.areas.codes))
+        _declare_missing(b, f.catalog, f.names, previous, summary)
 
     try:
-        run = build_warehouse(
+        done = build_warehouse(
             produce,
             mode="live",
-            source=",".join(wanted),
+            source=",".join(f.names),
             target=target,
-            catalog=catalog,
+            catalog=f.catalog,
             kommuner=in_warehouse,
             runs_log=runs_log,
-            meta={
-                "refreshed_sources": ",".join(wanted),
-                "refreshed_kommuner": ",".join(chosen),
-            },
+            meta={"refreshed_sources": ",".join(f.names), "refreshed_kommuner": ",".join(f.chosen)},
         )
     finally:
         progress.close()
-    _print_summary(out, run.run_id, run.rows or 0, summary, sum(client.sent.values()), started)
+    requests = sum(f.client.sent.values())
+    _print_summary(out, done.run_id, done.rows or 0, summary, requests, started)
     return 0
 
 
+def _list(f: Frame, client: DryRunClient, folder: Path, out: IO[str]) -> int:
+    """Print every request a refresh would send, built from the catalog alone; send none."""
+    print(
+        f"# dry run for kommuner {', '.join(f.chosen)}, sources {', '.join(f.names)}: "
+        "the requests a refresh sends, in order. Nothing is sent; without answers, sizes and "
+        "codes that come from metadata are marked as unknown.",
+        file=out,
+    )
+    _take_steps(_prepare(f, folder), f.sources, lambda source, result: None)
+    print(f"# {client.listed} requests listed, none sent.", file=out)
+    return 0
+
+
+# ------------------------------------------------------------------------------ steps
+
+
+def _prepare(f: Frame, folder: Path) -> Run:
+    """The run every source is handed: the areas to ask for, through the kommune-number map."""
+    cmap = klass.code_map(f.config, None)
+    if any(s.needs_code_map for s in f.sources):
+        # Old numbers come from KLASS for every source that maps codes, refreshed or not.
+        step = klass.code_map_step(f.today)
+        fetch = partial(klass.fetch_code_map, f.client, f.config, f.today)
+        cmap = f.client.perform(
+            klass.NAME, step, partial(_guard, klass.NAME, step.what, fetch), cmap
+        )
+    areas = klass.areas_for(f.config, f.chosen, cmap)
+    return Run(f.client, f.catalog, f.config, f.chosen, areas, f.today, folder)
+
+
+def _take_steps(
+    run: Run, sources: Sequence[Source], apply: Apply, progress: Progress | None = None
+) -> None:
+    """Plan every source, then take each step through the client and apply what it gives."""
+    plans = [(source, source.plan(run)) for source in sources]
+    if progress is not None:
+        progress.tables.reset(total=sum(len(steps) for _, steps in plans))
+    for source, steps in plans:
+        for step in steps:
+            fetch = partial(_fetch, source, run, step)
+            apply(source, run.client.perform(source.name, step, fetch, Result()))
+
+
+def _fetch(source: Source, run: Run, step: Any) -> Result:
+    """One step's result; an unverified step the source finds wrong declares its indicators."""
+    try:
+        return source.fetch(run, step)
+    except LoadError:
+        raise
+    except Exception as e:
+        if step.indicators and not step.verified and _definitional(e, source):
+            why = f"{source.name} {step.about or step.what}: {e}"
+            return Result(missing={ind.id: why for ind in step.indicators})
+        raise LoadError(f"{source.name} {step.what}: {_cause(e)}") from e
+
+
+def _guard(source: str, what: str, fn: Callable[[], klass.CodeMap]) -> klass.CodeMap:
+    """Run one request-level step; every failure becomes LoadError naming source and what."""
+    try:
+        return fn()
+    except Exception as e:
+        raise LoadError(f"{source} {what}: {_cause(e)}") from e
+
+
+def _apply(b: Builder, summary: Summary, progress: Progress, source: Source, r: Result) -> None:
+    """Add one step's result to the warehouse under construction."""
+    if r.areas is not None:
+        b.add_areas(r.areas)
+    if r.members is not None:
+        b.add_members(r.members)
+    b.set_parents(r.parents)
+    b.rename_areas(r.names)
+    for code, text in r.shapes.items():
+        b.add_shape(code, text)
+    summary.shapes += len(r.shapes)
+    for ind_id, reason in r.missing.items():
+        b.mark_missing(ind_id, reason)
+    summary.notes.extend(r.notes)
+    for ind_id, frame in r.frames.items():
+        n = b.add_observations(frame)
+        summary.rows[(source.name, ind_id)] += n
+        progress.rows.update(n)
+    progress.tables.update(1)
+
+
+def _cause(e: BaseException) -> str:
+    """The error's own words; the type too when it is not one of ours (an unexpected bug)."""
+    ours = (ApiError, JsonStatError, ValueError, *(s.error for s in REGISTRY.values()))
+    return str(e) if isinstance(e, ours) else f"{type(e).__name__}: {e}"
+
+
+def _definitional(e: BaseException, source: Source) -> bool:
+    """An error that says the catalog's description is wrong (not that the network failed)."""
+    if isinstance(e, ApiError):
+        return e.status in (400, 404)
+    return isinstance(e, source.error)
+
+
 # ------------------------------------------------------------------------------ helpers
+
+
+def _check_providers(catalog: Catalog) -> None:
+    """Every catalog indicator names a registered source, or the kommune's own import."""
+    known = {*REGISTRY, local.NAME}
+    wrong = [
+        f"{i.id} ({i.source.provider})"
+        for i in catalog.indicators
+        if i.source.provider not in known
+    ]
+    if wrong:
+        raise LoadError(
+            f"catalog indicators name unknown sources: {', '.join(wrong)} "
+            f"(known: {', '.join(sorted(known))})"
+        )
 
 
 def _choose(kommuner: Sequence[str] | None, config: Mapping[str, Kommune]) -> list[str]:
@@ -183,23 +293,14 @@ def _choose(kommuner: Sequence[str] | None, config: Mapping[str, Kommune]) -> li
     return list(dict.fromkeys(kommuner))
 
 
-def _sources(sources: Sequence[str] | None) -> list[str]:
-    if not sources:
-        return list(SOURCES)
-    unknown = [s for s in sources if s not in SOURCES]
+def _sources(names: Sequence[str] | None) -> list[Source]:
+    """The registered sources asked for, in registry order (all when none are named)."""
+    if not names:
+        return list(REGISTRY.values())
+    unknown = [s for s in names if s not in REGISTRY]
     if unknown:
-        raise LoadError(f"unknown sources {', '.join(unknown)} (known: {', '.join(SOURCES)})")
-    return [s for s in SOURCES if s in sources]
-
-
-def _step(source: str, what: str, fn: Callable[[], T]) -> T:
-    """Run one request-level step; every failure becomes LoadError naming source and what."""
-    try:
-        return fn()
-    except LoadError:
-        raise
-    except (ApiError, JsonStatError, klass.KlassError, geonorge.GeoError, ValueError) as e:
-        raise LoadError(f"{source} {what}: {e}") from e
+        raise LoadError(f"unknown sources {', '.join(unknown)} (known: {', '.join(REGISTRY)})")
+    return [s for s in REGISTRY.values() if s.name in names]
 
 
 def _previous(target: Path) -> dict[str, Any]:
@@ -222,176 +323,6 @@ def _previous(target: Path) -> dict[str, Any]:
     }
 
 
-def _sql_list(values: Iterable[str]) -> str:
-    return ", ".join("'" + str(v).replace("'", "''") + "'" for v in values) or "NULL"
-
-
-def _carry_over(
-    b: Builder, target: Path, catalog: Catalog, wanted: Sequence[str], areas: klass.Areas
-) -> int:
-    """Keep the rows this run does not reload: indicators of other sources, areas not fetched."""
-    reloaded = [i.id for i in catalog.indicators if i.source.provider in wanted]
-    keep = (
-        f"indicator_id IN ({_sql_list(i.id for i in catalog.indicators)}) "
-        "AND area_code IN (SELECT area_code FROM area) "
-        f"AND (indicator_id NOT IN ({_sql_list(reloaded)}) "
-        f"OR area_code NOT IN ({_sql_list(sorted(areas.codes))}))"
-    )
-    return b.carry_over(target, keep)
-
-
-def _klass_areas(
-    b: Builder,
-    client: Client,
-    config: Mapping[str, Kommune],
-    chosen: Sequence[str],
-    areas: klass.Areas,
-    today: date,
-    summary: Summary,
-) -> None:
-    """Fylke and kommune names from KLASS; peers get their fylke; real grunnkretser their names."""
-    kommune_frame = _step("klass", "131 codesAt", lambda: klass.kommuner(client, today))
-    fylke_frame = _step("klass", "104 codesAt", lambda: klass.fylker(client, today))
-    if kommune_frame is None or fylke_frame is None:
-        return
-    mine = {c: config[c] for c in chosen}
-    _step("klass", "131 check", lambda: klass.check_kommuner(kommune_frame, mine, areas.cmap))
-    b.add_areas(klass.area_rows(fylke_frame, kommune_frame, areas.kommuner))
-    # config_areas cannot know a peer's fylke; KLASS can. (Builder has no update method.)
-    b.con.execute(
-        "UPDATE area SET parent_code = substr(area_code, 1, 2) "
-        "WHERE level = 'kommune' AND parent_code IS NULL "
-        "AND substr(area_code, 1, 2) IN (SELECT area_code FROM area WHERE level = 'fylke')"
-    )
-    real = [config[c] for c in chosen if not config[c].districts.demo_codes]
-    if not real:
-        return
-    gk_all = _step("klass", "1 codesAt", lambda: klass.codes_at(client, klass.GRUNNKRETSER, today))
-    if gk_all is None:
-        return
-    gk = klass.frame(gk_all)
-    names = dict(zip(gk["code"], gk["name"], strict=True))
-    for k in real:
-        configured = [g for d in k.districts.items for g in d.grunnkretser]
-        unknown = [g for g in configured if g not in names]
-        if unknown:
-            summary.notes.append(
-                f"klass: {len(unknown)} grunnkretser in data/kommuner/{k.code}.yaml are not "
-                f"valid today (e.g. {', '.join(unknown[:3])})"
-            )
-        rows = pd.DataFrame(
-            [(g, f"{names[g]} ({g})") for g in configured if g in names],
-            columns=["area_code", "name"],
-        )
-        if not rows.empty:
-            b.con.register("_gk_names", rows)
-            try:
-                b.con.execute(
-                    "UPDATE area SET name = _gk_names.name FROM _gk_names "
-                    "WHERE area.area_code = _gk_names.area_code AND area.level = 'grunnkrets'"
-                )
-            finally:
-                b.con.unregister("_gk_names")
-
-
-def _cause(e: BaseException) -> str:
-    """The error's own words; the type too when it is not one of ours (an unexpected bug)."""
-    ours = (ApiError, ssb.SsbError, fhi.FhiError, JsonStatError, klass.KlassError, ValueError)
-    return str(e) if isinstance(e, ours) else f"{type(e).__name__}: {e}"
-
-
-def _definitional(e: BaseException) -> bool:
-    """An error that says the catalog's description is wrong (not that the network failed)."""
-    if isinstance(e, ApiError):
-        return e.status in (400, 404)
-    return isinstance(e, ssb.SsbError | fhi.FhiError)
-
-
-def _add(
-    b: Builder,
-    frames: Mapping[str, pd.DataFrame],
-    source: str,
-    summary: Summary,
-    progress: Progress,
-) -> None:
-    for ind_id, frame in frames.items():
-        n = b.add_observations(frame)
-        summary.rows[(source, ind_id)] += n
-        progress.rows.update(n)
-
-
-def _ssb_group(
-    b: Builder,
-    client: Client,
-    group: ssb.Group,
-    areas: klass.Areas,
-    summary: Summary,
-    progress: Progress,
-) -> None:
-    ids = ", ".join(i.id for i in group.indicators)
-    try:
-        result = ssb.fetch_group(client, group, areas)
-    except Exception as e:
-        if not group.verified and _definitional(e):
-            for ind in group.indicators:
-                b.mark_missing(ind.id, f"ssb table {group.table} ({group.title}): {e}")
-            progress.tables.update(1)
-            return
-        raise LoadError(f"ssb table {group.table} ({ids}): {_cause(e)}") from e
-    for ind_id, reason in result.missing.items():
-        b.mark_missing(ind_id, reason)
-    summary.notes.extend(result.notes)
-    _add(b, result.frames, "ssb", summary, progress)
-    progress.tables.update(1)
-
-
-def _fhi_group(
-    b: Builder,
-    client: Client,
-    group: fhi.Group,
-    areas: klass.Areas,
-    listing: list[dict[str, Any]] | None,
-    summary: Summary,
-    progress: Progress,
-) -> None:
-    ids = ", ".join(i.id for i in group.indicators)
-    try:
-        result = fhi.fetch_group(client, group, areas, listing)
-    except Exception as e:
-        if not group.verified and _definitional(e):
-            for ind in group.indicators:
-                b.mark_missing(ind.id, f"fhi table {group.table} ({group.title}): {e}")
-            progress.tables.update(1)
-            return
-        raise LoadError(f"fhi table {group.table} ({ids}): {_cause(e)}") from e
-    summary.notes.extend(result.notes)
-    _add(b, result.frames, "fhi", summary, progress)
-    progress.tables.update(1)
-
-
-def _shapes(
-    b: Builder,
-    client: Client,
-    config: Mapping[str, Kommune],
-    chosen: Sequence[str],
-    folder: Path,
-) -> int:
-    n = 0
-    for code in chosen:
-        try:
-            shape = geonorge.kommune_boundary(client, code)
-            districts = geonorge.district_shapes(config[code], folder)
-        except (ApiError, geonorge.GeoError) as e:
-            raise LoadError(f"geonorge kommune {code}: {e}") from e
-        if shape is not None:
-            b.add_shape(code, shape)
-            n += 1
-        for area, text in districts.items():
-            b.add_shape(area, text)
-            n += 1
-    return n
-
-
 def _declare_missing(
     b: Builder,
     catalog: Catalog,
@@ -400,16 +331,16 @@ def _declare_missing(
     summary: Summary,
 ) -> None:
     """Every catalog indicator without rows gets a reason, so validation sees none forgotten."""
-    row = b.con.execute("SELECT DISTINCT indicator_id FROM observation_stage").fetchall()
-    present = {r[0] for r in row}
+    present = b.staged_indicators()
     old_reasons: Mapping[str, str] = previous.get("missing", {})
     for ind in catalog.indicators:
         if ind.id in present or ind.id in b.missing:
             continue
         provider = ind.source.provider
-        if provider == "local":
+        if provider not in REGISTRY:
             reason = (
-                "local data: the kommune's own file has not been imported (python -m etl import)"
+                f"{provider} data: the kommune's own file has not been imported "
+                "(python -m etl import)"
             )
         elif provider not in wanted:
             reason = old_reasons.get(ind.id) or f"{provider} was not refreshed in this run"
@@ -440,62 +371,3 @@ def _print_summary(
         print("Notes:", file=out)
         for note in s.notes:
             print(f"  {note}", file=out)
-
-
-# ------------------------------------------------------------------------------ dry run
-
-
-def _dry_run(
-    catalog: Catalog,
-    config: Mapping[str, Kommune],
-    chosen: Sequence[str],
-    wanted: Sequence[str],
-    folder: Path,
-    out: IO[str],
-    today: date,
-) -> int:
-    """Print every request a refresh would send, built from the catalog alone; send none."""
-    client = DryRunClient(out)
-    print(
-        f"# dry run for kommuner {', '.join(chosen)}, sources {', '.join(wanted)}: "
-        "the requests a refresh sends, in order. Nothing is sent; without answers, sizes and "
-        "codes that come from metadata are marked as unknown.",
-        file=out,
-    )
-    cmap = klass.code_map(config, None)
-    if {"ssb", "fhi", "klass"} & set(wanted):
-        print("# klass: kommune-number changes (old numbers → current)", file=out)
-        klass.fetch_code_map(client, config, today)
-    areas = klass.areas_for(config, chosen, cmap)
-    if "klass" in wanted:
-        print(
-            "# klass: kommuner, fylker"
-            + (", grunnkretser" if any(not config[c].districts.demo_codes for c in chosen) else ""),
-            file=out,
-        )
-        klass.kommuner(client, today)
-        klass.fylker(client, today)
-        if any(not config[c].districts.demo_codes for c in chosen):
-            klass.codes_at(client, klass.GRUNNKRETSER, today)
-    if "ssb" in wanted:
-        for g in ssb.groups(catalog.indicators):
-            ids = ", ".join(i.id for i in g.indicators)
-            print(f"# ssb {g.table} ({ids})" + ("" if g.verified else " [unverified]"), file=out)
-            ssb.fetch_group(client, g, areas)
-    if "fhi" in wanted:
-        groups = fhi.groups(catalog.indicators)
-        if any(g.table == "unknown" for g in groups):
-            print("# fhi: table list, for tables looked up by title", file=out)
-            fhi.tables(client)
-        for fg in groups:
-            ids = ", ".join(i.id for i in fg.indicators)
-            print(f"# fhi {fg.table} ({ids})" + ("" if fg.verified else " [unverified]"), file=out)
-            fhi.fetch_group(client, fg, areas, None)
-    if "geonorge" in wanted:
-        for code in chosen:
-            print(f"# geonorge: outline of {code}", file=out)
-            geonorge.kommune_boundary(client, code)
-            if config[code].districts.geojson:
-                client.note(f"districts from {folder / str(config[code].districts.geojson)}")
-    print(f"# {client.listed} requests listed, none sent.", file=out)
-    return 0

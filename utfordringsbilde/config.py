@@ -31,7 +31,9 @@ Polarity = Literal["high_good", "low_good", "none"]
 CiMethod = Literal["wilson", "byar", "none"]
 Unit = Literal["percent", "per_1000", "per_10000", "count", "score", "years", "ratio"]
 PreventionLevel = Literal["universal", "selective", "indicated"]
-Provider = Literal["fhi", "ssb", "local"]
+# A source's name: the ETL checks it against its registry (etl.sources), so adding a source
+# needs no edit here.
+Provider = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
 Role = Literal["value", "numerator", "denominator"]
 
 def _code_text(v: object) -> object:

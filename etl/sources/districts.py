@@ -16,10 +16,13 @@ from typing import Any
 import pandas as pd
 
 from etl import jsonstat
-from etl.http import ApiError, Client, base_url
-from etl.sources import klass, ssb
+from etl.http import ApiError, Client
+from etl.sources import klass, settings, ssb
+from etl.sources.base import Request, Result, Run, Source, Step
 from utfordringsbilde import districts
 from utfordringsbilde.districts import Level
+
+NAME = "districts"
 
 # KLASS classifications below the kommune. 1 (delområder and grunnkretser) and 103 (bydeler of
 # Oslo, Bergen, Stavanger, Trondheim) are V-primary/V-secondary; the grunnkrets → bydel
@@ -40,15 +43,20 @@ MAX_CELLS = ssb.MAX_CELLS
 # ------------------------------------------------------------------------------ KLASS
 
 
+def corresponds_request(source: int, target: int, at: date) -> Request:
+    """GET the correspondence source → target valid on `at`."""
+    url = f"{klass.SOURCE.url}/classifications/{source}/correspondsAt"
+    params = {"targetClassificationId": str(target), "date": at.isoformat()}
+    return Request("GET", url, params, headers=klass.HEADERS)
+
+
 def corresponds_at(
     client: Client, source: int, target: int, at: date
 ) -> list[dict[str, Any]] | None:
     """Correspondence items source → target valid on `at`; [] when KLASS has no such table
     (404); None in a dry run."""
-    url = f"{base_url('klass')}/classifications/{source}/correspondsAt"
-    params = {"targetClassificationId": str(target), "date": at.isoformat()}
     try:
-        found = client.get_json(url, params=params, headers=klass.HEADERS)
+        found = client.send(corresponds_request(source, target, at))
     except ApiError as e:
         if e.status == 404:
             return []
@@ -222,7 +230,7 @@ def population(client: Client, kommuner: Sequence[str], years: int = 5) -> Popul
         updated = jsonstat.dataset_updated(ds) or updated
         cells = jsonstat.flatten(ds, name=f"ssb {POPULATION_TABLE}", categorical=False)
         frames.append(cells)
-    if client.dry_run:
+    if not frames:  # a client that sends nothing (a dry run)
         return None
     cells = pd.concat(frames, ignore_index=True)
     year = cells["Tid"].astype(int)
@@ -304,3 +312,116 @@ def geo_area(code: str) -> str | None:
     if kind in ("bydel", "levekarssone"):
         return districts.area_code(kind, code)
     return None
+
+
+# ------------------------------------------------------------------------------ the source
+
+
+def run_levels(run: Run) -> list[Level]:
+    """The district levels of the chosen kommuner: their own districts (kommune files), then the
+    public levels an earlier step of this run fetched, else the bundled ones (data/areas)."""
+    fetched: list[Level] | None = run.memo.get("district_levels")
+    out: list[Level] = []
+    for code in run.chosen:
+        k = run.config[code]
+        bundled = districts.config_levels(k)
+        public = [lv for lv in fetched or [] if lv.kommune == code]
+        out += [lv for lv in bundled if lv.kind == "district"]
+        out += public or [lv for lv in bundled if lv.kind != "district"]
+    return out
+
+
+class Districts(Source):
+    """The public district levels of every chosen kommune (KLASS) and its population per
+    grunnkrets (SSB 04317), rolled up to every level."""
+
+    name = NAME
+    base_url = settings.KLASS_BASE
+    rate_limit = settings.KLASS_RATE
+    error = klass.KlassError
+
+    @property
+    def url(self) -> str:
+        """KLASS's base URL: the district classifications are KLASS's."""
+        return klass.SOURCE.url
+
+    def plan(self, run: Run) -> list[Step]:
+        """One step for the classifications (whole country), one for 04317 (all kommuner)."""
+        at = run.today
+        steps = [
+            Step(
+                f"{GRUNNKRETSER} codesAt, {GRUNNKRETSER}→{BYDELER} and "
+                f"{GRUNNKRETSER}→{LEVEKARSSONER} correspondsAt",
+                (
+                    klass.codes_request(GRUNNKRETSER, at),
+                    corresponds_request(GRUNNKRETSER, BYDELER, at),
+                    corresponds_request(GRUNNKRETSER, LEVEKARSSONER, at),
+                ),
+                key="levels",
+            )
+        ]
+        inds = tuple(i for i in run.catalog.indicators if i.source.provider == NAME)
+        if inds:
+            selection = [
+                {"variableCode": "Grunnkretser", "valueCodes": [f"{k}*" for k in run.chosen]},
+                {"variableCode": "ContentsCode", "valueCodes": ["*"]},
+                {"variableCode": "Tid", "valueCodes": ["top(5)"]},
+            ]
+            note = ("split by kommune where the metadata's grunnkrets count needs it",)
+            steps.append(
+                Step(
+                    f"table {POPULATION_TABLE} ({', '.join(i.id for i in inds)})",
+                    (
+                        ssb.metadata_request(POPULATION_TABLE, {}),
+                        ssb.data_request(POPULATION_TABLE, selection, note),
+                    ),
+                    indicators=inds,
+                    verified=all(i.source.verified for i in inds),
+                    about=f"table {POPULATION_TABLE}",
+                    key="population",
+                )
+            )
+        return steps
+
+    def fetch(self, run: Run, step: Step) -> Result:
+        """Areas, names and memberships of every level; or the population rows."""
+        if step.key == "levels":
+            tables = fetch_klass(run.client, run.today)
+            assert tables is not None
+            levels = [lv for code in run.chosen for lv in public_levels(tables, code)]
+            run.memo["district_levels"] = levels
+            names: dict[str, str] = {}
+            for code in run.chosen:
+                table, do_names = grunnkrets_table(tables, code)
+                names.update(do_names)
+                # Made-up codes in a kommune file keep their own names (they are not KLASS's).
+                k = run.config[code].districts
+                made_up = {g for d in k.items for g in d.grunnkretser} if k.demo_codes else set()
+                names.update(
+                    {
+                        g: f"{n} ({g})"
+                        for g, n in zip(table["grunnkrets"], table["grunnkrets_navn"], strict=True)
+                        if g not in made_up
+                    }
+                )
+            return Result(
+                areas=level_areas(levels),
+                names=names,
+                members=level_members(levels),
+                notes=list(tables.notes),
+            )
+        pop = population(run.client, list(run.chosen))
+        assert pop is not None
+        frame = population_observations(pop, list(run.chosen), run_levels(run))
+        # Head counts are public down to the grunnkrets: a value without a count, so no
+        # small-number rule hides a district of 3 persons.
+        frame["numerator"] = float("nan")
+        frame = frame[frame["area_code"].isin(run.areas.codes | set(_district_codes(run)))]
+        return Result(frames={ind.id: frame.assign(indicator_id=ind.id) for ind in step.indicators})
+
+
+def _district_codes(run: Run) -> list[str]:
+    return [d.code for lv in run_levels(run) for d in lv.districts]
+
+
+SOURCE = Districts()

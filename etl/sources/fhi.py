@@ -1,7 +1,7 @@
 """FHI Statistikk open API (source `nokkel`, Kommunehelsa): tables → observations.
 
 `/dimension` is always read before `/data`, because the data query must name every dimension
-of the table exactly once (apis.md §4.2): the catalog's selection fills the ones it names, the
+of the table exactly once (docs/sources.md): the catalog's selection fills the ones it names, the
 table's total category fills the rest, and a catalog code the table lacks (a renamed
 dimension or category) is an error that says which.
 """
@@ -14,16 +14,17 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import pandas as pd
-
 from etl import jsonstat
-from etl.http import Client, base_url
+from etl.http import Client
+from etl.sources import settings
+from etl.sources.base import Request, Result, Run, Source, Step
 from etl.sources.group import Group
 from etl.sources.klass import Areas
 from utfordringsbilde.config import Indicator
 
-SOURCE = "fhi"
-NOKKEL = "nokkel"
+NAME = "fhi"
+NOKKEL = settings.FHI_NOKKEL
+TABLES = f"{NAME}.tables"  # Run.memo key of the table list, read once for every look-up
 
 # Labels that mark a dimension's total category when the table lists several at the top.
 _TOTAL_LABEL = re.compile(r"\b(samlet|i alt|alle|total|begge kjønn|hele landet)\b", re.IGNORECASE)
@@ -42,22 +43,37 @@ class FhiError(RuntimeError):
 
 
 def _url(path: str, source: str = NOKKEL) -> str:
-    return f"{base_url('fhi')}/{source}/{path}"
+    return f"{SOURCE.url}/{source}/{path}"
 
 
-def tables(client: Client, source: str = NOKKEL) -> list[dict[str, Any]] | None:
-    """GET the source's table list: [{tableId, title, publishedAt, modifiedAt}] (None dry run)."""
-    found = client.get_json(_url("table", source))
-    if found is not None and not isinstance(found, list):
+def tables_request(source: str = NOKKEL) -> Request:
+    """GET the source's table list."""
+    return Request("GET", _url("table", source))
+
+
+def dimensions_request(table: str, source: str = NOKKEL, notes: tuple[str, ...] = ()) -> Request:
+    """GET a table's dimensions."""
+    return Request("GET", _url(f"table/{table}/dimension", source), notes=notes)
+
+
+def data_request(
+    table: str, body: Mapping[str, Any], source: str = NOKKEL, notes: tuple[str, ...] = ()
+) -> Request:
+    """POST a data query."""
+    return Request("POST", _url(f"table/{table}/data", source), body=body, notes=notes)
+
+
+def tables(client: Client, source: str = NOKKEL) -> list[dict[str, Any]]:
+    """GET the source's table list: [{tableId, title, publishedAt, modifiedAt}]."""
+    found = client.send(tables_request(source))
+    if not isinstance(found, list):
         raise FhiError(f"{source}/table: expected a list of tables")
     return found
 
 
-def dimensions(client: Client, table: str, source: str = NOKKEL) -> list[dict[str, Any]] | None:
-    """GET a table's dimensions with their (nested) categories (None in a dry run)."""
-    found = client.get_json(_url(f"table/{table}/dimension", source))
-    if found is None:
-        return None
+def dimensions(client: Client, table: str, source: str = NOKKEL) -> list[dict[str, Any]]:
+    """GET a table's dimensions with their (nested) categories."""
+    found = client.send(dimensions_request(table, source))
     dims = found.get("dimensions") if isinstance(found, dict) else None
     if not isinstance(dims, list):
         raise FhiError(f"table {table}: /dimension has no 'dimensions' list")
@@ -66,10 +82,10 @@ def dimensions(client: Client, table: str, source: str = NOKKEL) -> list[dict[st
 
 def data(
     client: Client, table: str, body: Mapping[str, Any], source: str = NOKKEL
-) -> dict[str, Any] | None:
-    """POST a data query; the JSON-stat2 dataset (None in a dry run)."""
-    found = client.post_json(_url(f"table/{table}/data", source), body)
-    if found is not None and not isinstance(found, dict):
+) -> dict[str, Any]:
+    """POST a data query; the JSON-stat2 dataset."""
+    found = client.send(data_request(table, body, source))
+    if not isinstance(found, dict):
         raise FhiError(f"table {table}: /data did not answer a JSON object")
     return found
 
@@ -161,7 +177,7 @@ def groups(indicators: Iterable[Indicator]) -> list[Group]:
     out: dict[str, Group] = {}
     for ind in indicators:
         s = ind.source
-        if s.provider != SOURCE:
+        if s.provider != NAME:
             continue
         key = s.table if s.table != "unknown" else f"?{s.title}"
         out.setdefault(key, Group(table=s.table, indicators=[])).indicators.append(ind)
@@ -194,119 +210,138 @@ def _dims_needed(ind: Indicator) -> dict[str, list[str] | None]:
     return needed
 
 
-def plan(group: Group, table: str, dims: list[dict[str, Any]] | None, areas: Areas) -> Plan:
-    """Build the /data body: one entry per table dimension, in the table's order."""
+def _geo(areas: Areas) -> list[str]:
+    """GEO codes one query asks for: landet, fylker, kommuner and their old numbers."""
+    return list(dict.fromkeys(["0", *areas.fylker, *areas.kommuner, *areas.old_codes()]))
+
+
+def catalog_body(group: Group) -> dict[str, Any]:
+    """The /data body from the catalog alone, before /dimension is read (GEO filled in later)."""
     first = group.first.source
     region = first.region_dimension or "GEO"
     time = first.time_dimension or "AAR"
     measure = first.measure_dimension or "MEASURE_TYPE"
-    geo = ["0", *areas.fylker, *areas.kommuner, *areas.old_codes()]
+    entries: dict[str, dict[str, Any]] = {
+        region: {"code": region, "filter": "item", "values": []},
+        time: {"code": time, "filter": "all", "values": ["*"]},
+    }
+    codes = list(dict.fromkeys(c for i in group.indicators for c in i.source.measures.values()))
+    entries[measure] = {"code": measure, "filter": "item", "values": codes}
+    for ind in group.indicators:
+        for dim, values in _dims_needed(ind).items():
+            if values is not None:
+                entry = entries.setdefault(dim, {"code": dim, "filter": "item", "values": []})
+                entry["values"] = list(dict.fromkeys([*entry["values"], *values]))
+    return {"dimensions": list(entries.values()), "response": {"format": "json-stat2"}}
+
+
+def planned_body(group: Group, areas: Areas) -> dict[str, Any]:
+    """The catalog's /data body with the run's GEO codes."""
+    body = catalog_body(group)
+    body["dimensions"][0]["values"] = _geo(areas)
+    return body
+
+
+class _Table:
+    """A table's dimensions as /dimension lists them: codes in its spelling, categories."""
+
+    def __init__(self, table: str, dims: list[dict[str, Any]]):
+        self.table = table
+        self.by_code = {str(d.get("code")): d for d in dims}
+        self._spelled = {c.casefold(): c for c in self.by_code}
+        self.cats = {
+            c: [v for v, _, _ in flat_categories(d.get("categories") or [])]
+            for c, d in self.by_code.items()
+        }
+
+    def own(self, dim: str) -> str:
+        """The table's spelling of a catalog dimension; FhiError when it has none."""
+        if dim.casefold() not in self._spelled:
+            raise FhiError(
+                f"the catalog names dimension {dim!r}, but table {self.table} has "
+                f"{', '.join(self.by_code)} (renamed?)"
+            )
+        return self._spelled[dim.casefold()]
+
+    def check(self, dim: str, values: Sequence[str]) -> None:
+        """Every value must be a category of `dim`; the error lists what it has."""
+        cats = self.cats[dim]
+        lacking = [v for v in values if v not in cats]
+        if lacking:
+            raise FhiError(
+                f"dimension {dim} of table {self.table} has no category {', '.join(lacking)} "
+                f"(it has {', '.join(cats[:12])}{' …' if len(cats) > 12 else ''})"
+            )
+
+
+def _filters(ind: Indicator, t: _Table, roles: tuple[str, str, str]) -> dict[str, list[str]]:
+    """Dimension → the categories one indicator keeps; unselected ones keep their total."""
+    f: dict[str, list[str]] = {}
+    for dim, values in _dims_needed(ind).items():
+        d = t.own(dim)
+        if values is not None:
+            t.check(d, values)
+            f[d] = list(values)
+    for d in t.by_code:
+        if d not in f and d not in roles:
+            f[d] = [total_category(t.by_code[d])]
+    return f
+
+
+def _measures(ind: Indicator, t: _Table, measure: str, notes: list[str]) -> dict[str, str]:
+    """Measure code per role; a missing count is noted and left out, a missing value fails."""
+    m: dict[str, str] = {}
+    for role, code in ind.source.measures.items():
+        if code in t.cats[measure]:
+            m[role] = code
+        elif role == "value":
+            have = ", ".join(t.cats[measure])
+            raise FhiError(f"{measure} of table {t.table} has no {code!r} (it has {have})")
+        else:
+            notes.append(f"fhi {t.table}: no {code} ({role}) for {ind.id}; loaded without it")
+    return m
+
+
+def plan(group: Group, table: str, dims: list[dict[str, Any]], areas: Areas) -> Plan:
+    """Build the /data body: one entry per table dimension, in the table's order."""
+    first = group.first.source
+    t = _Table(table, dims)
+    region = t.own(first.region_dimension or "GEO")
+    time = t.own(first.time_dimension or "AAR")
+    measure = t.own(first.measure_dimension or "MEASURE_TYPE")
     notes: list[str] = []
     filters: dict[str, dict[str, list[str]]] = {}
     measures: dict[str, dict[str, str]] = {}
-
-    if dims is None:  # dry run: the catalog alone
-        entries: dict[str, dict[str, Any]] = {
-            region: {"code": region, "filter": "item", "values": list(dict.fromkeys(geo))},
-            time: {"code": time, "filter": "all", "values": ["*"]},
-        }
-        codes = list(dict.fromkeys(c for i in group.indicators for c in i.source.measures.values()))
-        entries[measure] = {"code": measure, "filter": "item", "values": codes}
-        for ind in group.indicators:
-            for dim, values in _dims_needed(ind).items():
-                if values is not None:
-                    entry = entries.setdefault(dim, {"code": dim, "filter": "item", "values": []})
-                    entry["values"] = list(dict.fromkeys([*entry["values"], *values]))
-        notes.append(
-            "dimensions the catalog does not name are unknown until /dimension is read; "
-            "the live query adds one entry for each (its total category) and maxRowCount"
-        )
-        body = {"dimensions": list(entries.values()), "response": {"format": "json-stat2"}}
-        return Plan(body=body, rows=None, filters={}, measures={}, notes=notes)
-
-    by_code = {str(d.get("code")): d for d in dims}
-    spelled = {c.casefold(): c for c in by_code}
-    cats = {
-        c: [v for v, _, _ in flat_categories(d.get("categories") or [])] for c, d in by_code.items()
-    }
-    chosen: dict[str, list[str]] = {c: [] for c in by_code}
-
-    def own(dim: str) -> str:
-        if dim.casefold() not in spelled:
-            raise FhiError(
-                f"the catalog names dimension {dim!r}, but table {table} has "
-                f"{', '.join(by_code)} (renamed?)"
-            )
-        return spelled[dim.casefold()]
-
-    region, time, measure = own(region), own(time), own(measure)
+    chosen: dict[str, list[str]] = {c: [] for c in t.by_code}
     for ind in group.indicators:
-        s = ind.source
-        f: dict[str, list[str]] = {}
-        for dim, values in _dims_needed(ind).items():
-            d = own(dim)
-            if values is None:
-                continue
-            lacking = [v for v in values if v not in cats[d]]
-            if lacking:
-                raise FhiError(
-                    f"dimension {d} of table {table} has no category {', '.join(lacking)} "
-                    f"(it has {', '.join(cats[d][:12])}{' …' if len(cats[d]) > 12 else ''})"
-                )
-            f[d] = list(values)
-        m: dict[str, str] = {}
-        for role, code in s.measures.items():
-            if code in cats[measure]:
-                m[role] = code
-            elif role == "value":
-                have = ", ".join(cats[measure])
-                raise FhiError(f"{measure} of table {table} has no {code!r} (it has {have})")
-            else:
-                notes.append(f"fhi {table}: no {code} ({role}) for {ind.id}; loaded without it")
-        for d in by_code:
-            if d not in f and d not in (region, time, measure):
-                f[d] = [total_category(by_code[d])]
-        for d, values in f.items():
+        filters[ind.id] = _filters(ind, t, (region, time, measure))
+        measures[ind.id] = _measures(ind, t, measure, notes)
+        for d, values in filters[ind.id].items():
             chosen[d] = list(dict.fromkeys([*chosen[d], *values]))
-        filters[ind.id] = f
-        measures[ind.id] = m
     chosen[measure] = list(dict.fromkeys(c for m in measures.values() for c in m.values()))
-    geo_present = [g for g in dict.fromkeys(geo) if g in cats[region]]
-    absent = [g for g in areas.kommuner if g not in cats[region]]
+    geo = _geo(areas)
+    chosen[region] = [g for g in geo if g in t.cats[region]]
+    absent = [g for g in areas.kommuner if g not in t.cats[region]]
     if absent:
         notes.append(f"fhi {table}: GEO lacks {', '.join(absent)}")
-    if not geo_present:
+    if not chosen[region]:
         raise FhiError(f"GEO of table {table} has none of {', '.join(geo)}")
-    entries_live = []
+    entries = []
     rows = 1
-    for d in by_code:
-        if d == region:
-            entry = {"code": d, "filter": "item", "values": geo_present}
-            rows *= len(geo_present)
-        elif d == time:
-            entry = {"code": d, "filter": "all", "values": ["*"]}  # whole series
-            rows *= len(cats[d])
+    for d in t.by_code:
+        if d == time:
+            entries.append({"code": d, "filter": "all", "values": ["*"]})  # whole series
+            rows *= len(t.cats[d])
         else:
-            entry = {"code": d, "filter": "item", "values": chosen[d]}
+            entries.append({"code": d, "filter": "item", "values": chosen[d]})
             rows *= len(chosen[d])
-        entries_live.append(entry)
     # maxRowCount turns a runaway answer into an error; the margin keeps a small miscount
     # (FHI counting rows its own way) from failing a good query.
     body = {
-        "dimensions": entries_live,
+        "dimensions": entries,
         "response": {"format": "json-stat2", "maxRowCount": max(2 * rows, 1000)},
     }
     return Plan(body=body, rows=rows, filters=filters, measures=measures, notes=notes)
-
-
-@dataclass
-class Result:
-    """What one group gave: observation frames per indicator, missing ones, notes."""
-
-    frames: dict[str, pd.DataFrame] = field(default_factory=dict)
-    missing: dict[str, str] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
-    table: str = ""
 
 
 def fetch_group(
@@ -316,28 +351,14 @@ def fetch_group(
     listing: Sequence[Mapping[str, Any]] | None = None,
 ) -> Result:
     """Read one table for its indicators and shape the rows as observations."""
-    result = Result(table=group.table)
+    result = Result()
     table = group.table
     if table == "unknown":
-        if listing is None:
-            client.note(f"table id looked up by title {group.title!r} in the table list")
-            table = "unknown"
-        else:
-            table = find_table(listing, group.title)
-            result.notes.append(
-                f"fhi: {group.title!r} found by title as table {table} (unverified)"
-            )
-    result.table = table
-    dims = dimensions(client, table)
-    p = plan(group, table, dims, areas)
+        table = find_table(listing if listing is not None else tables(client), group.title)
+        result.notes.append(f"fhi: {group.title!r} found by title as table {table} (unverified)")
+    p = plan(group, table, dimensions(client, table), areas)
     ds = data(client, table, p.body)
-    for n in p.notes:
-        if client.dry_run:
-            client.note(n)
-        else:
-            result.notes.append(n)
-    if ds is None:
-        return result
+    result.notes.extend(p.notes)
     cells = jsonstat.flatten(ds, name=f"fhi {table}")
     updated = jsonstat.dataset_updated(ds)
     first = group.first.source
@@ -357,7 +378,7 @@ def fetch_group(
         sex = col(s.sex_dimension) if s.sex_dimension else None
         shape = jsonstat.Shape(
             indicator_id=ind.id,
-            source=SOURCE,
+            source=NAME,
             region_dim=region,
             time_dim=col(s.time_dimension or "AAR"),
             measure_dim=col(s.measure_dimension or "MEASURE_TYPE"),
@@ -369,3 +390,56 @@ def fetch_group(
         )
         result.frames[ind.id] = jsonstat.to_observations(cells, shape, area_of, preferred, updated)
     return result
+
+
+def group_step(group: Group, areas: Areas) -> Step:
+    """A table group as a step: its /dimension GET and the /data POST the catalog implies."""
+    ids = ", ".join(i.id for i in group.indicators)
+    first: tuple[str, ...] = ()
+    if group.table == "unknown":
+        first = (f"table id looked up by title {group.title!r} in the table list",)
+    unknown = (
+        "dimensions the catalog does not name are unknown until /dimension is read; "
+        "the live query adds one entry for each (its total category) and maxRowCount",
+    )
+    requests = (
+        dimensions_request(group.table, notes=first),
+        data_request(group.table, planned_body(group, areas), notes=unknown),
+    )
+    return Step(
+        f"table {group.table} ({ids})",
+        requests,
+        indicators=tuple(group.indicators),
+        verified=group.verified,
+        about=f"table {group.table} ({group.title})",
+        key=group,
+    )
+
+
+class Fhi(Source):
+    """FHI Statistikk (Kommunehelsa): catalog indicators, one step per table."""
+
+    name = NAME
+    base_url = settings.FHI_BASE
+    rate_limit = settings.FHI_RATE
+    error = FhiError
+    needs_code_map = True
+    probe = "/Common/source"
+
+    def plan(self, run: Run) -> list[Step]:
+        """The table list when a table is looked up by title, then one step per table."""
+        found = groups(run.catalog.indicators)
+        steps = [group_step(g, run.areas) for g in found]
+        if any(g.table == "unknown" for g in found):
+            steps.insert(0, Step("table list, for tables looked up by title", (tables_request(),)))
+        return steps
+
+    def fetch(self, run: Run, step: Step) -> Result:
+        """Observations of one table group (or the table list, kept for the look-ups)."""
+        if not isinstance(step.key, Group):
+            run.memo[TABLES] = tables(run.client)
+            return Result()
+        return fetch_group(run.client, step.key, run.areas, run.memo.get(TABLES))
+
+
+SOURCE = Fhi()

@@ -3,8 +3,8 @@ or dissolved from Geonorge's grunnkrets polygons.
 
 Kartverket's kommuneinfo API answers `GET {base}/kommuner/{nr}/omrade?utkoordsys=4258` with
 `{"kommunenummer", "kommunenavn", "omrade": <GeoJSON geometry, EPSG:4258>}`. That shape is
-V-secondary (several independent public clients use it; Kartverket's own page was not
-readable from here). EPSG:4258 (ETRS89) and GeoJSON's WGS 84 differ by well under a metre.
+seen in several independent public clients; Kartverket's own page was not readable when this
+was written (docs/sources.md). EPSG:4258 (ETRS89) and GeoJSON's WGS 84 differ by well under a metre.
 """
 
 from __future__ import annotations
@@ -16,11 +16,14 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from etl.http import Client, base_url
+from etl.http import Client
+from etl.sources import settings
+from etl.sources.base import Request, Result, Run, Source, Step
 from utfordringsbilde import boundaries, districts
 from utfordringsbilde.config import Kommune
 
-SRID = "4258"
+NAME = "geonorge"
+SRID = settings.GEONORGE_SRID
 
 # Property names a district feature may carry its code or its name under.
 CODE_KEYS = ("code", "kode", "district_code", "distriktskode", "area_code", "id")
@@ -33,14 +36,17 @@ class GeoError(ValueError):
 
 def kommune_url(code: str) -> str:
     """The kommuneinfo URL of one kommune's area (without the query string)."""
-    return f"{base_url('geonorge')}/kommuner/{code}/omrade"
+    return f"{SOURCE.url}/kommuner/{code}/omrade"
 
 
-def kommune_boundary(client: Client, code: str) -> str | None:
-    """The kommune's outline as a GeoJSON Feature (text); None in a dry run."""
-    found = client.get_json(kommune_url(code), params={"utkoordsys": SRID})
-    if found is None:
-        return None
+def boundary_request(code: str, notes: tuple[str, ...] = ()) -> Request:
+    """GET one kommune's outline in EPSG:4258."""
+    return Request("GET", kommune_url(code), {"utkoordsys": SRID}, notes=notes)
+
+
+def kommune_boundary(client: Client, code: str) -> str:
+    """The kommune's outline as a GeoJSON Feature (text)."""
+    found = client.send(boundary_request(code))
     geometry = found.get("omrade") if isinstance(found, dict) else None
     if not isinstance(geometry, dict) or "type" not in geometry or "coordinates" not in geometry:
         raise GeoError(f"kommuneinfo {code}: no 'omrade' geometry in the answer")
@@ -117,6 +123,34 @@ def district_shapes(kommune: Kommune, folder: Path) -> dict[str, str]:
     return out
 
 
+class Geonorge(Source):
+    """Kartverket: each chosen kommune's outline, plus district outlines from its own file."""
+
+    name = NAME
+    base_url = settings.GEONORGE_BASE
+    rate_limit = settings.GEONORGE_RATE
+    error = GeoError
+
+    def plan(self, run: Run) -> list[Step]:
+        """One step per chosen kommune: its outline, and its districts file when it has one."""
+        steps = []
+        for code in run.chosen:
+            geojson = run.config[code].districts.geojson
+            notes = (f"districts from {run.folder / str(geojson)}",) if geojson else ()
+            steps.append(Step(f"kommune {code}", (boundary_request(code, notes),), key=code))
+        return steps
+
+    def fetch(self, run: Run, step: Step) -> Result:
+        """The kommune's outline and its districts' outlines, by area code."""
+        code = str(step.key)
+        shapes = {code: kommune_boundary(run.client, code)}
+        shapes.update(district_shapes(run.config[code], run.folder))
+        return Result(shapes=shapes)
+
+
+SOURCE = Geonorge()
+
+
 # --------------------------------------------------------------------------- grunnkretser
 
 # Geonorge "Statistiske enheter grunnkretser" (Kartverket/SSB, CC BY 4.0), the whole country in
@@ -125,12 +159,13 @@ def district_shapes(kommune: Kommune, folder: Path) -> dict[str, str]:
 # referenceNumber, files[].downloadUrl, fileId, status, name); V-secondary, not checked against a
 # live answer from here.
 GRUNNKRETS_UUID = "51d279f8-e2be-4f5e-9f72-1a53f7535ec1"
+DOWNLOAD_NAME = "geonorge_download"
 READY = "ReadyForDownload"
 
 
 def order_url() -> str:
     """The download API's order endpoint."""
-    return f"{base_url('geonorge_download')}/api/order"
+    return f"{GRUNNKRETS_SOURCE.url}/api/order"
 
 
 def order_body(uuid: str = GRUNNKRETS_UUID) -> dict[str, Any]:
@@ -219,14 +254,52 @@ def read_zipped_geojson(path: Path) -> dict[str, Any]:
 
 def level_shapes(
     doc: dict[str, Any], levels: list[districts.Level], source: str = "Geonorge grunnkretser"
-) -> dict[str, str]:
-    """Area code → GeoJSON Feature text for every district of `levels`, dissolved from `doc`."""
+) -> tuple[dict[str, str], list[str]]:
+    """Area code → GeoJSON Feature text for every district of `levels`, dissolved from `doc`;
+    and notes for districts some of whose grunnkretser have no polygon (left without a map)."""
     kommuner = sorted({lv.kommune for lv in levels})
     polygons = boundaries.read_grunnkretser(doc, kommuner)
     out: dict[str, str] = {}
+    notes: list[str] = []
     for lv in levels:
-        members = {d.code: d.grunnkretser for d in lv.districts}
-        names = {d.code: d.name for d in lv.districts}
-        for code, geom in boundaries.dissolve(polygons, members).items():
-            out[code] = boundaries.feature_text(code, names[code], geom, source)
-    return out
+        for d in lv.districts:
+            try:
+                found = boundaries.dissolve(polygons, {d.code: d.grunnkretser})
+            except boundaries.BoundaryError as e:
+                notes.append(f"geonorge: {e}")
+                continue
+            if d.code in found:
+                out[d.code] = boundaries.feature_text(d.code, d.name, found[d.code], source)
+    return out, notes
+
+
+class GrunnkretsShapes(Source):
+    """Geonorge's grunnkrets polygons, dissolved to every district level of the chosen kommuner
+    (a kommune's own districts file wins for its own districts)."""
+
+    name = DOWNLOAD_NAME
+    base_url = settings.GEONORGE_DOWNLOAD_BASE
+    rate_limit = settings.GEONORGE_DOWNLOAD_RATE
+    error = GeoError
+
+    def plan(self, run: Run) -> list[Step]:
+        """One order for the whole country, whatever the number of kommuner (cached by year)."""
+        if not run.chosen:
+            return []
+        notes = (f"cached in {cache_dir()} by division year {run.today.year}: sent once a year",)
+        request = Request("POST", order_url(), body=order_body(), notes=notes)
+        return [Step(f"grunnkretser {GRUNNKRETS_UUID} ({run.today.year})", (request,), key="all")]
+
+    def fetch(self, run: Run, step: Step) -> Result:
+        """District outlines at every level; none for a level whose kommune drew its own."""
+        from etl.sources.districts import run_levels
+
+        doc = download_grunnkretser(run.client, str(run.today.year))
+        assert doc is not None
+        own = {c for c in run.chosen if run.config[c].districts.geojson}
+        levels = [lv for lv in run_levels(run) if not (lv.kind == "district" and lv.kommune in own)]
+        shapes, notes = level_shapes(doc, levels)
+        return Result(shapes=shapes, notes=notes)
+
+
+GRUNNKRETS_SOURCE = GrunnkretsShapes()

@@ -14,18 +14,17 @@ from typing import Any
 
 import pandas as pd
 
-from etl.http import Client, base_url
+from etl.http import Client
+from etl.sources import settings
+from etl.sources.base import Request, Result, Run, Source, Step
 from utfordringsbilde.config import Kommune
 
-KOMMUNER = 131
-FYLKER = 104
-GRUNNKRETSER = 1  # delområder (level 1) and grunnkretser (level 2), 8-digit codes
-
-# KLASS answers JSON only when asked (apis.md §3.1).
-HEADERS = {"Accept": "application/json"}
-
-# Changes are read from the 2020 reform on: earlier renumberings do not reach today's series.
-CHANGES_FROM = date(2020, 1, 1)
+NAME = "klass"
+KOMMUNER = settings.KLASS_KOMMUNER
+FYLKER = settings.KLASS_FYLKER
+GRUNNKRETSER = settings.KLASS_GRUNNKRETSER
+HEADERS = settings.KLASS_HEADERS
+CHANGES_FROM = settings.KLASS_CHANGES_FROM
 
 
 class KlassError(RuntimeError):
@@ -33,31 +32,33 @@ class KlassError(RuntimeError):
 
 
 def _url(classification: int, endpoint: str) -> str:
-    return f"{base_url('klass')}/classifications/{classification}/{endpoint}"
+    return f"{SOURCE.url}/classifications/{classification}/{endpoint}"
 
 
-def codes_at(client: Client, classification: int, at: date) -> list[dict[str, Any]] | None:
-    """Codes of a classification valid on `at` (None in a dry run)."""
-    data = client.get_json(
-        _url(classification, "codesAt"), params={"date": at.isoformat()}, headers=HEADERS
-    )
-    if data is None:
-        return None
+def codes_request(classification: int, at: date) -> Request:
+    """GET the codes of a classification valid on `at`."""
+    params = {"date": at.isoformat()}
+    return Request("GET", _url(classification, "codesAt"), params, headers=HEADERS)
+
+
+def changes_request(frm: date, to: date) -> Request:
+    """GET the kommune-number changes (classification 131) between two dates."""
+    params = {"from": frm.isoformat(), "to": to.isoformat()}
+    return Request("GET", _url(KOMMUNER, "changes"), params, headers=HEADERS)
+
+
+def codes_at(client: Client, classification: int, at: date) -> list[dict[str, Any]]:
+    """Codes of a classification valid on `at`."""
+    data = client.send(codes_request(classification, at))
     codes = data.get("codes") if isinstance(data, dict) else None
     if not isinstance(codes, list):
         raise KlassError(f"KLASS {classification} codesAt: no 'codes' list in the answer")
     return codes
 
 
-def changes(client: Client, frm: date, to: date) -> list[dict[str, Any]] | None:
-    """Kommune-number changes (classification 131) between two dates (None in a dry run)."""
-    data = client.get_json(
-        _url(KOMMUNER, "changes"),
-        params={"from": frm.isoformat(), "to": to.isoformat()},
-        headers=HEADERS,
-    )
-    if data is None:
-        return None
+def changes(client: Client, frm: date, to: date) -> list[dict[str, Any]]:
+    """Kommune-number changes (classification 131) between two dates."""
+    data = client.send(changes_request(frm, to))
     items = data.get("codeChanges") if isinstance(data, dict) else None
     if not isinstance(items, list):
         raise KlassError("KLASS 131 changes: no 'codeChanges' list in the answer")
@@ -78,28 +79,23 @@ def frame(codes: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["code", "name", "level", "parent_code"])
 
 
-def kommuner(client: Client, at: date) -> pd.DataFrame | None:
+def kommuner(client: Client, at: date) -> pd.DataFrame:
     """Kommuner valid on `at`: code, name."""
-    codes = codes_at(client, KOMMUNER, at)
-    return None if codes is None else frame(codes)
+    return frame(codes_at(client, KOMMUNER, at))
 
 
-def fylker(client: Client, at: date) -> pd.DataFrame | None:
+def fylker(client: Client, at: date) -> pd.DataFrame:
     """Fylker valid on `at`: code, name."""
-    codes = codes_at(client, FYLKER, at)
-    return None if codes is None else frame(codes)
+    return frame(codes_at(client, FYLKER, at))
 
 
-def grunnkretser(client: Client, kommune: str, at: date) -> pd.DataFrame | None:
+def grunnkretser(client: Client, kommune: str, at: date) -> pd.DataFrame:
     """Delområder (level 1) and grunnkretser (level 2) of one kommune valid on `at`.
 
     The whole classification is fetched and filtered by prefix here: the server-side
-    `selectCodes` wildcard syntax is not verified (apis.md §3.2).
+    `selectCodes` wildcard syntax is not verified (docs/sources.md).
     """
-    codes = codes_at(client, GRUNNKRETSER, at)
-    if codes is None:
-        return None
-    out = frame(codes)
+    out = frame(codes_at(client, GRUNNKRETSER, at))
     return out[out["code"].str.startswith(kommune)].reset_index(drop=True)
 
 
@@ -157,8 +153,13 @@ def code_map(config: Mapping[str, Kommune], items: Iterable[Mapping[str, Any]] |
 
 
 def fetch_code_map(client: Client, config: Mapping[str, Kommune], today: date) -> CodeMap:
-    """Read KLASS changes since 2020 and build the code map (the history alone in a dry run)."""
+    """Read KLASS changes since 2020 and build the code map."""
     return code_map(config, changes(client, CHANGES_FROM, today))
+
+
+def code_map_step(today: date) -> Step:
+    """The step that reads the kommune-number changes every code-mapping source relies on."""
+    return Step("131 changes", (changes_request(CHANGES_FROM, today),))
 
 
 @dataclass
@@ -239,3 +240,70 @@ def area_rows(
                 }
             )
     return pd.DataFrame(rows)
+
+
+def _real(run: Run) -> list[Kommune]:
+    """The chosen kommuner whose districts are built from real grunnkretser (not demo codes)."""
+    return [run.config[c] for c in run.chosen if not run.config[c].districts.demo_codes]
+
+
+def grunnkrets_names(
+    gk: pd.DataFrame, kommuner: Iterable[Kommune]
+) -> tuple[dict[str, str], list[str]]:
+    """Configured grunnkrets code → 'name (code)', and a note per file naming invalid codes."""
+    names = dict(zip(gk["code"], gk["name"], strict=True))
+    out: dict[str, str] = {}
+    notes = []
+    for k in kommuner:
+        configured = [g for d in k.districts.items for g in d.grunnkretser]
+        unknown = [g for g in configured if g not in names]
+        if unknown:
+            notes.append(
+                f"klass: {len(unknown)} grunnkretser in data/kommuner/{k.code}.yaml are not "
+                f"valid today (e.g. {', '.join(unknown[:3])})"
+            )
+        out.update({g: f"{names[g]} ({g})" for g in configured if g in names})
+    return out, notes
+
+
+class Klass(Source):
+    """SSB KLASS: fylke and kommune names, peers' fylker, grunnkrets names."""
+
+    name = NAME
+    base_url = settings.KLASS_BASE
+    rate_limit = settings.KLASS_RATE
+    error = KlassError
+    needs_code_map = True
+
+    def plan(self, run: Run) -> list[Step]:
+        """Kommuner and fylker valid today; grunnkretser when a chosen kommune has real ones."""
+        steps = [
+            Step(
+                "131 and 104 codesAt",
+                (codes_request(KOMMUNER, run.today), codes_request(FYLKER, run.today)),
+                key="areas",
+            )
+        ]
+        if _real(run):
+            steps.append(
+                Step("1 codesAt", (codes_request(GRUNNKRETSER, run.today),), key="grunnkretser")
+            )
+        return steps
+
+    def fetch(self, run: Run, step: Step) -> Result:
+        """Area rows and peers' fylker (areas), or the real grunnkretser's names."""
+        if step.key == "grunnkretser":
+            gk = frame(codes_at(run.client, GRUNNKRETSER, run.today))
+            names, notes = grunnkrets_names(gk, _real(run))
+            return Result(names=names, notes=notes)
+        kommune_frame = kommuner(run.client, run.today)
+        fylke_frame = fylker(run.client, run.today)
+        check_kommuner(kommune_frame, {c: run.config[c] for c in run.chosen}, run.areas.cmap)
+        # The kommune files cannot know a peer's fylke; KLASS can.
+        parents = {k: k[:2] for k in run.areas.kommuner}
+        return Result(
+            areas=area_rows(fylke_frame, kommune_frame, run.areas.kommuner), parents=parents
+        )
+
+
+SOURCE = Klass()

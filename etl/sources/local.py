@@ -24,14 +24,14 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from etl.load import Builder, LoadError, RunRecord, build_warehouse
+from etl.load import Builder, LoadError, RunRecord, build_warehouse, config_areas
 from utfordringsbilde.config import Catalog, Indicator, Kommune, load_catalog, load_kommuner
 from utfordringsbilde.paths import warehouse_path
 
 MAX_BYTES = 20 * 1024 * 1024
 FIRST_YEAR = 2000
 HEADER_SEARCH_ROWS = 10
-SOURCE = "local"
+NAME = "local"
 
 # Template column -> accepted spellings (after _norm: lower case, æøå folded).
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -640,7 +640,7 @@ def _roll_up(
                 "numerator": num,
                 "denominator": den,
                 "flag": None,
-                "source": SOURCE,
+                "source": NAME,
             }
         )
     return pd.DataFrame(rows)
@@ -690,10 +690,6 @@ def _compare_totals(result: Checked, warehouse: Path) -> list[str]:
 # ------------------------------------------------------------------------------------ loading
 
 
-def _sql_list(values: Any) -> str:
-    return ", ".join("'" + str(v).replace("'", "''") + "'" for v in values) or "NULL"
-
-
 def _old_state(target: Path) -> tuple[dict[str, str], pd.DataFrame]:
     """Meta and area rows of the current warehouse (empty when there is none)."""
     if not target.exists():
@@ -734,36 +730,21 @@ def load(
     ids = sorted(set(checked.observations["indicator_id"]))
     # Every area below the kommune, at every district level: figures for the imported
     # indicators at levels the file does not give (e.g. demo levekårssoner) must not stay.
-    sub_areas = f"SELECT area_code FROM area WHERE kommune_code = '{k.code}' AND level <> 'kommune'"
+    below = pd.concat([config_areas([k]), old_areas], ignore_index=True)
+    below = below[(below["kommune_code"] == k.code) & (below["level"] != "kommune")]
+    sub_areas = sorted(set(below["area_code"]))
     now = datetime.now(UTC).replace(tzinfo=None)
     who = who or getpass.getuser()
     obs = checked.observations.assign(source_updated=now)
 
     def produce(b: Builder) -> None:
         if not old_areas.empty:
-            extra = old_areas[
-                ~old_areas["area_code"].isin(
-                    [r[0] for r in b.con.execute("SELECT area_code FROM area").fetchall()]
-                )
-            ]
-            if not extra.empty:
-                b.con.register("_old_areas", extra)
-                b.con.execute("INSERT INTO area SELECT * FROM _old_areas")
-                b.con.unregister("_old_areas")
+            b.add_areas(old_areas)  # areas an earlier run added (peers' fylker, all fylker)
         # The file is the kommune's whole series for its indicators at district level: older
         # rows for them (an earlier import, demo figures) go, every other row stays.
-        b.carry_over(
-            target,
-            f"indicator_id IN ({_sql_list(i.id for i in catalog.indicators)}) "
-            "AND area_code IN (SELECT area_code FROM area) "
-            f"AND NOT (indicator_id IN ({_sql_list(ids)}) "
-            f"AND area_code IN ({sub_areas}))",
-        )
+        b.carry_over(target, reloaded=ids, fetched=sub_areas)
         b.add_observations(obs)
-        present = {
-            r[0]
-            for r in b.con.execute("SELECT DISTINCT indicator_id FROM observation_stage").fetchall()
-        }
+        present = b.staged_indicators()
         for ind in catalog.indicators:
             if ind.id not in present:
                 b.mark_missing(
@@ -789,7 +770,7 @@ def load(
     return build_warehouse(
         produce,
         mode=meta.get("mode") or "live",
-        source=SOURCE,
+        source=NAME,
         target=target,
         catalog=catalog,
         kommuner=chosen,

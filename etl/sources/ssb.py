@@ -2,7 +2,7 @@
 
 One POST per table, region value set and split: `POST {base}/tables/{id}/data?lang=no&
 outputFormat=json-stat2` with `{"selection": [{"variableCode", "valueCodes", "codelist"?}]}`
-(apis.md §1.4). Codes are deduplicated (a repeated code gives 500 with an empty body), a query
+(docs/sources.md). Codes are deduplicated (a repeated code gives 500 with an empty body), a query
 above 800 000 cells is split along its largest variable before it is sent, and one that SSB
 still finds too big (400 "Too many cells selected", or 403 as the spec says) is halved.
 """
@@ -14,28 +14,24 @@ import json
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import pandas as pd
 
 from etl import jsonstat
-from etl.http import ApiError, Client, base_url
+from etl.http import ApiError, Client
+from etl.sources import settings
+from etl.sources.base import Request, Result, Run, Source, Step
 from etl.sources.group import Group
 from etl.sources.klass import Areas
 from utfordringsbilde.config import Indicator
 
-SOURCE = "ssb"
-MAX_CELLS = 800_000
-# Our own count keeps every query under the limit, so a "too many cells" answer means the
-# count was a little off; a few halvings settle it, and a 403 for another reason (a table
-# closed to the API) fails after at most 2 + 4 + 8 extra requests.
-MAX_HALVINGS = 3
-
-# The fylke value set that goes with a kommune code list: agg_KommSummer ("kommuner 2024,
-# aggregated time series", K-codes) pairs with agg_KommFylker (F-codes) (apis.md §1.7).
-FYLKE_CODELIST: dict[str, str] = {"agg_KommSummer": "agg_KommFylker"}
+NAME = "ssb"
+MAX_CELLS = settings.SSB_MAX_CELLS
+MAX_HALVINGS = settings.SSB_MAX_HALVINGS
+FYLKE_CODELIST = settings.SSB_FYLKE_CODELIST
 
 _EXPRESSION = re.compile(r"^\s*(top|bottom|range|from|to)\s*\((.*)\)\s*$", re.IGNORECASE)
 
@@ -47,36 +43,47 @@ class SsbError(RuntimeError):
 # ------------------------------------------------------------------------------ requests
 
 
-def metadata(client: Client, table: str, codelists: Mapping[str, str]) -> dict[str, Any] | None:
-    """GET a table's metadata (JSON-stat2 without values), with code lists; None in a dry run."""
+def metadata_request(table: str, codelists: Mapping[str, str]) -> Request:
+    """GET a table's metadata (JSON-stat2 without values), with code lists."""
     params = {"lang": "no"}
     params.update({f"codelist[{var}]": cl for var, cl in sorted(codelists.items())})
-    result = client.get_json(f"{base_url('ssb')}/tables/{table}/metadata", params=params)
-    if result is not None and not isinstance(result, dict):
+    return Request("GET", f"{SOURCE.url}/tables/{table}/metadata", params)
+
+
+def data_request(
+    table: str, selection: list[dict[str, Any]], notes: tuple[str, ...] = ()
+) -> Request:
+    """POST one data query for a selection."""
+    params = {"lang": "no", "outputFormat": "json-stat2"}
+    url = f"{SOURCE.url}/tables/{table}/data"
+    return Request("POST", url, params, body={"selection": selection}, notes=notes)
+
+
+def tables_request(title: str, notes: tuple[str, ...] = ()) -> Request:
+    """GET the tables whose titles match `title`."""
+    params = {"lang": "no", "query": title, "pageSize": "100"}
+    return Request("GET", f"{SOURCE.url}/tables", params, notes=notes)
+
+
+def metadata(client: Client, table: str, codelists: Mapping[str, str]) -> dict[str, Any]:
+    """A table's metadata (JSON-stat2 without values), with code lists."""
+    result = client.send(metadata_request(table, codelists))
+    if not isinstance(result, dict):
         raise SsbError(f"table {table}: metadata is not a JSON object")
     return result
 
 
-def data(client: Client, table: str, selection: list[dict[str, Any]]) -> dict[str, Any] | None:
-    """POST one data query; the JSON-stat2 dataset (None in a dry run)."""
-    result = client.post_json(
-        f"{base_url('ssb')}/tables/{table}/data",
-        {"selection": selection},
-        params={"lang": "no", "outputFormat": "json-stat2"},
-    )
-    if result is not None and not isinstance(result, dict):
+def data(client: Client, table: str, selection: list[dict[str, Any]]) -> dict[str, Any]:
+    """POST one data query; the JSON-stat2 dataset."""
+    result = client.send(data_request(table, selection))
+    if not isinstance(result, dict):
         raise SsbError(f"table {table}: data is not a JSON object")
     return result
 
 
-def find_table(client: Client, title: str) -> str | None:
-    """The id of the table whose title matches `title` (GET /tables?query=); None in a dry run."""
-    found = client.get_json(
-        f"{base_url('ssb')}/tables", params={"lang": "no", "query": title, "pageSize": "100"}
-    )
-    if found is None:
-        client.note("the table id is unknown until /tables answers; shown as 'unknown' below")
-        return None
+def find_table(client: Client, title: str) -> str:
+    """The id of the table whose title matches `title` (GET /tables?query=)."""
+    found = client.send(tables_request(title))
     tables = found.get("tables") if isinstance(found, dict) else None
     if not isinstance(tables, list):
         raise SsbError(f"/tables?query={title!r}: no 'tables' list in the answer")
@@ -243,7 +250,7 @@ def is_kostra(region_dim: str) -> bool:
 def region_parts(region_dim: str, codelist: str | None, areas: Areas) -> list[RegionPart]:
     """The region value sets and codes one table needs for kommuner, fylker and landet."""
     if is_kostra(region_dim):
-        # KOSTRA codes: EAK landet, EKAnn fylke (apis.md §2, V-secondary); old kommune numbers
+        # KOSTRA codes: EAK landet, EKAnn fylke (docs/sources.md); old kommune numbers
         # stay in these tables for the years they were valid.
         codes = [*areas.kommuner, *areas.old_codes()]
         codes += [f"EKA{f}" for f in areas.fylker] + ["EAK"]
@@ -286,7 +293,7 @@ def groups(indicators: Iterable[Indicator]) -> list[Group]:
     out: dict[str, Group] = {}
     for ind in indicators:
         s = ind.source
-        if s.provider != SOURCE:
+        if s.provider != NAME:
             continue
         key = json.dumps(
             [
@@ -303,36 +310,22 @@ def groups(indicators: Iterable[Indicator]) -> list[Group]:
     return list(out.values())
 
 
-@dataclass
-class Result:
-    """What one group gave: observation frames per indicator, and indicators that are missing."""
-
-    frames: dict[str, pd.DataFrame] = field(default_factory=dict)
-    missing: dict[str, str] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
-
-
 def _dims(meta: Mapping[str, Any]) -> dict[str, str]:
     """casefolded variable code → the table's own spelling."""
     return {str(d).casefold(): str(d) for d in meta.get("id", [])}
 
 
-def _resolve_measures(
-    ind: Indicator, meta: Mapping[str, Any] | None, measure_dim: str
-) -> dict[str, str]:
+def _resolve_measures(ind: Indicator, meta: Mapping[str, Any], measure_dim: str) -> dict[str, str]:
     """Measure codes per role; '?label' placeholders are looked up among the table's labels."""
     out: dict[str, str] = {}
-    labels = jsonstat.category_labels(meta, measure_dim) if meta is not None else {}
+    labels = jsonstat.category_labels(meta, measure_dim)
     for role, code in ind.source.measures.items():
         if not code.startswith("?"):
-            if meta is not None and code.casefold() not in {c.casefold() for c in labels}:
+            if code.casefold() not in {c.casefold() for c in labels}:
                 if role == "value":
                     raise SsbError(f"{measure_dim} has no code {code!r} (codes: {sorted(labels)})")
                 continue  # a missing count: the value is loaded without it
             out[role] = code
-            continue
-        if meta is None:
-            out[role] = code  # dry run: shown as the placeholder it is
             continue
         want = code[1:].strip().casefold()
         exact = [c for c, lab in labels.items() if lab.strip().casefold() == want]
@@ -346,79 +339,108 @@ def _resolve_measures(
     return out
 
 
-def _spell(values: list[str], cats: Sequence[str] | None) -> list[str]:
+def _spell(values: list[str], cats: Sequence[str]) -> list[str]:
     """Codes in the table's own spelling (codes are case-insensitive at SSB)."""
-    if cats is None:
-        return values
     folded = {c.casefold(): c for c in cats}
     return [folded.get(v.casefold(), v) for v in values]
 
 
-def build_selection(
-    group: Group,
-    part: RegionPart,
-    measure_codes: list[str],
-    meta: Mapping[str, Any] | None,
-) -> tuple[list[dict[str, Any]], list[str]]:
-    """The POST selection for one region value set, and region codes the table lacks."""
+@dataclass
+class Query:
+    """A selection as variable → codes, with code lists, before it becomes the POST body."""
+
+    wanted: dict[str, list[str]]
+    codelists: dict[str, str]
+    region_dim: str
+
+    def selection(self) -> list[dict[str, Any]]:
+        """The POST selection: one item per variable, codes once each, code list if any."""
+        out = []
+        for var, codes in self.wanted.items():
+            item: dict[str, Any] = {"variableCode": var, "valueCodes": dedupe(codes)}
+            if var in self.codelists:
+                item["codelist"] = self.codelists[var]
+            out.append(item)
+        return out
+
+
+def _codelists(group: Group, part: RegionPart) -> dict[str, str]:
+    """The group's code lists, with the region variable's set to this part's (or none)."""
     s = group.first.source
     region_dim = s.region_dimension or "Region"
-    time_dim = s.time_dimension or "Tid"
-    measure_dim = s.measure_dimension or "ContentsCode"
-    wanted: dict[str, list[str]] = {
-        region_dim: part.codes,
-        measure_dim: measure_codes,
-        time_dim: ["*"],  # whole series: sources revise backwards
-        **{k: list(v) for k, v in s.selection.items()},
-    }
     codelists = dict(s.codelist)
     if part.codelist:
         codelists[region_dim] = part.codelist
     else:
         codelists.pop(region_dim, None)
-    dropped: list[str] = []
-    if meta is not None:
-        dims = _dims(meta)
-        for var in wanted:
-            if var.casefold() not in dims:
+    return codelists
+
+
+def catalog_query(group: Group, part: RegionPart, measure_codes: list[str]) -> Query:
+    """The query the catalog describes for one region value set, before metadata is read."""
+    s = group.first.source
+    region_dim = s.region_dimension or "Region"
+    wanted: dict[str, list[str]] = {
+        region_dim: part.codes,
+        s.measure_dimension or "ContentsCode": measure_codes,
+        s.time_dimension or "Tid": ["*"],  # whole series: sources revise backwards
+        **{k: list(v) for k, v in s.selection.items()},
+    }
+    return Query(wanted, _codelists(group, part), region_dim)
+
+
+def _check_values(q: Query, cats: Mapping[str, Sequence[str]]) -> None:
+    """Every fixed code outside the region variable must be a value of its variable."""
+    for var, codes in q.wanted.items():
+        if var == q.region_dim:
+            continue
+        known = {c.casefold() for c in cats[var]}
+        for code in codes:
+            pattern = _EXPRESSION.match(code) or "*" in code or "?" in code
+            if not pattern and code.casefold() not in known:
+                raise SsbError(f"variable {var!r} has no value {code!r}")
+
+
+def _add_fixed(
+    wanted: dict[str, list[str]], meta: Mapping[str, Any], cats: Mapping[str, Sequence[str]]
+) -> None:
+    """Variables that may not be eliminated must be selected; one value is an easy choice."""
+    for var in cats:
+        ext = meta["dimension"][var].get("extension") or {}
+        if var not in wanted and ext.get("elimination") is False:
+            if len(cats[var]) != 1:
                 raise SsbError(
-                    f"the table has no variable {var!r} (variables: {list(dims.values())})"
+                    f"variable {var!r} cannot be eliminated; add it to the catalog's selection"
                 )
-        wanted = {dims[v.casefold()]: codes for v, codes in wanted.items()}
-        codelists = {dims.get(v.casefold(), v): cl for v, cl in codelists.items()}
-        region_dim = dims[region_dim.casefold()]
-        cats = {d: jsonstat.categories(meta, d) for d in dims.values()}
-        have = {c.casefold() for c in cats[region_dim]}
-        dropped = [c for c in wanted[region_dim] if c.casefold() not in have]
-        wanted[region_dim] = [c for c in wanted[region_dim] if c.casefold() in have]
-        for var, codes in wanted.items():
-            if var == region_dim:
-                continue
-            known = {c.casefold() for c in cats[var]}
-            for code in codes:
-                pattern = _EXPRESSION.match(code) or "*" in code or "?" in code
-                if not pattern and code.casefold() not in known:
-                    raise SsbError(f"variable {var!r} has no value {code!r}")
-        # Variables that may not be eliminated must be selected; one value is an easy choice.
-        for var in dims.values():
-            ext = meta["dimension"][var].get("extension") or {}
-            if var not in wanted and ext.get("elimination") is False:
-                if len(cats[var]) == 1:
-                    wanted[var] = list(cats[var])
-                else:
-                    raise SsbError(
-                        f"variable {var!r} cannot be eliminated; add it to the catalog's selection"
-                    )
-        order = list(dims.values())
-        wanted = {v: wanted[v] for v in order if v in wanted}
-        wanted = {v: _spell(codes, cats[v]) for v, codes in wanted.items()}
-    selection = []
-    for var, codes in wanted.items():
-        item: dict[str, Any] = {"variableCode": var, "valueCodes": dedupe(codes)}
-        if var in codelists:
-            item["codelist"] = codelists[var]
-        selection.append(item)
-    return selection, dropped
+            wanted[var] = list(cats[var])
+
+
+def fit(q: Query, meta: Mapping[str, Any]) -> tuple[Query, list[str]]:
+    """The query in the table's spelling and order, and the region codes the table lacks."""
+    dims = _dims(meta)
+    for var in q.wanted:
+        if var.casefold() not in dims:
+            raise SsbError(f"the table has no variable {var!r} (variables: {list(dims.values())})")
+    wanted = {dims[v.casefold()]: codes for v, codes in q.wanted.items()}
+    codelists = {dims.get(v.casefold(), v): cl for v, cl in q.codelists.items()}
+    region_dim = dims[q.region_dim.casefold()]
+    cats = {d: jsonstat.categories(meta, d) for d in dims.values()}
+    have = {c.casefold() for c in cats[region_dim]}
+    dropped = [c for c in wanted[region_dim] if c.casefold() not in have]
+    wanted[region_dim] = [c for c in wanted[region_dim] if c.casefold() in have]
+    fitted = Query(wanted, codelists, region_dim)
+    _check_values(fitted, cats)
+    _add_fixed(wanted, meta, cats)
+    fitted.wanted = {v: _spell(wanted[v], cats[v]) for v in dims.values() if v in wanted}
+    return fitted, dropped
+
+
+def build_selection(
+    group: Group, part: RegionPart, measure_codes: list[str], meta: Mapping[str, Any]
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """The POST selection for one region value set, and region codes the table lacks."""
+    q, dropped = fit(catalog_query(group, part, measure_codes), meta)
+    return q.selection(), dropped
 
 
 # ------------------------------------------------------------------------------ fetching
@@ -433,7 +455,7 @@ def _post(
 ) -> list[dict[str, Any]]:
     """Send one query; halve it while SSB says it has too many cells."""
     try:
-        ds = data(client, table, selection)
+        return [data(client, table, selection)]
     except ApiError as e:
         if not _too_many_cells(e) or depth >= MAX_HALVINGS:
             raise
@@ -441,7 +463,96 @@ def _post(
         if halves is None:
             raise
         return [d for h in halves for d in _post(client, table, h, cats, depth + 1)]
-    return [] if ds is None else [ds]
+
+
+def _measures(
+    group: Group, table: str, meta: Mapping[str, Any], result: Result
+) -> dict[str, dict[str, str]]:
+    """Measure codes per indicator; an unverified one the table lacks is declared missing."""
+    measure_dim = group.first.source.measure_dimension or "ContentsCode"
+    measures: dict[str, dict[str, str]] = {}
+    for ind in group.indicators:
+        try:
+            measures[ind.id] = _resolve_measures(ind, meta, measure_dim)
+        except SsbError as e:
+            if ind.source.verified:
+                raise
+            result.missing[ind.id] = f"ssb table {table}: {e}"
+    return measures
+
+
+def _has_regions(selection: list[dict[str, Any]], region_dim: str) -> bool:
+    return any(
+        i["variableCode"].casefold() == region_dim.casefold() and i["valueCodes"]
+        for i in selection
+    )
+
+
+def _datasets(
+    client: Client, group: Group, table: str, areas: Areas, max_cells: int, result: Result
+) -> tuple[list[dict[str, Any]], dict[str, dict[str, str]]]:
+    """Every dataset the group's queries answer (split and halved), and the measure codes."""
+    s = group.first.source
+    region_dim = s.region_dimension or "Region"
+    datasets: list[dict[str, Any]] = []
+    measures: dict[str, dict[str, str]] = {}
+    for part in region_parts(region_dim, s.codelist.get(region_dim), areas):
+        meta = metadata(client, table, _codelists(group, part))
+        measures = measures or _measures(group, table, meta, result)
+        if not measures:
+            break
+        codes = dedupe(c for m in measures.values() for c in m.values())
+        selection, dropped = build_selection(group, part, codes, meta)
+        if dropped:
+            result.notes.append(f"ssb {table}: regions not in the table: {', '.join(dropped)}")
+        if not _has_regions(selection, region_dim):
+            continue  # none of these regions exist in this table
+        cats = {d: jsonstat.categories(meta, d) for d in meta["id"]}
+        for sub in split(selection, cats, max_cells):
+            datasets.extend(_post(client, table, sub, cats))
+    return datasets, measures
+
+
+def _observations(
+    group: Group,
+    table: str,
+    datasets: list[dict[str, Any]],
+    measures: Mapping[str, dict[str, str]],
+    areas: Areas,
+) -> dict[str, pd.DataFrame]:
+    """The datasets' cells as observation frames per indicator."""
+    s = group.first.source
+    frames = [jsonstat.flatten(ds, name=f"ssb {table}") for ds in datasets]
+    # Categories differ between parts, so the concatenated code columns become plain objects.
+    cells_frame = pd.concat(frames, ignore_index=True)
+    updated = updated_of(datasets)
+    dims = _dims(datasets[0])
+
+    def col(name: str) -> str:
+        return dims.get(name.casefold(), name)
+
+    region_col = col(s.region_dimension or "Region")
+    measure_col = col(s.measure_dimension or "ContentsCode")
+    regions = cells_frame[region_col].astype(str).unique()
+    area_of = {c: a for c in regions if (a := area_code(c, areas)) in areas.codes}
+    preferred = frozenset(c for c in area_of if not _is_old(c, areas))
+    out = {}
+    for ind in group.indicators:
+        if ind.id not in measures:
+            continue
+        shape = jsonstat.Shape(
+            indicator_id=ind.id,
+            source=NAME,
+            region_dim=region_col,
+            time_dim=col(s.time_dimension or "Tid"),
+            measure_dim=measure_col,
+            measures=_match_codes(measures[ind.id], cells_frame[measure_col]),
+            sex_dim=col(s.sex_dimension) if s.sex_dimension else None,
+            multiplier=ind.multiplier,
+            derive_denominator=ind.multiplier > 1,
+        )
+        out[ind.id] = jsonstat.to_observations(cells_frame, shape, area_of, preferred, updated)
+    return out
 
 
 def fetch_group(client: Client, group: Group, areas: Areas, max_cells: int = MAX_CELLS) -> Result:
@@ -450,89 +561,11 @@ def fetch_group(client: Client, group: Group, areas: Areas, max_cells: int = MAX
     result = Result()
     table = group.table
     if table == "unknown":
-        found = find_table(client, s.title or "")
-        table = found or "unknown"
-        if found:
-            result.notes.append(f"ssb: {s.title!r} found by title as table {found} (unverified)")
-    region_dim = s.region_dimension or "Region"
-    measure_dim = s.measure_dimension or "ContentsCode"
-    parts = region_parts(region_dim, s.codelist.get(region_dim), areas)
-
-    datasets: list[dict[str, Any]] = []
-    measures: dict[str, dict[str, str]] = {}
-    for part in parts:
-        codelists = dict(s.codelist)
-        if part.codelist:
-            codelists[region_dim] = part.codelist
-        else:
-            codelists.pop(region_dim, None)
-        meta = metadata(client, table, codelists)
-        if not measures:
-            for ind in group.indicators:
-                try:
-                    measures[ind.id] = _resolve_measures(ind, meta, measure_dim)
-                except SsbError as e:
-                    if ind.source.verified:
-                        raise
-                    result.missing[ind.id] = f"ssb table {table}: {e}"
-            if not measures:
-                return result
-        codes = dedupe(c for m in measures.values() for c in m.values())
-        selection, dropped = build_selection(group, part, codes, meta)
-        if dropped:
-            result.notes.append(f"ssb {table}: regions not in the table: {', '.join(dropped)}")
-        if not any(
-            i["variableCode"].casefold() == region_dim.casefold() and i["valueCodes"]
-            for i in selection
-        ):
-            continue  # none of these regions exist in this table
-        if meta is None:
-            n = cells(selection, None)
-            unknown = [
-                i["variableCode"] for i in selection if expand(i["valueCodes"], None) is None
-            ]
-            data(client, table, selection)
-            client.note(
-                f"cells: {n}"
-                if n is not None
-                else f"cells: unknown until metadata is read ({', '.join(unknown)} by pattern)"
-            )
-            continue
-        cats = {d: jsonstat.categories(meta, d) for d in meta["id"]}
-        for sub in split(selection, cats, max_cells):
-            datasets.extend(_post(client, table, sub, cats))
-
-    if not datasets:
-        return result
-    frames = [jsonstat.flatten(ds, name=f"ssb {table}") for ds in datasets]
-    # Categories differ between parts, so the concatenated code columns become plain objects.
-    cells_frame = pd.concat(frames, ignore_index=True)
-    updated = updated_of(datasets)
-    dims = _dims(datasets[0])
-    region_col = dims.get(region_dim.casefold(), region_dim)
-    time_col = dims.get((s.time_dimension or "Tid").casefold(), s.time_dimension or "Tid")
-    measure_col = dims.get(measure_dim.casefold(), measure_dim)
-    sex_col = dims.get(s.sex_dimension.casefold(), s.sex_dimension) if s.sex_dimension else None
-    regions = cells_frame[region_col].astype(str).unique()
-    area_of = {c: a for c in regions if (a := area_code(c, areas)) in areas.codes}
-    preferred = frozenset(c for c in area_of if not _is_old(c, areas))
-    for ind in group.indicators:
-        if ind.id not in measures:
-            continue
-        shape = jsonstat.Shape(
-            indicator_id=ind.id,
-            source=SOURCE,
-            region_dim=region_col,
-            time_dim=time_col,
-            measure_dim=measure_col,
-            measures=_match_codes(measures[ind.id], cells_frame[measure_col]),
-            sex_dim=sex_col,
-            multiplier=ind.multiplier,
-            derive_denominator=ind.multiplier > 1,
-        )
-        result.frames[ind.id] = jsonstat.to_observations(
-            cells_frame, shape, area_of, preferred, updated
-        )
+        table = find_table(client, s.title or "")
+        result.notes.append(f"ssb: {s.title!r} found by title as table {table} (unverified)")
+    datasets, measures = _datasets(client, group, table, areas, max_cells, result)
+    if datasets:
+        result.frames = _observations(group, table, datasets, measures, areas)
     return result
 
 
@@ -551,3 +584,63 @@ def _match_codes(measures: Mapping[str, str], column: pd.Series) -> dict[str, st
 def updated_of(datasets: Iterable[Mapping[str, Any]]) -> datetime | None:
     """The newest `updated` among datasets."""
     return max((u for u in map(jsonstat.dataset_updated, datasets) if u), default=None)
+
+
+# ------------------------------------------------------------------------------ the source
+
+
+def _cells_note(selection: list[dict[str, Any]]) -> str:
+    """How many cells a catalog-only selection asks for, or which variables make it unknown."""
+    n = cells(selection, None)
+    if n is not None:
+        return f"cells: {n}"
+    unknown = [i["variableCode"] for i in selection if expand(i["valueCodes"], None) is None]
+    return f"cells: unknown until metadata is read ({', '.join(unknown)} by pattern)"
+
+
+def group_step(group: Group, areas: Areas) -> Step:
+    """A table group as a step: its metadata GETs and the data POSTs the catalog implies."""
+    s = group.first.source
+    requests: list[Request] = []
+    if group.table == "unknown":
+        note = "the table id is unknown until /tables answers; shown as 'unknown' below"
+        requests.append(tables_request(s.title or "", notes=(note,)))
+    region_dim = s.region_dimension or "Region"
+    codes = dedupe(c for i in group.indicators for c in i.source.measures.values())
+    for part in region_parts(region_dim, s.codelist.get(region_dim), areas):
+        q = catalog_query(group, part, codes)
+        requests.append(metadata_request(group.table, q.codelists))
+        selection = q.selection()
+        if _has_regions(selection, region_dim):
+            requests.append(data_request(group.table, selection, (_cells_note(selection),)))
+    ids = ", ".join(i.id for i in group.indicators)
+    return Step(
+        f"table {group.table} ({ids})",
+        tuple(requests),
+        indicators=tuple(group.indicators),
+        verified=group.verified,
+        about=f"table {group.table} ({group.title})",
+        key=group,
+    )
+
+
+class Ssb(Source):
+    """SSB PxWebApi v2: catalog indicators, one step per table group."""
+
+    name = NAME
+    base_url = settings.SSB_BASE
+    rate_limit = settings.SSB_RATE
+    error = SsbError
+    needs_code_map = True
+    probe = "/config"
+
+    def plan(self, run: Run) -> list[Step]:
+        """One step per table group of the catalog's SSB indicators."""
+        return [group_step(g, run.areas) for g in groups(run.catalog.indicators)]
+
+    def fetch(self, run: Run, step: Step) -> Result:
+        """Observations of one table group."""
+        return fetch_group(run.client, step.key, run.areas)
+
+
+SOURCE = Ssb()

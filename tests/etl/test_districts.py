@@ -178,7 +178,8 @@ def test_boundaries_from_the_geonorge_order_are_cached(
     assert again == doc and api.hits(r"/geodl/") == 2
 
     levels = public.public_levels(tables, "4601")
-    shapes = geonorge.level_shapes(doc, levels)
+    shapes, notes = geonorge.level_shapes(doc, levels)
+    assert not notes
     assert sorted(shapes) == ["460101", "460102", "460103", "460104", "B460101", "B460102"]
     arna = json.loads(shapes["B460101"])
     assert arna["properties"]["name"] == "Arna"
@@ -199,7 +200,7 @@ def test_kommune_without_a_file_gets_its_districts_in_the_warehouse(
     assert pop is not None
     doc = geonorge.download_grunnkretser(client, "2026", cache=tmp_path)
     assert doc is not None
-    shapes = geonorge.level_shapes(doc, levels)
+    shapes, _ = geonorge.level_shapes(doc, levels)
     obs = public.population_observations(pop, ["4601"], levels)
     obs = obs[obs["indicator_id"] == public.POPULATION_INDICATOR].assign(
         indicator_id=catalog.indicators[0].id
