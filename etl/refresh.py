@@ -31,7 +31,13 @@ from etl.jsonstat import JsonStatError
 from etl.load import Builder, LoadError, build_warehouse
 from etl.sources import REGISTRY, Source, klass, local
 from etl.sources.base import Result, Run
-from utfordringsbilde.config import Catalog, Kommune, load_catalog, load_kommuner
+from utfordringsbilde.config import (
+    Catalog,
+    Kommune,
+    load_catalog,
+    load_kommuner,
+    national_kommuner,
+)
 from utfordringsbilde.paths import DATA_DIR, runs_log_path, warehouse_path
 
 Apply = Callable[[Source, Result], None]
@@ -282,14 +288,21 @@ def _check_providers(catalog: Catalog) -> None:
         )
 
 
-def _choose(kommuner: Sequence[str] | None, config: Mapping[str, Kommune]) -> list[str]:
+def _choose(kommuner: Sequence[str] | None, config: dict[str, Kommune]) -> list[str]:
+    """The kommuner to refresh (default: those with a file); a kommune without a file gets its
+    national defaults (name, fylke, public districts), added to `config`; 'all' is every one."""
     if not kommuner:
         return sorted(config)
-    unknown = [k for k in kommuner if k not in config]
+    if list(kommuner) == ["all"]:
+        kommuner = list(national_kommuner())
+    unknown = [k for k in kommuner if k not in config and k not in national_kommuner()]
     if unknown:
         raise LoadError(
-            f"no kommune file for {', '.join(unknown)} (configured: {', '.join(sorted(config))})"
+            f"no kommune {', '.join(unknown)}: neither a kommune file "
+            f"(configured: {', '.join(sorted(config))}) nor a kommune in KLASS 131"
         )
+    for k in kommuner:
+        config.setdefault(k, national_kommuner()[k])
     return list(dict.fromkeys(kommuner))
 
 

@@ -411,7 +411,7 @@ def test_a_renumbered_peer_is_caught(
 def test_unknown_kommune_or_source_is_refused(
     catalog: Catalog, config: dict[str, Kommune], paths: Paths
 ):
-    with pytest.raises(LoadError, match="no kommune file for 9999"):
+    with pytest.raises(LoadError, match="no kommune 9999: neither a kommune file"):
         run(catalog, config, paths, kommuner=["9999"])
     with pytest.raises(LoadError, match="unknown sources udir"):
         run(catalog, config, paths, sources=["udir"])
