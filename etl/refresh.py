@@ -151,7 +151,14 @@ def _refresh(f: Frame, folder: Path, target: Path, runs_log: Path, out: IO[str])
         _take_steps(run, f.sources, partial(_apply, b, summary, progress), progress)
         if previous.get("mode") == "live":
             reloaded = [i.id for i in f.catalog.indicators if i.source.provider in f.names]
-            summary.carried = b.carry_over(target, reloaded, sorted(run.areas.codes))
+            # Districts of the chosen kommuner are fetched again too (FHI's GEO children).
+            below = b.con.execute(
+                "SELECT area_code FROM area WHERE list_contains($k, kommune_code) "
+                "AND level NOT IN ('land', 'fylke', 'kommune')",
+                {"k": list(run.chosen)},
+            ).fetchall()
+            fetched = sorted(run.areas.codes | {r[0] for r in below})
+            summary.carried = b.carry_over(target, reloaded, fetched)
         _declare_missing(b, f.catalog, f.names, previous, summary)
 
     try:

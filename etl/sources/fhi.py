@@ -328,7 +328,7 @@ def plan(group: Group, table: str, dims: list[dict[str, Any]], areas: Areas) -> 
     if any(ind.district_level for ind in group.indicators):
         # Bydeler and levekårssoner below the chosen kommuner, wherever /dimension lists them:
         # published figures, stored at their own level and never re-aggregated.
-        chosen[region] += geo_children(dims, areas.kommuner)
+        chosen[region] += geo_children(dims, areas.chosen)
     absent = [g for g in areas.kommuner if g not in t.cats[region]]
     if absent:
         notes.append(f"fhi {table}: GEO lacks {', '.join(absent)}")

@@ -169,6 +169,8 @@ class Areas:
     kommuner: list[str]
     fylker: list[str]
     cmap: CodeMap
+    # The kommuner refreshed (not their peers): only theirs get districts.
+    chosen: list[str] = field(default_factory=list)
 
     @property
     def codes(self) -> set[str]:
@@ -191,7 +193,7 @@ def areas_for(config: Mapping[str, Kommune], chosen: Iterable[str], cmap: CodeMa
                 kommuner.append(c)
         if k.fylke.code not in fylker:
             fylker.append(k.fylke.code)
-    return Areas(kommuner=kommuner, fylker=fylker, cmap=cmap)
+    return Areas(kommuner=kommuner, fylker=fylker, cmap=cmap, chosen=list(chosen))
 
 
 def check_kommuner(valid: pd.DataFrame, config: Mapping[str, Kommune], cmap: CodeMap) -> None:

@@ -6,6 +6,7 @@ its real levekårssoner; one Bergen grunnkrets was split on 1 January 2024.
 
 from __future__ import annotations
 
+import io
 import json
 from datetime import date
 from pathlib import Path
@@ -14,11 +15,13 @@ import duckdb
 import pandas as pd
 import pytest
 
+from etl import refresh
 from etl.http import Client
 from etl.load import build_warehouse
 from etl.sources import districts as public
 from etl.sources import geonorge
-from tests.etl.fakeapi import FakeApis
+from tests.etl.conftest import FAST, Paths
+from tests.etl.fakeapi import FIXTURES, FakeApis
 from utfordringsbilde import districts, geo, queries
 from utfordringsbilde.config import Catalog, Kommune
 
@@ -248,3 +251,58 @@ def test_kommune_without_a_file_gets_its_districts_in_the_warehouse(
         values = queries.latest_values(con, ["B460101", "B460102", "4601"])
         got = values.set_index("area_code")["value"]
         assert got["B460101"] + got["B460102"] == got["4601"] - 3
+
+
+# ------------------------------------------------------------------------ refresh, no file
+
+
+def test_refresh_a_kommune_without_a_file(
+    api: FakeApis,
+    catalog: Catalog,
+    config: dict[str, Kommune],
+    paths: Paths,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`python -m etl refresh --kommune 4601` with no kommune file: Bergen's bydeler and
+    delområder with population, FHI figures per bydel, and a map of every level."""
+    monkeypatch.setenv("UB_CACHE_DIR", str(paths.warehouse.parent / "cache"))
+    out = io.StringIO()
+    assert "4601" not in config
+    code = refresh.main(
+        ["4601"],
+        client=Client(FAST),
+        target=paths.warehouse,
+        runs_log=paths.runs,
+        catalog=catalog,
+        config=config,
+        kommune_folder=FIXTURES / "kommuner",
+        out=out,
+        today=AT,
+    )
+    assert code == 0, out.getvalue()
+    with duckdb.connect(str(paths.warehouse), read_only=True) as con:
+        assert queries.district_levels(con, "4601") == ["bydel", "delomrade"]
+        names = dict(con.execute("SELECT area_code, name FROM area").fetchall())
+        assert names["4601"] == "Bergen" and names["46"] == "Vestland"
+        assert names["460103"] == "Bergenhus sentrum"
+        shapes = queries.district_shapes(con, "4601")
+        assert sorted(shapes) == ["B460101", "B460102"]
+        pop = con.execute(
+            "SELECT area_code, value FROM observation WHERE indicator_id = 'befolkning' "
+            "AND period_to = 2024 AND area_code IN ('4601', 'B460101', 'B460102')"
+        ).fetchall()
+        got = dict(pop)
+        assert got["B460101"] + got["B460102"] == got["4601"] - 3
+        # FHI publishes barnevernstiltak per bydel (GEO children of 4601): kept at that level.
+        fhi = con.execute(
+            "SELECT o.area_code, a.level, o.value FROM observation o JOIN area a USING (area_code) "
+            "WHERE o.indicator_id = 'barnevernstiltak' AND o.period_to = 2024 AND o.sex = 'all' "
+            "AND a.parent_code = '4601' ORDER BY 1"
+        ).fetchall()
+        assert [(c, lv) for c, lv, _ in fhi] == [("B460101", "bydel"), ("B460102", "bydel")]
+        assert all(v > 0 for _, _, v in fhi)
+        # No FHI figure is re-aggregated to the delområder it does not nest in.
+        assert not con.execute(
+            "SELECT count(*) FROM observation o JOIN area a USING (area_code) "
+            "WHERE o.indicator_id = 'barnevernstiltak' AND a.level = 'delomrade'"
+        ).fetchone()[0]
