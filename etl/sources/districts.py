@@ -89,11 +89,15 @@ def _items(items: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
 
 
 def fetch_klass(
-    client: Client, at: date, levekarssoner: int = LEVEKARSSONER
+    client: Client,
+    at: date,
+    levekarssoner: int = LEVEKARSSONER,
+    codes: list[dict[str, Any]] | None = None,
 ) -> KlassDistricts | None:
-    """Delområder and grunnkretser with names (KLASS 1), and grunnkrets → bydel and → levekårssone
-    correspondences, for the whole country; None in a dry run."""
-    codes = klass.codes_at(client, GRUNNKRETSER, at)
+    """Delområder and grunnkretser with names (KLASS 1, unless `codes` already holds them), and
+    grunnkrets → bydel and → levekårssone correspondences, for the whole country; None in a dry
+    run."""
+    codes = codes if codes is not None else klass.codes_at(client, GRUNNKRETSER, at)
     by = corresponds_at(client, GRUNNKRETSER, BYDELER, at)
     lks = corresponds_at(client, GRUNNKRETSER, levekarssoner, at)
     if codes is None or by is None or lks is None:
@@ -348,12 +352,17 @@ class Districts(Source):
     def plan(self, run: Run) -> list[Step]:
         """One step for the classifications (whole country), one for 04317 (all kommuner)."""
         at = run.today
+        # KLASS 1 itself is read once per run: by the klass source when it names grunnkretser.
+        note = ("not sent again when the klass source has read it in this run",)
+        codes = klass.codes_request(GRUNNKRETSER, at)
         steps = [
             Step(
                 f"{GRUNNKRETSER} codesAt, {GRUNNKRETSER}→{BYDELER} and "
                 f"{GRUNNKRETSER}→{LEVEKARSSONER} correspondsAt",
                 (
-                    klass.codes_request(GRUNNKRETSER, at),
+                    Request(
+                        codes.method, codes.url, codes.params, headers=codes.headers, notes=note
+                    ),
                     corresponds_request(GRUNNKRETSER, BYDELER, at),
                     corresponds_request(GRUNNKRETSER, LEVEKARSSONER, at),
                 ),
@@ -386,7 +395,7 @@ class Districts(Source):
     def fetch(self, run: Run, step: Step) -> Result:
         """Areas, names and memberships of every level; or the population rows."""
         if step.key == "levels":
-            tables = fetch_klass(run.client, run.today)
+            tables = fetch_klass(run.client, run.today, codes=run.memo.get(klass.GRUNNKRETS_CODES))
             assert tables is not None
             levels = [lv for code in run.chosen for lv in public_levels(tables, code)]
             run.memo["district_levels"] = levels

@@ -24,6 +24,7 @@ KOMMUNER = settings.KLASS_KOMMUNER
 FYLKER = settings.KLASS_FYLKER
 GRUNNKRETSER = settings.KLASS_GRUNNKRETSER
 HEADERS = settings.KLASS_HEADERS
+GRUNNKRETS_CODES = "klass_1_codes"  # run.memo key of KLASS 1 codesAt, fetched once per run
 CHANGES_FROM = settings.KLASS_CHANGES_FROM
 
 
@@ -295,7 +296,9 @@ class Klass(Source):
     def fetch(self, run: Run, step: Step) -> Result:
         """Area rows and peers' fylker (areas), or the real grunnkretser's names."""
         if step.key == "grunnkretser":
-            gk = frame(codes_at(run.client, GRUNNKRETSER, run.today))
+            codes = codes_at(run.client, GRUNNKRETSER, run.today)
+            run.memo[GRUNNKRETS_CODES] = codes  # the districts source reads the same list
+            gk = frame(codes)
             names, notes = grunnkrets_names(gk, _real(run))
             return Result(names=names, notes=notes)
         kommune_frame = kommuner(run.client, run.today)
