@@ -127,8 +127,9 @@ def grunnkrets_table(tables: KlassDistricts, kommune: str) -> tuple[pd.DataFrame
     table["delomrade"] = table["grunnkrets"].str[:6]
     for column, frame in (("levekarssone", tables.levekarssoner), ("bydel", tables.bydeler)):
         part = frame.set_index("grunnkrets")
-        table[column] = table["grunnkrets"].map(part["code"]).fillna("")
-        table[f"{column}_navn"] = table["grunnkrets"].map(part["name"]).fillna("")
+        # object first: an empty correspondence maps to float NaN, which "" cannot fill.
+        table[column] = table["grunnkrets"].map(part["code"]).astype(object).fillna("")
+        table[f"{column}_navn"] = table["grunnkrets"].map(part["name"]).astype(object).fillna("")
     return table, names
 
 
@@ -328,10 +329,12 @@ def run_levels(run: Run) -> list[Level]:
     out: list[Level] = []
     for code in run.chosen:
         k = run.config[code]
-        bundled = districts.config_levels(k)
-        public = [lv for lv in fetched or [] if lv.kommune == code]
-        out += [lv for lv in bundled if lv.kind == "district"]
-        out += public or [lv for lv in bundled if lv.kind != "district"]
+        # Per kind: what KLASS gave, else the bundled level (e.g. levekårssoner while the
+        # KLASS correspondence is unknown), and always the kommune file's own districts.
+        public = {lv.kind: lv for lv in fetched or [] if lv.kommune == code}
+        for lv in districts.config_levels(k):
+            public.setdefault(lv.kind, lv)
+        out += sorted(public.values(), key=lambda lv: districts.KINDS.index(lv.kind))
     return out
 
 

@@ -20,6 +20,7 @@ from etl.http import Client
 from etl.load import build_warehouse
 from etl.sources import districts as public
 from etl.sources import geonorge
+from etl.sources.base import Run
 from tests.etl.conftest import FAST, Paths
 from tests.etl.fakeapi import FIXTURES, FakeApis
 from utfordringsbilde import districts, geo, queries
@@ -306,3 +307,17 @@ def test_refresh_a_kommune_without_a_file(
             "SELECT count(*) FROM observation o JOIN area a USING (area_code) "
             "WHERE o.indicator_id = 'barnevernstiltak' AND a.level = 'delomrade'"
         ).fetchone()[0]
+
+
+def test_bundled_levels_fill_in_what_klass_lacks(
+    api: FakeApis, client: Client, catalog: Catalog, config: dict[str, Kommune]
+) -> None:
+    """Without KLASS's levekårssone correspondence, a seed kommune keeps its bundled ones."""
+    from etl.sources.klass import Areas, CodeMap
+
+    tables = public.fetch_klass(client, AT, levekarssoner=9999)
+    assert tables is not None
+    run = Run(client, catalog, config, ("3905",), Areas([], [], CodeMap()), AT, FIXTURES)
+    run.memo["district_levels"] = public.public_levels(tables, "3905")
+    kinds = [(lv.kind, len(lv.districts)) for lv in public.run_levels(run)]
+    assert kinds == [("district", 2), ("levekarssone", 25), ("delomrade", 17)]
