@@ -39,13 +39,13 @@ def _district_page(con: duckdb.DuckDBPyConnection, kommune: str) -> pd.DataFrame
 
 def bench_queries() -> tuple[str, list[tuple[str, Query]]]:
     """The core's query registry plus whole pages' data (SQL and the Python comparisons)."""
-    from utfordringsbilde.queries import BENCH_QUERIES
+    from bench.queries import BENCH_QUERIES
 
     pages: list[tuple[str, Query]] = [
         ("page_overview (all data)", _overview_page),
         ("page_district_profile (all data)", _district_page),
     ]
-    return "utfordringsbilde.queries.BENCH_QUERIES + whole pages", [*BENCH_QUERIES, *pages]
+    return "bench.queries.BENCH_QUERIES + whole pages", [*BENCH_QUERIES, *pages]
 
 
 def machine() -> str:

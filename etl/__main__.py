@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from etl.load import LoadError, read_runs
+from etl.sources import REGISTRY
 from utfordringsbilde.config import ConfigError
 from utfordringsbilde.paths import warehouse_path
 
@@ -84,8 +85,8 @@ def _import(args: argparse.Namespace) -> int:
     return 0
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Parse arguments and run one command; errors become one clear line and exit code 1."""
+def parser() -> argparse.ArgumentParser:
+    """The command line: one sub-command per `python -m etl` command."""
     parser = argparse.ArgumentParser(prog="python -m etl", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -95,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
 
     p = sub.add_parser("refresh", help="fetch every catalog indicator from the public APIs")
     p.add_argument("--kommune", help="comma-separated kommune numbers (default: all configured)")
-    p.add_argument("--source", help="comma-separated sources: ssb,fhi,klass,geonorge")
+    p.add_argument("--source", help=f"comma-separated sources: {','.join(REGISTRY)}")
     p.add_argument("--dry-run", action="store_true", help="print the requests, send none")
     p.set_defaults(func=_refresh)
 
@@ -112,8 +113,18 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("file", help="a file in the template's format (data/templates/)")
     p.add_argument("--kommune", help="kommune number, e.g. 3301 (default: guessed from the areas)")
     p.set_defaults(func=_import)
+    return parser
 
-    args = parser.parse_args(argv)
+
+def commands() -> list[str]:
+    """The names of every `python -m etl` command."""
+    subs = [a for a in parser()._actions if isinstance(a, argparse._SubParsersAction)]
+    return [name for a in subs for name in a.choices]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse arguments and run one command; errors become one clear line and exit code 1."""
+    args = parser().parse_args(argv)
     try:
         return int(args.func(args))
     except (ConfigError, LoadError) as e:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -250,6 +250,52 @@ def _rng(seed: int, *keys: str) -> np.random.Generator:
     return np.random.default_rng([seed, *(zlib.crc32(k.encode()) for k in keys)])
 
 
+def _grunnkretser(ordered: list[Kommune], seed: int) -> dict[str, Any]:
+    """Geography's grunnkrets and other-level fields (see its attributes)."""
+    # Each district's children spread over its grunnkretser (lognormal sizes), so that the
+    # other district levels are sums of the same grunnkretser and add up to the kommune exactly.
+    gk_codes: list[str] = []
+    gk_district: list[int] = []
+    gk_share: list[float] = []
+    row = 0
+    for k in ordered:
+        grng = _rng(seed, "grunnkretser", k.code)
+        for d in k.districts.items:
+            sizes = np.exp(grng.normal(0, 0.5, len(d.grunnkretser)))
+            gk_codes += d.grunnkretser
+            gk_district += [row] * len(d.grunnkretser)
+            gk_share += list(sizes / sizes.sum())
+            row += 1
+    gk_index = {g: i for i, g in enumerate(gk_codes)}
+    l_codes: list[str] = []
+    l_kinds: list[str] = []
+    l_kommune: list[str] = []
+    l_rows: list[list[int]] = []
+    for k in ordered:
+        for level in config_levels(k):
+            if level.kind == "district":
+                continue
+            for dist in level.districts:
+                members = [gk_index[g] for g in dist.grunnkretser if g in gk_index]
+                if len(members) < len(dist.grunnkretser):
+                    continue  # part of it lies outside the own districts: no whole sum
+                l_codes.append(dist.code)
+                l_kinds.append(level.kind)
+                l_kommune.append(k.code)
+                l_rows.append(members)
+    matrix = np.zeros((len(l_codes), len(gk_codes)))
+    for i, members in enumerate(l_rows):
+        matrix[i, members] = 1.0
+    return {
+        "gk_district": np.array(gk_district, dtype=np.int64),
+        "gk_share": np.array(gk_share, dtype=float),
+        "level_codes": l_codes,
+        "level_kinds": l_kinds,
+        "level_kommune": l_kommune,
+        "level_members": matrix,
+    }
+
+
 def geography(
     kommuner: dict[str, Kommune], cfg: DemoConfig, seed: int, years: NDArray[np.int64]
 ) -> Geography:
@@ -312,47 +358,9 @@ def geography(
             d_share.append(float(s))
             profile = spec.lookup(spec.profile, d.code, d.name)
             d_profile.append(float(z) if profile is None else profile)
-    # Each district's children spread over its grunnkretser (lognormal sizes), so that the
-    # other district levels are sums of the same grunnkretser and add up to the kommune exactly.
-    gk_codes: list[str] = []
-    gk_district: list[int] = []
-    gk_share: list[float] = []
-    row = 0
-    for k in ordered:
-        grng = _rng(seed, "grunnkretser", k.code)
-        for d in k.districts.items:
-            sizes = np.exp(grng.normal(0, 0.5, len(d.grunnkretser)))
-            gk_codes += d.grunnkretser
-            gk_district += [row] * len(d.grunnkretser)
-            gk_share += list(sizes / sizes.sum())
-            row += 1
-    gk_index = {g: i for i, g in enumerate(gk_codes)}
-    l_codes: list[str] = []
-    l_kinds: list[str] = []
-    l_kommune: list[str] = []
-    l_rows: list[list[int]] = []
-    for k in ordered:
-        for level in config_levels(k):
-            if level.kind == "district":
-                continue
-            for dist in level.districts:
-                members = [gk_index[g] for g in dist.grunnkretser if g in gk_index]
-                if len(members) < len(dist.grunnkretser):
-                    continue  # part of it lies outside the own districts: no whole sum
-                l_codes.append(dist.code)
-                l_kinds.append(level.kind)
-                l_kommune.append(k.code)
-                l_rows.append(members)
-    matrix = np.zeros((len(l_codes), len(gk_codes)))
-    for i, members in enumerate(l_rows):
-        matrix[i, members] = 1.0
+    gk_fields = _grunnkretser(ordered, seed)
     return Geography(
-        gk_district=np.array(gk_district, dtype=np.int64),
-        gk_share=np.array(gk_share, dtype=float),
-        level_codes=l_codes,
-        level_kinds=l_kinds,
-        level_kommune=l_kommune,
-        level_members=matrix,
+        **gk_fields,
         codes=codes,
         levels=levels,
         children=children,

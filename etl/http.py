@@ -446,7 +446,9 @@ class DryRunClient(Client):
         raw: bool = False,
     ) -> Any:
         """Record the request instead of sending it (None)."""
-        Request = _registry().base.Request
+        # Imported here: the sources' package imports this module before it defines Request.
+        from etl.sources.base import Request
+
         return self.send(Request(method, url, dict(params or {}), body, dict(headers or {})))
 
 

@@ -30,7 +30,7 @@ from etl.http import ApiError, Client, DryRunClient
 from etl.jsonstat import JsonStatError
 from etl.load import Builder, LoadError, build_warehouse
 from etl.sources import REGISTRY, Source, klass, local
-from etl.sources.base import Result, Run
+from etl.sources.base import Result, Run, Step
 from utfordringsbilde.config import (
     Catalog,
     Kommune,
@@ -222,7 +222,7 @@ def _take_steps(
             apply(source, run.client.perform(source.name, step, fetch, Result()))
 
 
-def _fetch(source: Source, run: Run, step: Any) -> Result:
+def _fetch(source: Source, run: Run, step: Step) -> Result:
     """One step's result; an unverified step the source finds wrong declares its indicators."""
     try:
         return source.fetch(run, step)

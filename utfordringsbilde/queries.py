@@ -7,7 +7,7 @@ into the scan of `observation`, which is what keeps the national-scale queries f
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import duckdb
@@ -251,57 +251,3 @@ def district_shapes(con: Con, kommune: str, level: str | None = None) -> dict[st
         [level, kommune],
     ).fetchall()
     return {str(code): str(text) for code, text in rows}
-
-
-def _bench_overview(con: Con, kommune: str) -> pd.DataFrame:
-    areas = comparison_areas(con, kommune)
-    codes = [kommune, *districts(con, kommune)["area_code"], areas["fylke"] or "", "0"]
-    return latest_values(con, codes)
-
-
-def _bench_indicator(con: Con, kommune: str) -> pd.DataFrame:
-    first = con.execute("SELECT min(indicator_id) FROM indicator").fetchone()
-    ind = first[0] if first else ""
-    codes = [kommune, *districts(con, kommune)["area_code"]]
-    return series(con, ind, codes)
-
-
-# Queries the benchmark times (bench/__main__.py): name → callable(con, kommune=...).
-BENCH_QUERIES: list[tuple[str, Callable[..., pd.DataFrame]]] = [
-    ("kommuner", lambda con, kommune: kommuner(con)),
-    ("overview_latest_values", _bench_overview),
-    ("indicator_series_districts", _bench_indicator),
-]
-
-
-def _bench_sex(con: Con, kommune: str) -> pd.DataFrame:
-    row = con.execute(
-        "SELECT min(indicator_id) FROM observation WHERE sex = 'male' AND area_code = ?",
-        [kommune],
-    ).fetchone()
-    areas = comparison_areas(con, kommune)
-    codes = [kommune, *(c for c in (areas["fylke"], areas["land"]) if c)]
-    return sex_breakdown(con, row[0] if row and row[0] else "", codes)
-
-
-def _bench_shapes(con: Con, kommune: str) -> pd.DataFrame:
-    return pd.DataFrame(list(district_shapes(con, kommune).items()), columns=["code", "geojson"])
-
-
-def _bench_levekar(con: Con, kommune: str) -> pd.DataFrame:
-    from utfordringsbilde import levekar  # levekar builds on this module
-
-    inds = indicators(con)
-    dists = districts(con, kommune)
-    cells = latest_values(con, [kommune, *dists["area_code"]])
-    options = levekar.available(cells, inds, dists["area_code"].tolist())
-    return levekar.build(cells, dists, inds, levekar.default_components(options)).table
-
-
-# The Indikator page's sex breakdown and map, and the Levekårsindeks page (its index is
-# computed in Python over the overview's values, so the whole build is timed).
-BENCH_QUERIES += [
-    ("indicator_sex_breakdown", _bench_sex),
-    ("indicator_district_shapes", _bench_shapes),
-    ("levekar_index", _bench_levekar),
-]

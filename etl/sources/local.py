@@ -15,7 +15,7 @@ import io
 import json
 import re
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -375,6 +375,146 @@ def _header(result: Checked, rows: list[tuple[int, list[Any]]]) -> tuple[int, di
     return 0, {}
 
 
+Bad = Callable[[str, str], None]
+
+
+def _cell(index: Mapping[str, int], cells: list[Any], col: str) -> Any:
+    """A row's cell in a template column (None when the file lacks it)."""
+    i = index.get(col)
+    return cells[i] if i is not None and i < len(cells) else None
+
+
+@dataclass
+class _Rows:
+    """What checking data rows needs: the header's column index and the kommune's catalog."""
+
+    index: dict[str, int]
+    indicators: dict[str, Indicator]
+    areas: dict[str, tuple[str, str]]
+    kommune: Kommune
+    today: date
+
+    def cell(self, cells: list[Any], col: str) -> Any:
+        """The row's cell in a template column (None when the file lacks it)."""
+        return _cell(self.index, cells, col)
+
+    def text(self, cells: list[Any], col: str) -> str:
+        """The cell as trimmed text."""
+        return _cell_text(self.cell(cells, col))
+
+
+def _kommune(
+    result: Checked,
+    texts: list[str],
+    kommune: str | None,
+    kommuner: Mapping[str, Kommune],
+) -> str | None:
+    """The kommune the file is for (given, else guessed from its areas); a problem if none."""
+    if kommune is None:
+        kommune = _guess_kommune(texts, kommuner)
+    if kommune is not None and kommune in kommuner:
+        return kommune
+    result.problems.append(
+        Problem(
+            result.file,
+            None,
+            "omrade",
+            f"kommune {kommune!r} is not configured (data/kommuner/)"
+            if kommune
+            else "no area names a district of a configured kommune; give --kommune",
+        )
+    )
+    return None
+
+
+def _numbers(r: _Rows, cells: list[Any], bad: Bad) -> dict[str, float | None]:
+    """teller, nevner and verdi as numbers (None when empty or wrong, which `bad` reports)."""
+    nums: dict[str, float | None] = {}
+    for col in ("teller", "nevner", "verdi"):
+        raw = r.cell(cells, col)
+        nums[col] = None
+        if _cell_text(raw) == "":
+            continue
+        try:
+            n = _parse_number(raw)
+        except ValueError:
+            bad(col, f"{_cell_text(raw)!r} is not a number")
+            continue
+        nums[col] = n
+        if n is not None and n < 0:
+            bad(col, f"negative value {_cell_text(raw)}")
+        elif col != "verdi" and not float(n or 0).is_integer():
+            bad(col, f"{_cell_text(raw)} is not a whole number of people")
+    return nums
+
+
+def _what(r: _Rows, cells: list[Any], bad: Bad) -> tuple[Indicator | None, tuple[str, str] | None]:
+    """The row's indicator and area (code, district), each None when unknown or empty."""
+    ind_raw, area_raw = r.text(cells, "indikator"), r.text(cells, "omrade")
+    ind = r.indicators.get(ind_raw)
+    if not ind_raw:
+        bad("indikator", "empty")
+    elif ind is None:
+        bad("indikator", f"unknown indicator {ind_raw!r} (use an id from the catalog)")
+    area = r.areas.get(area_raw.lower()) or r.areas.get(area_raw.zfill(8))
+    if not area_raw:
+        bad("omrade", "empty")
+    elif area is None:
+        k = r.kommune
+        bad("omrade", f"unknown district, grunnkrets or school {area_raw!r} in {k.name} ({k.code})")
+    return ind, area
+
+
+def _when(r: _Rows, cells: list[Any], bad: Bad) -> tuple[tuple[int, int] | None, str | None]:
+    """The row's period (from, to) and sex, each None when it cannot be read."""
+    period = _parse_period(r.text(cells, "periode"))
+    if period is None:
+        bad("periode", f"{r.text(cells, 'periode')!r} is not YYYY or YYYY-YYYY")
+    elif not (FIRST_YEAR <= period[0] <= period[1] <= r.today.year):
+        bad("periode", f"{period[0]}-{period[1]} is outside {FIRST_YEAR}-{r.today.year}")
+    sex_raw = r.text(cells, "kjonn").lower()
+    sex = SEX.get(sex_raw)
+    if sex is None:
+        bad("kjonn", f"{sex_raw!r} is not alle/gutter/jenter (or all/male/female)")
+    return period, sex
+
+
+def _record(r: _Rows, line: int, cells: list[Any], bad: Bad) -> dict[str, Any] | None:
+    """One data row as a record; None when it has a problem (each one reported via `bad`)."""
+    ind_raw, area_raw = r.text(cells, "indikator"), r.text(cells, "omrade")
+    if area_raw.lower() in TOTAL_WORDS or ind_raw.lower() in TOTAL_WORDS:
+        bad(
+            "omrade",
+            f"{area_raw or ind_raw!r} looks like a total row; remove it "
+            "(the dashboard adds up the districts itself)",
+        )
+        return None
+    problems: list[str] = []
+
+    def noted(col: str, msg: str) -> None:
+        problems.append(col)
+        bad(col, msg)
+
+    ind, area = _what(r, cells, noted)
+    period, sex = _when(r, cells, noted)
+    nums = _numbers(r, cells, noted)
+    if ind is not None:
+        _check_units(ind, nums, noted)
+    if problems or ind is None or area is None or period is None or sex is None:
+        return None
+    return {
+        "line": line,
+        "indicator_id": ind.id,
+        "area_code": area[0],
+        "district": area[1],
+        "grunnkrets": area[0] != area[1],
+        "period_from": period[0],
+        "period_to": period[1],
+        "sex": sex,
+        **nums,
+    }
+
+
 def _validate_rows(
     result: Checked,
     rows: list[tuple[int, list[Any]]],
@@ -391,119 +531,43 @@ def _validate_rows(
     if not body:
         result.problems.append(Problem(name, None, None, "the file has no data rows"))
         return
-
-    def cell(cells: list[Any], col: str) -> Any:
-        i = index.get(col)
-        return cells[i] if i is not None and i < len(cells) else None
-
-    if kommune is None:
-        kommune = _guess_kommune([_cell_text(cell(c, "omrade")) for _, c in body], kommuner)
-    if kommune is None or kommune not in kommuner:
-        result.problems.append(
-            Problem(
-                name,
-                None,
-                "omrade",
-                f"kommune {kommune!r} is not configured (data/kommuner/)"
-                if kommune
-                else "no area names a district of a configured kommune; give --kommune",
-            )
-        )
+    texts = [_cell_text(_cell(index, c, "omrade")) for _, c in body]
+    found = _kommune(result, texts, kommune, kommuner)
+    if found is None:
         return
-    result.kommune = kommune
-    k = kommuner[kommune]
-    areas = _areas(k)
+    result.kommune = found
     indicators = {i.id: i for i in catalog.indicators}
+    k = kommuner[found]
+    r = _Rows(index, indicators, _areas(k), k, today)
     records: list[dict[str, Any]] = []
     seen: dict[tuple[Any, ...], int] = {}
     sources: set[str] = set()
     contacts: set[str] = set()
     for line, cells in body:
-        problems_before = len(result.problems)
 
         def bad(col: str, msg: str, line: int = line) -> None:
             result.problems.append(Problem(name, line, col, msg))
 
-        ind_raw = _cell_text(cell(cells, "indikator"))
-        area_raw = _cell_text(cell(cells, "omrade"))
-        if area_raw.lower() in TOTAL_WORDS or ind_raw.lower() in TOTAL_WORDS:
-            bad(
-                "omrade",
-                f"{area_raw or ind_raw!r} looks like a total row; remove it "
-                "(the dashboard adds up the districts itself)",
-            )
+        record = _record(r, line, cells, bad)
+        if record is None:
             continue
-        ind = indicators.get(ind_raw)
-        if not ind_raw:
-            bad("indikator", "empty")
-        elif ind is None:
-            bad("indikator", f"unknown indicator {ind_raw!r} (use an id from the catalog)")
-        area = areas.get(area_raw.lower()) or areas.get(area_raw.zfill(8))
-        if not area_raw:
-            bad("omrade", "empty")
-        elif area is None:
-            bad(
-                "omrade",
-                f"unknown district, grunnkrets or school {area_raw!r} in {k.name} ({k.code})",
-            )
-        period = _parse_period(_cell_text(cell(cells, "periode")))
-        if period is None:
-            bad("periode", f"{_cell_text(cell(cells, 'periode'))!r} is not YYYY or YYYY-YYYY")
-        elif not (FIRST_YEAR <= period[0] <= period[1] <= today.year):
-            bad("periode", f"{period[0]}-{period[1]} is outside {FIRST_YEAR}-{today.year}")
-        sex_raw = _cell_text(cell(cells, "kjonn")).lower()
-        sex = SEX.get(sex_raw)
-        if sex is None:
-            bad("kjonn", f"{sex_raw!r} is not alle/gutter/jenter (or all/male/female)")
-        nums: dict[str, float | None] = {}
-        for col in ("teller", "nevner", "verdi"):
-            raw = cell(cells, col)
-            if _cell_text(raw) == "":
-                nums[col] = None
-                continue
-            try:
-                nums[col] = _parse_number(raw)
-            except ValueError:
-                bad(col, f"{_cell_text(raw)!r} is not a number")
-                nums[col] = None
-                continue
-            if nums[col] is not None and nums[col] < 0:  # type: ignore[operator]
-                bad(col, f"negative value {_cell_text(raw)}")
-            elif col != "verdi" and not float(nums[col] or 0).is_integer():
-                bad(col, f"{_cell_text(raw)} is not a whole number of people")
-        if ind is not None:
-            _check_units(ind, nums, bad)
-        if len(result.problems) > problems_before or ind is None or area is None:
-            continue
-        assert period is not None and sex is not None
-        key = (ind.id, area[0], period, sex)
+        key = tuple(record[c] for c in ("indicator_id", "area_code", "period_from", "period_to"))
+        key += (record["sex"],)
         if key in seen:
             bad("omrade", f"duplicate of row {seen[key]} (same indikator, omrade, periode, kjonn)")
             continue
         seen[key] = line
-        if s := _cell_text(cell(cells, "kilde")):
+        if s := r.text(cells, "kilde"):
             sources.add(s)
-        if c := _cell_text(cell(cells, "kontakt")):
+        if c := r.text(cells, "kontakt"):
             contacts.add(c)
-        records.append(
-            {
-                "line": line,
-                "indicator_id": ind.id,
-                "area_code": area[0],
-                "district": area[1],
-                "grunnkrets": area[0] != area[1],
-                "period_from": period[0],
-                "period_to": period[1],
-                "sex": sex,
-                **nums,
-            }
-        )
+        records.append(record)
     result.sources, result.contacts = sorted(sources), sorted(contacts)
     if result.problems or not records:
         return
     _check_mixed(result, records, indicators)
     if result.ok:
-        result.observations = _roll_up(result, records, k, indicators)
+        result.observations = _roll_up(result, records, r.kommune, indicators)
 
 
 def _check_units(ind: Indicator, nums: Mapping[str, float | None], bad: Any) -> None:

@@ -483,8 +483,7 @@ def _measures(
 
 def _has_regions(selection: list[dict[str, Any]], region_dim: str) -> bool:
     return any(
-        i["variableCode"].casefold() == region_dim.casefold() and i["valueCodes"]
-        for i in selection
+        i["variableCode"].casefold() == region_dim.casefold() and i["valueCodes"] for i in selection
     )
 
 

@@ -21,7 +21,7 @@ import socket
 import struct
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -90,6 +90,8 @@ class FakeApis:
         self.max_cells = 800_000
         self.renames: dict[str, dict[str, str]] = {}
         self.log: list[Seen] = []
+        # Extra APIs by first path segment, for sources a test registers: (method, rest, query).
+        self.routes: dict[str, Callable[[str, list[str], dict[str, list[str]]], Any]] = {}
         self._faults: list[tuple[re.Pattern[str], Fault]] = []
         self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
@@ -135,6 +137,7 @@ class FakeApis:
             self._faults.clear()
             self.log.clear()
         self.renames.clear()
+        self.routes.clear()
         self.max_cells = 800_000
 
     def hits(self, pattern: str) -> int:
@@ -172,6 +175,8 @@ class FakeApis:
             return _load(f"geonorge/{rest[1]}-omrade.json")
         if api == "geodl":
             return self._geonorge_download(method, rest, body)
+        if api in self.routes:
+            return self.routes[api](method, rest, query)
         raise ApiReply(404, None)
 
     # Geonorge download API ---------------------------------------------------
@@ -264,9 +269,16 @@ class FakeApis:
         cube = _load(f"ssb/{table}-data.json")
         if not isinstance(body, dict) or not isinstance(body.get("selection"), list):
             raise self._ssb_problem(400, "Invalid body")
+        chosen, labels = self._ssb_select(meta, body["selection"])
+        return self._ssb_cut(meta, cube, chosen, labels)
+
+    def _ssb_select(
+        self, meta: dict, selection: list
+    ) -> tuple[dict[str, list[str]], dict[str, dict[str, str]]]:
+        """Codes per variable as the API would pick them, with their labels; errors as SSB's."""
         chosen: dict[str, list[str]] = {}
         labels: dict[str, dict[str, str]] = {}
-        for item in body["selection"]:
+        for item in selection:
             var = self._ssb_var(meta, item.get("variableCode"))
             if item.get("codelist"):
                 cl = self._ssb_codelist(meta, var, item["codelist"])
@@ -304,6 +316,16 @@ class FakeApis:
                     "detail": "Too many cells selected",
                 },
             )
+        return chosen, labels
+
+    def _ssb_cut(
+        self,
+        meta: dict,
+        cube: dict,
+        chosen: dict[str, list[str]],
+        labels: dict[str, dict[str, str]],
+    ) -> dict:
+        """The answer cut out of the cube; an eliminated variable is summed over its values."""
         # Cut the answer out of the cube; an eliminated variable is summed over its values.
         ids = cube["id"]
         values = np.array([np.nan if v is None else v for v in cube["value"]], dtype=float)
@@ -481,90 +503,92 @@ class FakeApis:
         }
 
 
+class _Handler(BaseHTTPRequestHandler):
+    """One connection to the emulator; `api` is set by `_handler`."""
+
+    api: FakeApis
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: Any) -> None:  # quiet
+        pass
+
+    def setup(self) -> None:
+        super().setup()
+        # Headers and body go out in two writes; without NODELAY, Nagle and delayed ACKs
+        # add 40 ms to every answer.
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+    def _serve(self, method: str) -> None:
+        parts = urlsplit(self.path)
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length) if length else b""
+        try:
+            body = json.loads(raw) if raw else None
+        except ValueError:
+            body = raw.decode("utf-8", "replace")
+        query = parse_qs(parts.query, keep_blank_values=True)
+        self.api.log.append(Seen(method, parts.path, query, body, dict(self.headers)))
+        fault = self.api._take_fault(f"{method} {parts.path}")
+        if fault and fault.kind == "sleep":
+            time.sleep(fault.seconds)
+            fault = None
+        if fault and fault.kind in ("status", "empty"):
+            data = b"" if fault.kind == "empty" else json.dumps(fault.body).encode()
+            ctype = "application/problem+json"
+            self._send(fault.status, data, ctype, fault.headers)
+            return
+        try:
+            result = self.api.route(method, parts.path, query, body)
+            if isinstance(result, bytes):  # a file download (Geonorge's zip)
+                status, data, ctype = 200, result, "application/zip"
+            else:
+                status, data = 200, json.dumps(result, ensure_ascii=False).encode()
+                ctype = "application/json; charset=utf-8"
+        except ApiReply as reply:
+            status = reply.status
+            data = b"" if reply.body is None else json.dumps(reply.body).encode()
+            ctype = "application/problem+json; charset=utf-8"
+        if fault and fault.kind == "truncate":
+            data = data[: len(data) // 2]
+        if fault and fault.kind == "reset":
+            self.send_response(status)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data[: len(data) // 2])
+            self.wfile.flush()
+            # SO_LINGER 0: close with RST, as a dropped connection looks on the wire.
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.close_connection = True
+            self.connection.close()
+            return
+        self._send(status, data, ctype, {})
+
+    def _send(self, status: int, data: bytes, ctype: str, headers: dict[str, str]) -> None:
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(data)))
+            for k, v in headers.items():
+                self.send_header(k, v)
+            self.end_headers()
+            self.wfile.write(data)
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True
+
+    def do_GET(self) -> None:
+        self._serve("GET")
+
+    def do_POST(self) -> None:
+        self._serve("POST")
+
+    def handle(self) -> None:
+        with contextlib.suppress(OSError, ValueError):  # a connection we reset on purpose
+            super().handle()
+
+
 def _handler(api: FakeApis) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def log_message(self, format: str, *args: Any) -> None:  # quiet
-            pass
-
-        def setup(self) -> None:
-            super().setup()
-            # Headers and body go out in two writes; without NODELAY, Nagle and delayed ACKs
-            # add 40 ms to every answer.
-            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-
-        def _serve(self, method: str) -> None:
-            parts = urlsplit(self.path)
-            length = int(self.headers.get("Content-Length") or 0)
-            raw = self.rfile.read(length) if length else b""
-            try:
-                body = json.loads(raw) if raw else None
-            except ValueError:
-                body = raw.decode("utf-8", "replace")
-            query = parse_qs(parts.query, keep_blank_values=True)
-            api.log.append(Seen(method, parts.path, query, body, dict(self.headers)))
-            fault = api._take_fault(f"{method} {parts.path}")
-            if fault and fault.kind == "sleep":
-                time.sleep(fault.seconds)
-                fault = None
-            if fault and fault.kind in ("status", "empty"):
-                data = b"" if fault.kind == "empty" else json.dumps(fault.body).encode()
-                ctype = "application/problem+json"
-                self._send(fault.status, data, ctype, fault.headers)
-                return
-            try:
-                result = api.route(method, parts.path, query, body)
-                if isinstance(result, bytes):  # a file download (Geonorge's zip)
-                    status, data, ctype = 200, result, "application/zip"
-                else:
-                    status, data = 200, json.dumps(result, ensure_ascii=False).encode()
-                    ctype = "application/json; charset=utf-8"
-            except ApiReply as reply:
-                status = reply.status
-                data = b"" if reply.body is None else json.dumps(reply.body).encode()
-                ctype = "application/problem+json; charset=utf-8"
-            if fault and fault.kind == "truncate":
-                data = data[: len(data) // 2]
-            if fault and fault.kind == "reset":
-                self.send_response(status)
-                self.send_header("Content-Type", ctype)
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data[: len(data) // 2])
-                self.wfile.flush()
-                # SO_LINGER 0: close with RST, as a dropped connection looks on the wire.
-                self.connection.setsockopt(
-                    socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0)
-                )
-                self.close_connection = True
-                self.connection.close()
-                return
-            self._send(status, data, ctype, {})
-
-        def _send(self, status: int, data: bytes, ctype: str, headers: dict[str, str]) -> None:
-            try:
-                self.send_response(status)
-                self.send_header("Content-Type", ctype)
-                self.send_header("Content-Length", str(len(data)))
-                for k, v in headers.items():
-                    self.send_header(k, v)
-                self.end_headers()
-                self.wfile.write(data)
-            except (BrokenPipeError, ConnectionResetError):
-                self.close_connection = True
-
-        def do_GET(self) -> None:
-            self._serve("GET")
-
-        def do_POST(self) -> None:
-            self._serve("POST")
-
-        def handle(self) -> None:
-            with contextlib.suppress(OSError, ValueError):  # a connection we reset on purpose
-                super().handle()
-
-    return Handler
+    return type("Handler", (_Handler,), {"api": api})
 
 
 @contextmanager
