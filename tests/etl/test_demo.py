@@ -509,3 +509,15 @@ def test_levels_are_members_of_grunnkretser(con: duckdb.DuckDBPyConnection) -> N
         )
         == 261
     )
+
+
+def test_overview_at_another_level(warehouse: Path) -> None:
+    """The heat map can show any level: levekårssoner give 52 columns for Drammen."""
+    from utfordringsbilde import overview
+
+    with duckdb.connect(str(warehouse), read_only=True) as c:
+        default = overview.build(c, DRAMMEN)
+        lks = overview.build(c, DRAMMEN, level="levekarssone")
+    assert len(default.districts) == 10
+    assert len(lks.districts) == 52
+    assert set(lks.cells["area_code"]) - {DRAMMEN} == set(lks.districts["area_code"])
