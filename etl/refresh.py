@@ -309,7 +309,8 @@ def _choose(kommuner: Sequence[str] | None, config: dict[str, Kommune]) -> list[
             f"(configured: {', '.join(sorted(config))}) nor a kommune in KLASS 131"
         )
     for k in kommuner:
-        config.setdefault(k, national_kommuner()[k])
+        if k not in config:
+            config[k] = national_kommuner()[k]
     return list(dict.fromkeys(kommuner))
 
 
