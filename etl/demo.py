@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -34,6 +34,8 @@ from utfordringsbilde.config import (
     load_kommuner,
     load_yaml_model,
 )
+from utfordringsbilde.districts import KINDS as DISTRICT_KINDS
+from utfordringsbilde.districts import config_levels
 from utfordringsbilde.paths import DATA_DIR
 from utfordringsbilde.vocab import Flag
 
@@ -228,6 +230,15 @@ class Geography:
     district_share: Array  # share of the kommune's children living in the district
     profile: Array  # living-conditions profile per district (+ harder)
     years: NDArray[np.int64]
+    # Grunnkretser: own district (row in district_codes) and share of that district's children.
+    gk_district: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    gk_share: Array = field(default_factory=lambda: np.zeros(0))
+    # Districts at the other levels (levekårssoner, delområder): code, kind, kommune, and which
+    # grunnkretser each is made of (a 0/1 matrix, levels × grunnkretser).
+    level_codes: list[str] = field(default_factory=list)
+    level_kinds: list[str] = field(default_factory=list)
+    level_kommune: list[str] = field(default_factory=list)
+    level_members: Array = field(default_factory=lambda: np.zeros((0, 0)))
 
     def since(self, start: int) -> Geography:
         """The same areas with populations from `start` (one of `years`) onwards."""
@@ -238,6 +249,52 @@ class Geography:
 def _rng(seed: int, *keys: str) -> np.random.Generator:
     """A generator per purpose, so adding an indicator never changes another one's numbers."""
     return np.random.default_rng([seed, *(zlib.crc32(k.encode()) for k in keys)])
+
+
+def _grunnkretser(ordered: list[Kommune], seed: int) -> dict[str, Any]:
+    """Geography's grunnkrets and other-level fields (see its attributes)."""
+    # Each district's children spread over its grunnkretser (lognormal sizes), so that the
+    # other district levels are sums of the same grunnkretser and add up to the kommune exactly.
+    gk_codes: list[str] = []
+    gk_district: list[int] = []
+    gk_share: list[float] = []
+    row = 0
+    for k in ordered:
+        grng = _rng(seed, "grunnkretser", k.code)
+        for d in k.districts.items:
+            sizes = np.exp(grng.normal(0, 0.5, len(d.grunnkretser)))
+            gk_codes += d.grunnkretser
+            gk_district += [row] * len(d.grunnkretser)
+            gk_share += list(sizes / sizes.sum())
+            row += 1
+    gk_index = {g: i for i, g in enumerate(gk_codes)}
+    l_codes: list[str] = []
+    l_kinds: list[str] = []
+    l_kommune: list[str] = []
+    l_rows: list[list[int]] = []
+    for k in ordered:
+        for level in config_levels(k):
+            if level.kind == "district":
+                continue
+            for dist in level.districts:
+                members = [gk_index[g] for g in dist.grunnkretser if g in gk_index]
+                if len(members) < len(dist.grunnkretser):
+                    continue  # part of it lies outside the own districts: no whole sum
+                l_codes.append(dist.code)
+                l_kinds.append(level.kind)
+                l_kommune.append(k.code)
+                l_rows.append(members)
+    matrix = np.zeros((len(l_codes), len(gk_codes)))
+    for i, members in enumerate(l_rows):
+        matrix[i, members] = 1.0
+    return {
+        "gk_district": np.array(gk_district, dtype=np.int64),
+        "gk_share": np.array(gk_share, dtype=float),
+        "level_codes": l_codes,
+        "level_kinds": l_kinds,
+        "level_kommune": l_kommune,
+        "level_members": matrix,
+    }
 
 
 def geography(
@@ -302,7 +359,9 @@ def geography(
             d_share.append(float(s))
             profile = spec.lookup(spec.profile, d.code, d.name)
             d_profile.append(float(z) if profile is None else profile)
+    gk_fields = _grunnkretser(ordered, seed)
     return Geography(
+        **gk_fields,
         codes=codes,
         levels=levels,
         children=children,
@@ -478,6 +537,33 @@ def simulate(
     return areas, districts
 
 
+def other_levels(ind: Indicator, cells: Cells, geo: Geography, rng: np.random.Generator) -> Cells:
+    """Cells of the levekårssoner and delområder: each own district's counts dealt out to its
+    grunnkretser (multinomial for people, hypergeometric for the counted ones among them), then
+    summed per district of each level; values are weighted by the dealt-out denominators."""
+    n_gk = len(geo.gk_district)
+    n_t = cells.den.shape[1]
+    den_g = np.zeros((n_gk, n_t))
+    num_g = np.zeros((n_gk, n_t))
+    for d in range(cells.den.shape[0]):
+        idx = np.flatnonzero(geo.gk_district == d)
+        share = geo.gk_share[idx]
+        for j in range(n_t):
+            den = cells.den[d, j]
+            if not np.isfinite(den) or den <= 0:
+                continue
+            parts = rng.multinomial(int(den), share / share.sum())
+            den_g[idx, j] = parts
+            if cells.num is not None and np.isfinite(cells.num[d, j]):
+                num_g[idx, j] = rng.multivariate_hypergeometric(parts, int(cells.num[d, j]))
+    m = geo.level_members
+    den = m @ den_g
+    value_g = cells.value[geo.gk_district]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        value = (m @ (value_g * den_g)) / den
+    return Cells(num=None if cells.num is None else m @ num_g, den=den, value=value)
+
+
 # --------------------------------------------------------------------------- frames
 
 
@@ -570,24 +656,25 @@ def suppress(ind: Indicator, frame: pd.DataFrame) -> pd.Series:
     if not frame["numerator"].notna().any():
         return hide  # values without counts cannot be recovered by subtraction
 
-    # A suppressed kommune hides all its districts.
+    # A suppressed kommune hides all its districts, at every level.
     kommune_hidden = frame.loc[(frame["level"] == "kommune") & hide, ["area_code", "period_to"]]
     hidden_keys = set(zip(kommune_hidden["area_code"], kommune_hidden["period_to"], strict=True))
-    is_d = frame["level"] == "district"
+    is_d = frame["level"].isin(DISTRICT_KINDS)
     if hidden_keys:
         keys = pd.Series(list(zip(frame["parent"], frame["period_to"], strict=True)), frame.index)
         hide |= is_d & keys.isin(hidden_keys)
 
     # Secondary suppression: one hidden district would be the kommune minus the others,
-    # so hide the smallest visible district of the same kommune and period as well.
-    d = frame.loc[is_d, ["parent", "period_to", "denominator", "numerator", "area_code"]].copy()
+    # so hide the smallest visible district of the same kommune, level and period as well.
+    group = ["parent", "level", "period_to"]
+    d = frame.loc[is_d, [*group, "denominator", "numerator", "area_code"]].copy()
     d["hide"] = hide[is_d]
-    d["n_hidden"] = d.groupby(["parent", "period_to"])["hide"].transform("sum")
-    d["n_total"] = d.groupby(["parent", "period_to"])["hide"].transform("size")
+    d["n_hidden"] = d.groupby(group)["hide"].transform("sum")
+    d["n_total"] = d.groupby(group)["hide"].transform("size")
     candidates = d[(d["n_hidden"] == 1) & ~d["hide"]].sort_values(
         ["denominator", "numerator", "area_code"]
     )
-    second = candidates.groupby(["parent", "period_to"]).head(1).index
+    second = candidates.groupby(group).head(1).index
     hide.loc[second] = True
     # A kommune with a single district shows the district's number; hide the kommune too.
     lone = d[(d["n_total"] == 1) & d["hide"]]
@@ -621,11 +708,15 @@ def indicator_frame(
         d_parents: list[str | None] = [geo.codes[i] for i in geo.district_kommune]
         levels = ["district"] * len(geo.district_codes)
         frames.append(_long(ind, districts, geo.district_codes, levels, d_parents, period_to))
+        if geo.level_codes:
+            extra = other_levels(ind, districts, geo, _rng(seed, "levels", ind.id))
+            l_parents: list[str | None] = list(geo.level_kommune)
+            frames.append(_long(ind, extra, geo.level_codes, geo.level_kinds, l_parents, period_to))
     frame = pd.concat(frames, ignore_index=True)
     hide = suppress(ind, frame)
     if ind.source.sex_dimension:
         sexes = split_by_sex(
-            ind, spec, frame[frame["level"] != "district"], _rng(seed, "sex", ind.id)
+            ind, spec, frame[~frame["level"].isin(DISTRICT_KINDS)], _rng(seed, "sex", ind.id)
         )
         frame = pd.concat([frame, sexes], ignore_index=True)
         hide = pd.concat([hide, suppress(ind, sexes).set_axis(sexes.index + len(hide))])

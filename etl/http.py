@@ -249,6 +249,10 @@ class Client:
         """POST `body` as JSON to `url` and return the decoded JSON response."""
         return self.request_json("POST", url, params=params, body=body, headers=headers)
 
+    def get_bytes(self, url: str, params: Mapping[str, str] | None = None) -> bytes | None:
+        """GET `url` and return the raw body (a zip download); same throttle and retries."""
+        return self.request_json("GET", url, params=params, raw=True)
+
     def send(self, request: Request) -> Any:
         """Send one request (throttled, retried); the decoded JSON body, or ApiError."""
         return self.request_json(
@@ -271,8 +275,10 @@ class Client:
         params: Mapping[str, str] | None = None,
         body: Any = None,
         headers: Mapping[str, str] | None = None,
+        raw: bool = False,
     ) -> Any:
-        """Send one request with throttle and retries; the JSON body, or ApiError."""
+        """Send one request with throttle and retries; the JSON body (`raw`: the bytes), or
+        ApiError."""
         s = self.settings
         invalid_seen = 0
 
@@ -301,7 +307,7 @@ class Client:
             for attempt in retrying:
                 with attempt:
                     attempts += 1
-                    return self._attempt(method, url, params, body, headers)
+                    return self._attempt(method, url, params, body, headers, raw)
         except ApiError as exc:
             exc.attempts = attempts
             if attempts > 1:
@@ -331,6 +337,7 @@ class Client:
         params: Mapping[str, str] | None,
         body: Any,
         headers: Mapping[str, str] | None,
+        raw: bool = False,
     ) -> Any:
         window = self._window(url)
         if window is not None:
@@ -384,6 +391,8 @@ class Client:
                 if resp.status_code == 429 or resp.status_code == 503
                 else None,
             )
+        if raw:
+            return content
         try:
             return decode(content)
         except orjson.JSONDecodeError as e:
@@ -434,6 +443,7 @@ class DryRunClient(Client):
         params: Mapping[str, str] | None = None,
         body: Any = None,
         headers: Mapping[str, str] | None = None,
+        raw: bool = False,
     ) -> Any:
         """Record the request instead of sending it (None)."""
         # Imported here: the sources' package imports this module before it defines Request.

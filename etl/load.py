@@ -19,7 +19,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from utfordringsbilde import stats, suppression
+from utfordringsbilde import districts, stats, suppression
 from utfordringsbilde.config import Catalog, Kommune, Text, load_catalog, load_kommuner
 from utfordringsbilde.paths import runs_log_path, warehouse_path
 from utfordringsbilde.schema import OBSERVATION_KEY, create_schema
@@ -111,6 +111,19 @@ class Builder:
         finally:
             self.con.unregister("_areas")
 
+    def add_members(self, frame: pd.DataFrame) -> None:
+        """Add district → grunnkrets memberships (area_code, grunnkrets_code) not yet present."""
+        out = frame.reindex(columns=["area_code", "grunnkrets_code"]).drop_duplicates()
+        self.con.register("_members", out)
+        try:
+            self.con.execute(
+                "INSERT INTO district_member SELECT * FROM _members m WHERE NOT EXISTS "
+                "(SELECT 1 FROM district_member d WHERE d.area_code = m.area_code "
+                "AND d.grunnkrets_code = m.grunnkrets_code)"
+            )
+        finally:
+            self.con.unregister("_members")
+
     def add_shape(self, area_code: str, geojson: str) -> None:
         """Store a boundary (GeoJSON text) for an area."""
         self.con.execute("INSERT OR REPLACE INTO area_shape VALUES (?, ?)", [area_code, geojson])
@@ -177,6 +190,11 @@ class Builder:
                 "INSERT INTO area_shape SELECT * FROM old_wh.area_shape "
                 "WHERE area_code NOT IN (SELECT area_code FROM area_shape)"
             )
+            self.con.execute(
+                "INSERT INTO district_member SELECT m.* FROM old_wh.district_member m "
+                "WHERE m.area_code IN (SELECT area_code FROM area) AND NOT EXISTS "
+                "(SELECT 1 FROM district_member d WHERE d.area_code = m.area_code)"
+            )
             return self._staged_rows() - before
         finally:
             self.con.execute("DETACH old_wh")
@@ -218,31 +236,46 @@ def config_areas(kommuner: Iterable[Kommune]) -> pd.DataFrame:
                 }
             )
         demo = k.districts.demo_codes
-        for d in k.districts.items:
+        levels = districts.config_levels(k)
+        gk_parent: dict[str, str] = {}
+        for level in levels:
+            for d in level.districts:
+                rows.append(
+                    {
+                        "area_code": d.code,
+                        "name": d.name,
+                        "level": level.kind,
+                        "parent_code": k.code,
+                        "kommune_code": k.code,
+                        "demo_code": demo and level.kind == "district",
+                    }
+                )
+                # A grunnkrets's parent is its own district where the file has one (imports
+                # sum grunnkretser to it), else its delområde.
+                for gk in d.grunnkretser:
+                    gk_parent.setdefault(gk, d.code)
+        for gk, parent in sorted(gk_parent.items()):
             rows.append(
                 {
-                    "area_code": d.code,
-                    "name": d.name,
-                    "level": "district",
-                    "parent_code": k.code,
+                    "area_code": gk,
+                    "name": f"Grunnkrets {gk}",
+                    "level": "grunnkrets",
+                    "parent_code": parent,
                     "kommune_code": k.code,
                     "demo_code": demo,
                 }
             )
-            for gk in d.grunnkretser:
-                rows.append(
-                    {
-                        "area_code": gk,
-                        "name": f"Grunnkrets {gk}",
-                        "level": "grunnkrets",
-                        "parent_code": d.code,
-                        "kommune_code": k.code,
-                        "demo_code": demo,
-                    }
-                )
     frame = pd.DataFrame(rows + peers).reindex(columns=list(AREA_COLUMNS))
     frame["demo_code"] = frame["demo_code"].astype("boolean").fillna(False).astype(bool)
     return frame.drop_duplicates("area_code", keep="first")
+
+
+def config_members(kommuner: Iterable[Kommune]) -> pd.DataFrame:
+    """district_member rows for every district level the kommune files and data/areas give."""
+    frames = [lv.members() for k in kommuner for lv in districts.config_levels(k)]
+    if not frames:
+        return pd.DataFrame(columns=["area_code", "grunnkrets_code"])
+    return pd.concat(frames, ignore_index=True).drop_duplicates()
 
 
 def _load_config_tables(b: Builder) -> None:
@@ -305,6 +338,7 @@ def _load_config_tables(b: Builder) -> None:
     con.register("_areas", areas)
     con.execute(f"INSERT INTO area ({', '.join(AREA_COLUMNS)}) SELECT * FROM _areas")
     con.unregister("_areas")
+    b.add_members(config_members(b.kommuner.values()))
     history = [
         (c.code, k.code, c.valid_to)
         for k in b.kommuner.values()
@@ -325,9 +359,9 @@ def _suppress_small_areas(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> i
         """
         SELECT s.rowid AS _rowid, s.indicator_id, s.area_code, s.period_from, s.period_to,
                s.sex, s.age_group, s.numerator, s.denominator, s.flag,
-               a.parent_code AS _parent
+               a.parent_code || '|' || a.level AS _parent
         FROM observation_stage s JOIN area a USING (area_code)
-        WHERE a.level IN ('district', 'grunnkrets')
+        WHERE a.level IN ('district', 'levekarssone', 'bydel', 'delomrade', 'grunnkrets')
           AND (s.numerator IS NOT NULL OR s.flag = ':')
         """
     ).df()

@@ -31,7 +31,13 @@ from etl.jsonstat import JsonStatError
 from etl.load import Builder, LoadError, build_warehouse
 from etl.sources import REGISTRY, Source, klass, local
 from etl.sources.base import Result, Run, Step
-from utfordringsbilde.config import Catalog, Kommune, load_catalog, load_kommuner
+from utfordringsbilde.config import (
+    Catalog,
+    Kommune,
+    load_catalog,
+    load_kommuner,
+    national_kommuner,
+)
 from utfordringsbilde.paths import DATA_DIR, runs_log_path, warehouse_path
 
 Apply = Callable[[Source, Result], None]
@@ -145,7 +151,14 @@ def _refresh(f: Frame, folder: Path, target: Path, runs_log: Path, out: IO[str])
         _take_steps(run, f.sources, partial(_apply, b, summary, progress), progress)
         if previous.get("mode") == "live":
             reloaded = [i.id for i in f.catalog.indicators if i.source.provider in f.names]
-            summary.carried = b.carry_over(target, reloaded, sorted(run.areas.codes))
+            # Districts of the chosen kommuner are fetched again too (FHI's GEO children).
+            below = b.con.execute(
+                "SELECT area_code FROM area WHERE list_contains($k, kommune_code) "
+                "AND level NOT IN ('land', 'fylke', 'kommune')",
+                {"k": list(run.chosen)},
+            ).fetchall()
+            fetched = sorted(run.areas.codes | {r[0] for r in below})
+            summary.carried = b.carry_over(target, reloaded, fetched)
         _declare_missing(b, f.catalog, f.names, previous, summary)
 
     try:
@@ -234,6 +247,8 @@ def _apply(b: Builder, summary: Summary, progress: Progress, source: Source, r: 
     """Add one step's result to the warehouse under construction."""
     if r.areas is not None:
         b.add_areas(r.areas)
+    if r.members is not None:
+        b.add_members(r.members)
     b.set_parents(r.parents)
     b.rename_areas(r.names)
     for code, text in r.shapes.items():
@@ -280,14 +295,22 @@ def _check_providers(catalog: Catalog) -> None:
         )
 
 
-def _choose(kommuner: Sequence[str] | None, config: Mapping[str, Kommune]) -> list[str]:
+def _choose(kommuner: Sequence[str] | None, config: dict[str, Kommune]) -> list[str]:
+    """The kommuner to refresh (default: those with a file); a kommune without a file gets its
+    national defaults (name, fylke, public districts), added to `config`; 'all' is every one."""
     if not kommuner:
         return sorted(config)
-    unknown = [k for k in kommuner if k not in config]
+    if list(kommuner) == ["all"]:
+        kommuner = list(national_kommuner())
+    unknown = [k for k in kommuner if k not in config and k not in national_kommuner()]
     if unknown:
         raise LoadError(
-            f"no kommune file for {', '.join(unknown)} (configured: {', '.join(sorted(config))})"
+            f"no kommune {', '.join(unknown)}: neither a kommune file "
+            f"(configured: {', '.join(sorted(config))}) nor a kommune in KLASS 131"
         )
+    for k in kommuner:
+        if k not in config:
+            config[k] = national_kommuner()[k]
     return list(dict.fromkeys(kommuner))
 
 

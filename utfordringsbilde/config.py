@@ -299,11 +299,12 @@ class District(Strict):
 
 
 class Districts(Strict):
-    level_name: Text
+    level_name: Text = Text({"nb": "område", "nn": "område", "en": "district"})
     demo_codes: bool = False
     note: str | None = None
     geojson: str | None = None
-    items: list[District] = Field(min_length=1)
+    # Empty: the kommune has no districts of its own; the public levels (KLASS) still apply.
+    items: list[District] = Field(default_factory=list)
 
 
 class Kommune(Strict):
@@ -314,7 +315,7 @@ class Kommune(Strict):
     fylke: Fylke
     history: list[CodeChange] = Field(default_factory=list)
     comparators: Comparators = Field(default_factory=Comparators)
-    districts: Districts
+    districts: Districts = Field(default_factory=Districts)
 
     @field_validator("code")
     @classmethod
@@ -441,3 +442,22 @@ def load_kommuner(folder: Path = DATA_DIR / "kommuner") -> dict[str, Kommune]:
     if not result:
         raise ConfigError(folder, [(None, "(folder)", "no kommune files (*.yaml) found")])
     return result
+
+
+@cache
+def national_kommuner(path: Path = DATA_DIR / "areas" / "kommuner.csv") -> dict[str, Kommune]:
+    """Every kommune of the country (KLASS 131 and 104, bundled) as a kommune without a file:
+    its name and fylke, compared with fylke and landet, no districts of its own."""
+    import csv
+
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    return {
+        r["kommune"]: Kommune(
+            code=r["kommune"],
+            name=r["navn"],
+            fylke=Fylke(code=r["fylke"], name=r["fylkesnavn"]),
+        )
+        for r in rows
+    }
+

@@ -43,10 +43,11 @@ def _compare_to(cells: pd.DataFrame, bench_area: str, polarity: pd.Series) -> pd
     return out
 
 
-def build(con: Con, kommune: str, year: int | None = None) -> Overview:
-    """Districts compared with the kommune, and the kommune compared with landet."""
+def build(con: Con, kommune: str, year: int | None = None, level: str | None = None) -> Overview:
+    """Districts of one level (default: the kommune's default level, see queries.districts)
+    compared with the kommune, and the kommune compared with landet."""
     inds = queries.indicators(con)
-    dists = queries.districts(con, kommune)
+    dists = queries.districts(con, kommune, level)
     areas = queries.comparison_areas(con, kommune)
     info = queries.area(con, kommune)
     name = str(info["name"]) if info else kommune

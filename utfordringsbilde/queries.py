@@ -13,6 +13,8 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from utfordringsbilde.districts import KINDS, default_kind
+
 Con = duckdb.DuckDBPyConnection
 
 OBS_COLUMNS = (
@@ -29,24 +31,45 @@ def _in(values: Sequence[str]) -> str:
 def kommuner(con: Con) -> pd.DataFrame:
     """Kommuner that have districts in the warehouse: area_code, name, fylke_code, fylke_name."""
     return con.execute(
-        """
+        f"""
         SELECT k.area_code, k.name, f.area_code AS fylke_code, f.name AS fylke_name
         FROM area k LEFT JOIN area f ON f.area_code = k.parent_code
         WHERE k.level = 'kommune'
           AND EXISTS (
-              SELECT 1 FROM area d WHERE d.level = 'district' AND d.parent_code = k.area_code
+              SELECT 1 FROM area d
+              WHERE d.level IN ({_in(KINDS)}) AND d.parent_code = k.area_code
           )
         ORDER BY k.name
-        """
+        """,
+        list(KINDS),
     ).df()
 
 
-def districts(con: Con, kommune: str) -> pd.DataFrame:
-    """The kommune's districts: area_code, name, demo_code, in name order."""
+def district_levels(con: Con, kommune: str) -> list[str]:
+    """The district levels the kommune has in the warehouse, default first (districts.KINDS order).
+
+    The sidebar offers these; `districts(con, kommune, level)` lists one level's districts.
+    """
+    rows = con.execute(
+        f"SELECT DISTINCT level FROM area WHERE parent_code = ? AND level IN ({_in(KINDS)})",
+        [kommune, *KINDS],
+    ).fetchall()
+    present = {r[0] for r in rows}
+    return [k for k in KINDS if k in present]
+
+
+def districts(con: Con, kommune: str, level: str | None = None) -> pd.DataFrame:
+    """One district level of the kommune: area_code, name, demo_code, in code order.
+
+    Without `level`, the kommune's default level: its own districts, else levekårssoner,
+    else bydeler, else delområder.
+    """
+    if level is None:
+        level = default_kind(district_levels(con, kommune)) or "district"
     return con.execute(
         "SELECT area_code, name, demo_code FROM area "
-        "WHERE level = 'district' AND parent_code = ? ORDER BY area_code",
-        [kommune],
+        "WHERE level = ? AND parent_code = ? ORDER BY area_code",
+        [level, kommune],
     ).df()
 
 
@@ -236,11 +259,14 @@ def sex_breakdown(
     ).df()
 
 
-def district_shapes(con: Con, kommune: str) -> dict[str, str]:
-    """The kommune's district outlines: area code → GeoJSON Feature text (none if not loaded)."""
+def district_shapes(con: Con, kommune: str, level: str | None = None) -> dict[str, str]:
+    """One district level's outlines (default level as in `districts`): area code → GeoJSON
+    Feature text (none if not loaded)."""
+    if level is None:
+        level = default_kind(district_levels(con, kommune)) or "district"
     rows = con.execute(
         "SELECT s.area_code, s.geojson FROM area_shape s JOIN area a USING (area_code) "
-        "WHERE a.level = 'district' AND a.parent_code = ? ORDER BY s.area_code",
-        [kommune],
+        "WHERE a.level = ? AND a.parent_code = ? ORDER BY s.area_code",
+        [level, kommune],
     ).fetchall()
     return {str(code): str(text) for code, text in rows}

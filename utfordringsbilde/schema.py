@@ -19,12 +19,22 @@ CREATE TABLE area (
     area_code     VARCHAR PRIMARY KEY,
     name          VARCHAR NOT NULL,
     level         VARCHAR NOT NULL
-                  CHECK (level IN ('land', 'fylke', 'kommune', 'district', 'grunnkrets')),
+                  -- 'district' = the kommune's own districts; levekarssone, bydel and
+                  -- delomrade are the public district levels (utfordringsbilde.districts)
+                  CHECK (level IN ('land', 'fylke', 'kommune', 'district', 'levekarssone',
+                                   'bydel', 'delomrade', 'grunnkrets')),
     parent_code   VARCHAR,
     kommune_code  VARCHAR,
     valid_from    DATE,
     valid_to      DATE,
     demo_code     BOOLEAN NOT NULL DEFAULT false
+);
+
+-- Which grunnkretser make up each district, at every district level (a grunnkrets is in one
+-- district per level); grunnkrets figures roll up through this table.
+CREATE TABLE district_member (
+    area_code        VARCHAR NOT NULL,
+    grunnkrets_code  VARCHAR NOT NULL
 );
 
 CREATE TABLE area_code_history (

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
-from etl.sources import fhi, geonorge, klass, ssb
+from etl.sources import districts, fhi, geonorge, klass, ssb
 from etl.sources.base import REGISTRY, Source, base_url, rates, register, unregister
 
-# The order is the refresh order and the order `--source` and the logs list them in.
-for _source in (ssb.SOURCE, fhi.SOURCE, klass.SOURCE, geonorge.SOURCE):
+# The order is the refresh order and the order `--source` and the logs list them in; the
+# district levels come before the boundaries that are dissolved to them.
+for _source in (
+    ssb.SOURCE,
+    fhi.SOURCE,
+    klass.SOURCE,
+    geonorge.SOURCE,
+    districts.SOURCE,
+    geonorge.GRUNNKRETS_SOURCE,
+):
     register(_source)
 
 __all__ = ["REGISTRY", "Source", "base_url", "rates", "register", "unregister"]

@@ -80,6 +80,7 @@ class Result:
     names: dict[str, str] = field(default_factory=dict)  # area code → its own name
     parents: dict[str, str] = field(default_factory=dict)  # area code → parent, where unknown
     shapes: dict[str, str] = field(default_factory=dict)  # area code → GeoJSON Feature text
+    members: pd.DataFrame | None = None  # district_member rows (area_code, grunnkrets_code)
     missing: dict[str, str] = field(default_factory=dict)  # indicator id → why it has no rows
     notes: list[str] = field(default_factory=list)
 

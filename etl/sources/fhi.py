@@ -14,13 +14,17 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import pandas as pd
+
 from etl import jsonstat
 from etl.http import Client
 from etl.sources import settings
 from etl.sources.base import Request, Result, Run, Source, Step
+from etl.sources.districts import geo_area, geo_children
 from etl.sources.group import Group
 from etl.sources.klass import Areas
 from utfordringsbilde.config import Indicator
+from utfordringsbilde.districts import kind_of_geo
 
 NAME = "fhi"
 NOKKEL = settings.FHI_NOKKEL
@@ -321,6 +325,10 @@ def plan(group: Group, table: str, dims: list[dict[str, Any]], areas: Areas) -> 
     chosen[measure] = list(dict.fromkeys(c for m in measures.values() for c in m.values()))
     geo = _geo(areas)
     chosen[region] = [g for g in geo if g in t.cats[region]]
+    if any(ind.district_level for ind in group.indicators):
+        # Bydeler and levekårssoner below the chosen kommuner, wherever /dimension lists them:
+        # published figures, stored at their own level and never re-aggregated.
+        chosen[region] += geo_children(dims, areas.chosen)
     absent = [g for g in areas.kommuner if g not in t.cats[region]]
     if absent:
         notes.append(f"fhi {table}: GEO lacks {', '.join(absent)}")
@@ -373,6 +381,22 @@ def fetch_group(
     regions = cells[region].astype(str).unique()
     area_of = {c: a for c in regions if (a := area_code(c, areas)) in areas.codes}
     preferred = frozenset(c for c in area_of if areas.cmap.to_current(c) == c)
+    below = {c: a for c in regions if (a := geo_area(c)) is not None}
+    if below:
+        labels = jsonstat.category_labels(ds, region)
+        result.areas = pd.DataFrame(
+            [
+                {
+                    "area_code": a,
+                    "name": labels.get(c, c),
+                    "level": kind_of_geo(c),
+                    "parent_code": c[:4],
+                    "kommune_code": c[:4],
+                    "demo_code": False,
+                }
+                for c, a in below.items()
+            ]
+        )
     for ind in group.indicators:
         s = ind.source
         sex = col(s.sex_dimension) if s.sex_dimension else None
@@ -388,7 +412,10 @@ def fetch_group(
             multiplier=ind.multiplier,
             derive_denominator=False,
         )
-        result.frames[ind.id] = jsonstat.to_observations(cells, shape, area_of, preferred, updated)
+        mapping = {**area_of, **below} if ind.district_level else area_of
+        result.frames[ind.id] = jsonstat.to_observations(
+            cells, shape, mapping, preferred | frozenset(below), updated
+        )
     return result
 
 

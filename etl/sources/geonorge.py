@@ -1,4 +1,5 @@
-"""Boundaries: the kommune's outline from Kartverket, district outlines from the kommune's file.
+"""Boundaries: the kommune's outline from Kartverket, district outlines from the kommune's file
+or dissolved from Geonorge's grunnkrets polygons.
 
 Kartverket's kommuneinfo API answers `GET {base}/kommuner/{nr}/omrade?utkoordsys=4258` with
 `{"kommunenummer", "kommunenavn", "omrade": <GeoJSON geometry, EPSG:4258>}`. That shape is
@@ -9,6 +10,8 @@ was written (docs/sources.md). EPSG:4258 (ETRS89) and GeoJSON's WGS 84 differ by
 from __future__ import annotations
 
 import json
+import os
+import zipfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -16,6 +19,7 @@ from typing import Any
 from etl.http import Client
 from etl.sources import settings
 from etl.sources.base import Request, Result, Run, Source, Step
+from utfordringsbilde import boundaries, districts
 from utfordringsbilde.config import Kommune
 
 NAME = "geonorge"
@@ -145,3 +149,157 @@ class Geonorge(Source):
 
 
 SOURCE = Geonorge()
+
+
+# --------------------------------------------------------------------------- grunnkretser
+
+# Geonorge "Statistiske enheter grunnkretser" (Kartverket/SSB, CC BY 4.0), the whole country in
+# EPSG:4258 as GeoJSON, through the download API (nedlasting.geonorge.no). Request and answer
+# shapes follow Geonorge's API as its .NET and Java clients use it (OrderRequest/OrderResponse:
+# referenceNumber, files[].downloadUrl, fileId, status, name); V-secondary, not checked against a
+# live answer from here.
+GRUNNKRETS_UUID = "51d279f8-e2be-4f5e-9f72-1a53f7535ec1"
+DOWNLOAD_NAME = "geonorge_download"
+READY = "ReadyForDownload"
+
+
+def order_url() -> str:
+    """The download API's order endpoint."""
+    return f"{GRUNNKRETS_SOURCE.url}/api/order"
+
+
+def order_body(uuid: str = GRUNNKRETS_UUID) -> dict[str, Any]:
+    """The order for the whole country (area 0000, landsdekkende) in EPSG:4258 as GeoJSON."""
+    return {
+        "softwareClient": "utfordringsbilde",
+        "orderLines": [
+            {
+                "metadataUuid": uuid,
+                "areas": [{"code": "0000", "type": "landsdekkende", "name": "Hele landet"}],
+                "projections": [{"code": SRID, "codespace": f"EPSG:{SRID}"}],
+                "formats": [{"name": "GeoJSON"}],
+            }
+        ],
+    }
+
+
+def cache_dir() -> Path:
+    """Where downloaded boundary files are kept between refreshes (UB_CACHE_DIR overrides)."""
+    from utfordringsbilde.paths import warehouse_path
+
+    return Path(os.environ.get("UB_CACHE_DIR", warehouse_path().parent / "cache")) / "geonorge"
+
+
+def download_grunnkretser(
+    client: Client, version: str, uuid: str = GRUNNKRETS_UUID, cache: Path | None = None
+) -> dict[str, Any] | None:
+    """The national grunnkrets GeoJSON (FeatureCollection), from the cache when this `version`
+    (the grunnkrets division's year, e.g. "2026") was downloaded before; None in a dry run.
+
+    Geonorge publishes the dataset once per division, so the division year is its version: a
+    refresh within the same year orders and downloads nothing.
+    """
+    folder = cache or cache_dir()
+    cached = folder / f"grunnkretser-{uuid}-{version}.zip"
+    if not cached.exists():
+        answer = client.post_json(order_url(), order_body(uuid))
+        if answer is None:
+            return None
+        files = [f for f in answer.get("files") or [] if f.get("metadataUuid", uuid) == uuid]
+        if not files:
+            raise GeoError(f"Geonorge order {answer.get('referenceNumber')}: no files")
+        file = files[0]
+        if file.get("status") not in (None, READY) or not file.get("downloadUrl"):
+            # Large orders are prepared in the background; the order can be read again.
+            ref = answer.get("referenceNumber")
+            again = client.get_json(f"{order_url()}/{ref}")
+            same = [f for f in again.get("files") or [] if f.get("fileId") == file.get("fileId")]
+            file = same[0] if same else file
+            if file.get("status") != READY or not file.get("downloadUrl"):
+                raise GeoError(f"Geonorge order {ref}: file not ready ({file.get('status')})")
+        data = client.get_bytes(str(file["downloadUrl"]))
+        if data is None:
+            return None
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp = cached.with_suffix(".part")
+        tmp.write_bytes(data)
+        os.replace(tmp, cached)
+    return read_zipped_geojson(cached)
+
+
+def read_zipped_geojson(path: Path) -> dict[str, Any]:
+    """The grunnkrets FeatureCollection inside a Geonorge zip.
+
+    Kartverket's GeoJSON files hold either one FeatureCollection or an object of several, one
+    per feature type (areas and their border lines); the one with grunnkrets codes is taken.
+    """
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = [n for n in zf.namelist() if n.lower().endswith((".geojson", ".json"))]
+            if not names:
+                raise GeoError(f"{path.name}: no GeoJSON file in the zip")
+            doc = json.loads(zf.read(names[0]).decode("utf-8"))
+    except zipfile.BadZipFile as e:
+        path.unlink(missing_ok=True)  # a broken download must not stay cached
+        raise GeoError(f"{path.name}: not a zip file ({e})") from None
+    candidates = [doc] if doc.get("type") == "FeatureCollection" else list(doc.values())
+    for fc in candidates:
+        if not isinstance(fc, dict) or fc.get("type") != "FeatureCollection":
+            continue
+        feats = fc.get("features") or []
+        if feats and boundaries.grunnkrets_code(feats[0].get("properties") or {}):
+            return fc
+    raise GeoError(f"{path.name}: no FeatureCollection with grunnkretsnummer")
+
+
+def level_shapes(
+    doc: dict[str, Any], levels: list[districts.Level], source: str = "Geonorge grunnkretser"
+) -> tuple[dict[str, str], list[str]]:
+    """Area code → GeoJSON Feature text for every district of `levels`, dissolved from `doc`;
+    and notes for districts some of whose grunnkretser have no polygon (left without a map)."""
+    kommuner = sorted({lv.kommune for lv in levels})
+    polygons = boundaries.read_grunnkretser(doc, kommuner)
+    out: dict[str, str] = {}
+    notes: list[str] = []
+    for lv in levels:
+        for d in lv.districts:
+            try:
+                found = boundaries.dissolve(polygons, {d.code: d.grunnkretser})
+            except boundaries.BoundaryError as e:
+                notes.append(f"geonorge: {e}")
+                continue
+            if d.code in found:
+                out[d.code] = boundaries.feature_text(d.code, d.name, found[d.code], source)
+    return out, notes
+
+
+class GrunnkretsShapes(Source):
+    """Geonorge's grunnkrets polygons, dissolved to every district level of the chosen kommuner
+    (a kommune's own districts file wins for its own districts)."""
+
+    name = DOWNLOAD_NAME
+    base_url = settings.GEONORGE_DOWNLOAD_BASE
+    rate_limit = settings.GEONORGE_DOWNLOAD_RATE
+    error = GeoError
+
+    def plan(self, run: Run) -> list[Step]:
+        """One order for the whole country, whatever the number of kommuner (cached by year)."""
+        if not run.chosen:
+            return []
+        notes = (f"cached in {cache_dir()} by division year {run.today.year}: sent once a year",)
+        request = Request("POST", order_url(), body=order_body(), notes=notes)
+        return [Step(f"grunnkretser {GRUNNKRETS_UUID} ({run.today.year})", (request,), key="all")]
+
+    def fetch(self, run: Run, step: Step) -> Result:
+        """District outlines at every level; none for a level whose kommune drew its own."""
+        from etl.sources.districts import run_levels
+
+        doc = download_grunnkretser(run.client, str(run.today.year))
+        assert doc is not None
+        own = {c for c in run.chosen if run.config[c].districts.geojson}
+        levels = [lv for lv in run_levels(run) if not (lv.kind == "district" and lv.kommune in own)]
+        shapes, notes = level_shapes(doc, levels)
+        return Result(shapes=shapes, notes=notes)
+
+
+GRUNNKRETS_SOURCE = GrunnkretsShapes()

@@ -24,6 +24,7 @@ KOMMUNER = settings.KLASS_KOMMUNER
 FYLKER = settings.KLASS_FYLKER
 GRUNNKRETSER = settings.KLASS_GRUNNKRETSER
 HEADERS = settings.KLASS_HEADERS
+GRUNNKRETS_CODES = "klass_1_codes"  # run.memo key of KLASS 1 codesAt, fetched once per run
 CHANGES_FROM = settings.KLASS_CHANGES_FROM
 
 
@@ -169,6 +170,8 @@ class Areas:
     kommuner: list[str]
     fylker: list[str]
     cmap: CodeMap
+    # The kommuner refreshed (not their peers): only theirs get districts.
+    chosen: list[str] = field(default_factory=list)
 
     @property
     def codes(self) -> set[str]:
@@ -191,7 +194,7 @@ def areas_for(config: Mapping[str, Kommune], chosen: Iterable[str], cmap: CodeMa
                 kommuner.append(c)
         if k.fylke.code not in fylker:
             fylker.append(k.fylke.code)
-    return Areas(kommuner=kommuner, fylker=fylker, cmap=cmap)
+    return Areas(kommuner=kommuner, fylker=fylker, cmap=cmap, chosen=list(chosen))
 
 
 def check_kommuner(valid: pd.DataFrame, config: Mapping[str, Kommune], cmap: CodeMap) -> None:
@@ -293,7 +296,9 @@ class Klass(Source):
     def fetch(self, run: Run, step: Step) -> Result:
         """Area rows and peers' fylker (areas), or the real grunnkretser's names."""
         if step.key == "grunnkretser":
-            gk = frame(codes_at(run.client, GRUNNKRETSER, run.today))
+            codes = codes_at(run.client, GRUNNKRETSER, run.today)
+            run.memo[GRUNNKRETS_CODES] = codes  # the districts source reads the same list
+            gk = frame(codes)
             names, notes = grunnkrets_names(gk, _real(run))
             return Result(names=names, notes=notes)
         kommune_frame = kommuner(run.client, run.today)

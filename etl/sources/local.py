@@ -25,7 +25,7 @@ import duckdb
 import pandas as pd
 from openpyxl.utils import get_column_letter
 
-from etl.load import Builder, LoadError, RunRecord, build_warehouse
+from etl.load import Builder, LoadError, RunRecord, build_warehouse, config_areas
 from etl.sources import limits
 from utfordringsbilde.config import Catalog, Indicator, Kommune, load_catalog, load_kommuner
 from utfordringsbilde.paths import warehouse_path
@@ -978,7 +978,11 @@ def load(
     except ValueError:
         old_missing = {}
     ids = sorted(set(checked.observations["indicator_id"]))
-    sub_areas = [a for d in k.districts.items for a in (d.code, *d.grunnkretser)]
+    # Every area below the kommune, at every district level: figures for the imported
+    # indicators at levels the file does not give (e.g. demo levekårssoner) must not stay.
+    below = pd.concat([config_areas([k]), old_areas], ignore_index=True)
+    below = below[(below["kommune_code"] == k.code) & (below["level"] != "kommune")]
+    sub_areas = sorted(set(below["area_code"]))
     now = datetime.now(UTC).replace(tzinfo=None)
     who = who or getpass.getuser()
     obs = checked.observations.assign(source_updated=now)

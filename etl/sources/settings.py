@@ -49,3 +49,8 @@ FHI_NOKKEL = "nokkel"  # Kommunehelsa statistikkbank, the source the catalog's t
 GEONORGE_BASE = "https://api.kartverket.no/kommuneinfo/v1"
 GEONORGE_RATE = RateLimit(60, 60.0)
 GEONORGE_SRID = "4258"
+
+# Geonorge's download API (orders, then zip files): "Statistiske enheter grunnkretser". No
+# published limit; 30 a minute is a courtesy. One order a year is all a refresh sends.
+GEONORGE_DOWNLOAD_BASE = "https://nedlasting.geonorge.no"
+GEONORGE_DOWNLOAD_RATE = RateLimit(30, 60.0)

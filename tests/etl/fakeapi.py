@@ -123,6 +123,7 @@ class FakeApis:
             "UB_KLASS_BASE": f"{self.url}/klass",
             "UB_FHI_BASE": f"{self.url}/fhi",
             "UB_GEONORGE_BASE": f"{self.url}/geo",
+            "UB_GEONORGE_DOWNLOAD_BASE": f"{self.url}/geodl",
         }
 
     def fault(self, pattern: str, *faults: Fault) -> None:
@@ -172,9 +173,34 @@ class FakeApis:
             if not path_.exists():
                 raise ApiReply(404, {"message": f"Fant ikke kommune {rest[1]}"})
             return _load(f"geonorge/{rest[1]}-omrade.json")
+        if api == "geodl":
+            return self._geonorge_download(method, rest, body)
         if api in self.routes:
             return self.routes[api](method, rest, query)
         raise ApiReply(404, None)
+
+    # Geonorge download API ---------------------------------------------------
+
+    def _geonorge_download(self, method: str, rest: list[str], body: Any) -> Any:
+        order = _load("geonorge/order.json")
+        if method == "POST" and rest == ["api", "order"]:
+            lines = body.get("orderLines") if isinstance(body, dict) else None
+            if not lines:
+                raise ApiReply(400, {"message": "orderLines mangler"})
+            line = lines[0]
+            if line.get("metadataUuid") != order["files"][0]["metadataUuid"]:
+                raise ApiReply(400, {"message": "Ukjent metadataUuid"})
+            if [p.get("code") for p in line.get("projections", [])] != ["4258"]:
+                raise ApiReply(400, {"message": "Projeksjon støttes ikke"})
+            if [f.get("name") for f in line.get("formats", [])] != ["GeoJSON"]:
+                raise ApiReply(400, {"message": "Format støttes ikke"})
+            for f in order["files"]:
+                f["downloadUrl"] = f["downloadUrl"].replace("{base}", f"{self.url}/geodl")
+            return order
+        ref, file_id = order["referenceNumber"], order["files"][0]["fileId"]
+        if method == "GET" and rest == ["api", "download", "order", ref, file_id]:
+            return (FIXTURES / "geonorge" / "grunnkretser.zip").read_bytes()
+        raise ApiReply(404, {"message": "Fant ikke bestillingen"})
 
     # SSB -----------------------------------------------------------------
 
@@ -369,6 +395,13 @@ class FakeApis:
                     raise ApiReply(400, {"error": "Required parameter date is missing"})
                 if (FIXTURES / "klass" / f"{cid}-codesAt.json").exists():
                     return _load(f"klass/{cid}-codesAt.json")
+            if endpoint == "correspondsAt":
+                if "date" not in query or "targetClassificationId" not in query:
+                    raise ApiReply(400, {"error": "Required parameter date is missing"})
+                target = query["targetClassificationId"][0]
+                path = FIXTURES / "klass" / f"{cid}-correspondsAt-{target}.json"
+                if path.exists():
+                    return _load(f"klass/{cid}-correspondsAt-{target}.json")
             if endpoint == "changes" and cid == "131":
                 if "from" not in query:
                     raise ApiReply(400, {"error": "Required parameter from is missing"})
@@ -506,8 +539,11 @@ class _Handler(BaseHTTPRequestHandler):
             return
         try:
             result = self.api.route(method, parts.path, query, body)
-            status, data = 200, json.dumps(result, ensure_ascii=False).encode()
-            ctype = "application/json; charset=utf-8"
+            if isinstance(result, bytes):  # a file download (Geonorge's zip)
+                status, data, ctype = 200, result, "application/zip"
+            else:
+                status, data = 200, json.dumps(result, ensure_ascii=False).encode()
+                ctype = "application/json; charset=utf-8"
         except ApiReply as reply:
             status = reply.status
             data = b"" if reply.body is None else json.dumps(reply.body).encode()

@@ -122,7 +122,7 @@ def test_levels_districts_only_where_the_catalog_allows(con: duckdb.DuckDBPyConn
         r[0]
         for r in _rows(con, "SELECT DISTINCT level FROM observation JOIN area USING (area_code)")
     }
-    assert levels == {"land", "fylke", "kommune", "district"}
+    assert levels == {"land", "fylke", "kommune", "district", "levekarssone", "delomrade"}
 
 
 def test_peers_have_values(con: duckdb.DuckDBPyConnection) -> None:
@@ -433,3 +433,91 @@ def test_cli_builds_the_demo(tmp_path: Path) -> None:
         rows = _one(c, "SELECT count(*) FROM observation")
     assert f"{rows} observations" in done.stdout
     assert read_runs(tmp_path / "runs.jsonl")[-1].status == "ok"
+
+
+# --------------------------------------------------------------------------- district levels
+
+
+def test_real_district_levels(con: duckdb.DuckDBPyConnection) -> None:
+    """Each seed kommune has its own districts, its real levekårssoner and SSB delområder."""
+    from utfordringsbilde import queries
+
+    counts = dict(
+        ((k, lv), n)
+        for k, lv, n in _rows(
+            con,
+            "SELECT parent_code, level, count(*) FROM area "
+            "WHERE level IN ('levekarssone', 'delomrade') GROUP BY ALL",
+        )
+    )
+    assert counts == {
+        ("3301", "levekarssone"): 52,
+        ("3301", "delomrade"): 17,
+        ("1108", "levekarssone"): 39,
+        ("1108", "delomrade"): 11,
+        ("3905", "levekarssone"): 25,
+        ("3905", "delomrade"): 17,
+    }
+    assert _one(con, "SELECT name FROM area WHERE area_code = '3301000001'") == "Drammen LKS 01"
+    assert queries.district_levels(con, DRAMMEN) == ["district", "levekarssone", "delomrade"]
+    # The default level stays the kommune's own districts.
+    assert list(queries.districts(con, DRAMMEN)["area_code"])[:2] == ["3301-D01", "3301-D02"]
+    assert len(queries.districts(con, DRAMMEN, "levekarssone")) == 52
+
+
+@pytest.mark.parametrize("kommune", [DRAMMEN, SANDNES])
+def test_every_level_adds_up_to_the_kommune(con: duckdb.DuckDBPyConnection, kommune: str) -> None:
+    """Counts at every level are sums of the same grunnkretser, so each level adds up exactly."""
+    sums = _rows(
+        con,
+        """
+        SELECT a.level, o.period_to, sum(o.denominator) AS den,
+               sum(o.numerator) FILTER (WHERE o.flag IS NULL) AS num, count(o.flag) AS hidden
+        FROM observation o JOIN area a USING (area_code)
+        WHERE o.indicator_id = ? AND o.sex = 'all' AND (a.parent_code = ? OR a.area_code = ?)
+        GROUP BY ALL
+        """,
+        [LOW_INCOME, kommune, kommune],
+    )
+    by_year: dict[int, set[float]] = {}
+    for _level, year, den, num, hidden in sums:
+        by_year.setdefault(year, set()).add(den)
+        if hidden == 0:
+            kommune_num = _one(
+                con,
+                "SELECT numerator FROM observation WHERE indicator_id = ? AND area_code = ? "
+                "AND period_to = ? AND sex = 'all'",
+                [LOW_INCOME, kommune, year],
+            )
+            assert num == kommune_num
+    assert all(len(dens) == 1 for dens in by_year.values())
+
+
+def test_levels_are_members_of_grunnkretser(con: duckdb.DuckDBPyConnection) -> None:
+    """district_member holds each level's grunnkretser; every grunnkrets is in one per level."""
+    dup = _rows(
+        con,
+        "SELECT m.grunnkrets_code, a.level, count(*) n FROM district_member m "
+        "JOIN area a USING (area_code) GROUP BY ALL HAVING n > 1",
+    )
+    assert not dup
+    assert (
+        _one(
+            con,
+            "SELECT count(DISTINCT grunnkrets_code) FROM district_member m JOIN area a "
+            "USING (area_code) WHERE a.level = 'levekarssone' AND a.parent_code = '3301'",
+        )
+        == 261
+    )
+
+
+def test_overview_at_another_level(warehouse: Path) -> None:
+    """The heat map can show any level: levekårssoner give 52 columns for Drammen."""
+    from utfordringsbilde import overview
+
+    with duckdb.connect(str(warehouse), read_only=True) as c:
+        default = overview.build(c, DRAMMEN)
+        lks = overview.build(c, DRAMMEN, level="levekarssone")
+    assert len(default.districts) == 10
+    assert len(lks.districts) == 52
+    assert set(lks.cells["area_code"]) - {DRAMMEN} == set(lks.districts["area_code"])

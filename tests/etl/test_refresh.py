@@ -100,12 +100,17 @@ def test_refresh_loads_every_source(baseline: Path):
     assert got == {
         ("barn_0_17", "ssb"): 35,
         ("barn_plassert", "ssb"): 35,
-        ("barnevernstiltak", "fhi"): 70,
+        # 70 for the areas, 20 for two of Tønsberg's levekårssoner (GEO children in table 337)
+        ("barnevernstiltak", "fhi"): 90,
         ("psykiske_plager", "fhi"): 105,
         ("barn_enslige_forsorgere", "fhi"): 35,
+        # 04317: Tønsberg and its 2 + 25 + 17 districts at three levels, 5 years each
+        ("befolkning", "ssb"): 225,
     }
-    # kommune, its fylke, landet and the peers
-    assert set(obs.area_code) == {"3301", "3905", "1108", "3107", "33", "39", "0"}
+    # kommune, its fylke, landet and the peers; below them only districts
+    areas = set(obs.area_code)
+    assert {a for a in areas if len(a) <= 4} == {"3301", "3905", "1108", "3107", "33", "39", "0"}
+    assert all(a.startswith("3905") for a in areas if len(a) > 4)
     assert obs.source_updated.notna().all()
     m = meta(baseline)
     assert m["mode"] == "live" and m["kommuner"] == "3301,3905"
@@ -411,7 +416,7 @@ def test_a_renumbered_peer_is_caught(
 def test_unknown_kommune_or_source_is_refused(
     catalog: Catalog, config: dict[str, Kommune], paths: Paths
 ):
-    with pytest.raises(LoadError, match="no kommune file for 9999"):
+    with pytest.raises(LoadError, match="no kommune 9999: neither a kommune file"):
         run(catalog, config, paths, kommuner=["9999"])
     with pytest.raises(LoadError, match="unknown sources udir"):
         run(catalog, config, paths, sources=["udir"])
@@ -434,8 +439,11 @@ def test_refreshing_one_source_carries_the_others(
     pd.testing.assert_frame_equal(new, old)  # ssb carried as it was, fhi fetched again
     m = meta(previous)
     assert m["refreshed_sources"] == "fhi" and m["mode"] == "live"
+    # Every outline is carried: 3 kommuner, 1 own district file and the dissolved levels.
+    with duckdb.connect(str(baseline), read_only=True) as con:
+        shapes = con.execute("SELECT count(*) FROM area_shape").fetchone()[0]
     with duckdb.connect(str(previous), read_only=True) as con:
-        assert con.execute("SELECT count(*) FROM area_shape").fetchone()[0] == 4
+        assert con.execute("SELECT count(*) FROM area_shape").fetchone()[0] == shapes > 4
 
 
 def test_one_source_over_demo_data_declares_the_rest_missing(
@@ -463,7 +471,8 @@ def test_refreshing_one_kommune_keeps_the_other(
     # 3905 asks for itself, its peer 3301, 39 and landet; 1108, 3107 and 33 are carried over.
     pd.testing.assert_frame_equal(observations(previous), observations(baseline))
     geo = next(s.body for s in api.log if s.path.endswith("/337/data"))["dimensions"][0]
-    assert geo["values"] == ["0", "39", "3905", "3301"]
+    # ... and the levekårssoner below 3905 that the table lists (not its peer's districts).
+    assert geo["values"] == ["0", "39", "3905", "3301", "3905000001", "3905000002"]
 
 
 def test_first_run_for_one_kommune_holds_only_it(
@@ -471,7 +480,10 @@ def test_first_run_for_one_kommune_holds_only_it(
 ):
     run(catalog, config, paths, kommuner=["3905"])
     assert meta(paths.warehouse)["kommuner"] == "3905"
-    assert set(observations(paths.warehouse).area_code) == {"3905", "3301", "39", "0"}
+    areas = set(observations(paths.warehouse).area_code)
+    # Its districts at every level come along; no other kommune's.
+    assert {a for a in areas if len(a) <= 4} == {"3905", "3301", "39", "0"}
+    assert all(a.startswith("3905") for a in areas if len(a) > 4)
 
 
 # ------------------------------------------------------------------------ reachability

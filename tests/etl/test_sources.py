@@ -211,7 +211,7 @@ def test_fhi_flat_categories_walk_the_tree():
     dims = json.loads((FIXTURES / "fhi/337-dimension.json").read_text())["dimensions"]
     geo = fhi.flat_categories(dims[0]["categories"])
     assert [v for v, _, _ in geo][:3] == ["0", "11", "1108"]
-    assert {d for _, _, d in geo} == {0, 1, 2}
+    assert {d for _, _, d in geo} == {0, 1, 2, 3}  # landet, fylke, kommune, bydel or LKS
 
 
 def test_flatten_of_an_fhi_answer(api: FakeApis, client: Client):

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from etl.sources import REGISTRY
+from utfordringsbilde import districts
 from utfordringsbilde.config import (
     Catalog,
     ConfigError,
@@ -75,7 +77,7 @@ def test_every_indicator_is_documented(catalog: Catalog) -> None:
     """Meta-test: definition, source, polarity, unit, names and short names for every indicator."""
     for ind in catalog.indicators:
         assert ind.definition["nb"].strip(), ind.id
-        assert ind.source.provider in ("fhi", "ssb", "local"), ind.id
+        assert ind.source.provider in (*REGISTRY, "local"), ind.id
         assert ind.source.table.strip(), ind.id
         assert ind.polarity in ("high_good", "low_good", "none"), ind.id
         assert ind.unit, ind.id
@@ -215,13 +217,17 @@ def test_kommune_files(
     assert 3 <= len(k.comparators.peers) <= 5
     assert all(re.fullmatch(r"\d{4}", p.code) and p.code != code for p in k.comparators.peers)
     d = k.districts
-    assert d.demo_codes and d.note and "made up" in d.note.lower()
+    # Real codes now: the own districts are whole delområder of the bundled grunnkrets table.
+    assert not d.demo_codes and d.note and "illustrative" in d.note.lower()
     assert 8 <= len(d.items) <= 11
     gks = [gk for item in d.items for gk in item.grunnkretser]
-    assert 40 <= len(gks) <= 60
+    table = districts.area_file(code)
+    assert table is not None and sorted(gks) == sorted(table["grunnkrets"])
     for item in d.items:
-        assert 3 <= len(item.grunnkretser) <= 8, item.code
         assert all(gk.startswith(code) for gk in item.grunnkretser), item.code
+        delomrader = {gk[:6] for gk in item.grunnkretser}
+        whole = table[table["delomrade"].isin(delomrader)]["grunnkrets"]
+        assert sorted(whole) == sorted(item.grunnkretser), item.code
 
 
 def test_history_dates(kommuner: dict[str, Kommune]) -> None:
