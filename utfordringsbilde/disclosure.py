@@ -1,0 +1,293 @@
+"""The attacker: how far an outsider can narrow each hidden count from what is published.
+
+A table is a set of cells (district × sex × period of one indicator and age group). What is
+published: every visible count, every denominator (so 0 ≤ count ≤ denominator), and linear
+equations among the counts: a parent's total is the sum of its areas (districts → kommune,
+grunnkretser → district), 'all' = 'male' + 'female', and a period is the sum of the published
+periods that tile it (2022–2024 = 2022 + 2023 + 2024). For a hidden cell the attacker minimises
+and maximises its count over every whole-number solution (sdcTable's `attack`, with HiGHS,
+the solver behind scipy's linprog). A cell is protected when that range holds two values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import highspy
+import numpy as np
+import pandas as pd
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+
+# A published figure is a whole number of people; a solver's 3.0000001 is 3.
+EPS = 1e-6
+KEY = ["indicator_id", "period_from", "period_to", "sex", "age_group"]
+SEXES = ("all", "male", "female")
+# (cells, coefficients, published right-hand side): sum(coef * count) == rhs
+Equations = list[tuple[np.ndarray, np.ndarray, float]]
+
+
+@dataclass
+class Table:
+    """One attacker problem: cells' counts (NaN when hidden), bounds and published equations."""
+
+    known: np.ndarray  # count per cell, NaN when hidden
+    upper: np.ndarray  # denominator per cell (the count's upper bound), inf when unknown
+    equations: Equations = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.known = np.asarray(self.known, dtype=float)
+        self.upper = np.where(np.isnan(self.upper), np.inf, np.asarray(self.upper, dtype=float))
+
+    @property
+    def hidden(self) -> np.ndarray:
+        return np.flatnonzero(np.isnan(self.known))
+
+
+class _Problem:
+    """The table's hidden counts as LP variables, with visible counts moved to the right."""
+
+    def __init__(self, table: Table) -> None:
+        self.cells = table.hidden
+        pos = {int(c): i for i, c in enumerate(self.cells)}
+        rows, cols, vals, rhs = [], [], [], []
+        for cells, coefs, total in table.equations:
+            b = float(total)
+            entries = []
+            for c, a in zip(cells.tolist(), coefs.tolist(), strict=True):
+                if c in pos:
+                    entries.append((pos[c], a))
+                else:
+                    b -= a * table.known[c]
+            if not entries:
+                continue
+            for j, a in entries:
+                rows.append(len(rhs))
+                cols.append(j)
+                vals.append(a)
+            rhs.append(b)
+        n = len(self.cells)
+        a = coo_matrix((vals, (rows, cols)), shape=(len(rhs), n)).tocsc()
+        lp = highspy.HighsLp()
+        lp.num_col_, lp.num_row_ = n, len(rhs)
+        lp.col_cost_ = np.zeros(n)
+        lp.col_lower_ = np.zeros(n)
+        lp.col_upper_ = np.minimum(table.upper[self.cells], highspy.kHighsInf)
+        lp.row_lower_ = lp.row_upper_ = np.asarray(rhs, dtype=float)
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        lp.a_matrix_.start_ = a.indptr.astype(np.int32)
+        lp.a_matrix_.index_ = a.indices.astype(np.int32)
+        lp.a_matrix_.value_ = a.data.astype(float)
+        self.highs = highspy.Highs()
+        self.highs.setOptionValue("output_flag", False)
+        self.highs.passModel(lp)
+        self.n = n
+        self.integer = False
+
+    def solve(self, objective: np.ndarray) -> np.ndarray | None:
+        """A whole-number solution minimising `objective`, or None when none exists or the
+        objective is unbounded."""
+        h = self.highs
+        idx = np.arange(self.n, dtype=np.int32)
+        h.changeColsCost(self.n, idx, np.asarray(objective, dtype=float))
+        h.run()
+        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            return None
+        x = np.asarray(h.getSolution().col_value, dtype=float)
+        if not self.integer and np.abs(x - np.round(x)).max(initial=0.0) > EPS:
+            # Sums over areas and sexes give whole-number vertices; other equations may not,
+            # and then only an integer program answers what whole counts are possible.
+            self.integer = True
+            h.changeColsIntegrality(self.n, idx, np.full(self.n, highspy.HighsVarType.kInteger))
+            return self.solve(objective)
+        return x
+
+
+def ranges(table: Table) -> tuple[np.ndarray, np.ndarray]:
+    """Attacker's lowest and highest feasible count for each hidden cell (order of `hidden`)."""
+    p = _Problem(table)
+    n = len(p.cells)
+    low, high = np.full(n, np.nan), np.full(n, np.nan)
+    for i in range(n):
+        e = np.zeros(n)
+        e[i] = 1.0
+        lo, hi = p.solve(e), p.solve(-e)
+        low[i] = lo[i] if lo is not None else np.nan
+        high[i] = hi[i] if hi is not None else np.inf
+    return low, high
+
+
+def determined(table: Table) -> np.ndarray:
+    """Hidden cells (indices into the table) whose count the attacker narrows to one value.
+
+    Same answer as `ranges` with high - low < 1, found with fewer solves: every solution seen
+    widens every cell's observed range, and only cells still narrow get their own solves.
+    """
+    p = _Problem(table)
+    n = len(p.cells)
+    if n == 0:
+        return p.cells
+    seen_lo, seen_hi = np.full(n, np.inf), np.full(n, -np.inf)
+
+    def see(x: np.ndarray | None) -> None:
+        if x is not None:
+            np.minimum(seen_lo, x, out=seen_lo)
+            np.maximum(seen_hi, x, out=seen_hi)
+
+    def narrow() -> np.ndarray:
+        return np.flatnonzero(seen_hi - seen_lo < 1 - EPS)
+
+    ones = np.ones(n)
+    first = p.solve(ones)
+    if first is None:
+        # No whole-number solution: the published figures contradict each other (a source's
+        # total that is not its areas' sum), so no exact equation can be solved for a cell.
+        return p.cells[:0]
+    see(first)
+    see(p.solve(-ones))
+    for _ in range(3):  # a few sweeps over the still-narrow cells together
+        todo = narrow()
+        if not len(todo):
+            return p.cells[todo]
+        w = np.zeros(n)
+        w[todo] = 1.0
+        see(p.solve(w - 0.01 * ones))
+        see(p.solve(-w + 0.01 * ones))
+    out = []
+    for i in narrow():
+        e = np.zeros(n)
+        e[i] = 1.0
+        up = p.solve(-e)
+        if up is None:
+            continue  # no bound above: the count can be anything
+        see(up)
+        if seen_hi[i] - seen_lo[i] >= 1 - EPS:
+            continue
+        see(p.solve(e))
+        if seen_hi[i] - seen_lo[i] < 1 - EPS:
+            out.append(i)
+    return p.cells[np.asarray(out, dtype=int)]
+
+
+# ------------------------------------------------------------------- tables from observations
+
+
+def _tilings(periods: list[tuple[int, int]]) -> Iterator[tuple[int, list[int]]]:
+    """(period, parts): a published period and disjoint published periods that cover it exactly."""
+    by_start: dict[int, list[int]] = {}
+    for i, (a, _) in enumerate(periods):
+        by_start.setdefault(a, []).append(i)
+    for i, (a, b) in enumerate(periods):
+        if a == b:
+            continue
+        # Depth-first over chains of periods starting where the last one ended.
+        stack: list[tuple[int, list[int]]] = [(a, [])]
+        while stack:
+            start, parts = stack.pop()
+            if start == b + 1:
+                yield i, parts
+                break  # one tiling per period is enough to tie it to its parts
+            for j in by_start.get(start, []):
+                if j != i and periods[j][1] <= b:
+                    stack.append((periods[j][1] + 1, [*parts, j]))
+
+
+def equations(frame: pd.DataFrame, totals: pd.DataFrame | None = None) -> Equations:
+    """Every equation an attacker can write over the frame's rows (positions), with its total.
+
+    `frame` has area_code, _parent, KEY columns and numerator. A parent's total is its row in
+    `frame` when there is one, else its row in `totals` (area_code, KEY, numerator), else the
+    sum of its areas' counts when all are known (a table shown with its sum).
+    """
+    f = frame.reset_index(drop=True)
+    pos = pd.Series(np.arange(len(f)), index=pd.MultiIndex.from_frame(f[["area_code", *KEY]]))
+    given: dict[tuple[object, ...], float] = {}
+    if totals is not None:
+        for r in totals[["area_code", *KEY, "numerator"]].itertuples(index=False):
+            if not pd.isna(r[-1]):
+                given[tuple(r[:-1])] = float(r[-1])
+    out: Equations = []
+    num = f["numerator"].to_numpy(dtype=float)
+    groups = f.groupby(["_parent", *KEY], sort=False, dropna=False, observed=True).indices
+    for key, idx in groups.items():
+        if pd.isna(key[0]):
+            continue  # a top-level row: its own parent's sum is not part of this table
+        members = np.asarray(idx)
+        pkey = tuple(key)
+        parent = pos.get(pkey, None) if pkey in pos.index else None
+        if parent is not None:
+            cells = np.append(members, int(parent))
+            out.append((cells, np.append(np.ones(len(members)), -1.0), 0.0))
+        elif not np.isnan(num[members]).any():
+            # The worst case: the published total is exactly the areas' sum.
+            out.append((members, np.ones(len(members)), float(num[members].sum())))
+        elif pkey in given:
+            out.append((members, np.ones(len(members)), given[pkey]))
+    cell = ["area_code", "indicator_id", "period_from", "period_to", "age_group"]
+    for _, g in f.groupby(cell, sort=False, dropna=False, observed=True):
+        sexes = dict(zip(g["sex"], g.index, strict=True))
+        if all(s in sexes for s in SEXES):
+            out.append((np.asarray([sexes[s] for s in SEXES]), np.asarray([1.0, -1.0, -1.0]), 0.0))
+    series = ["area_code", "indicator_id", "sex", "age_group"]
+    for _, g in f.groupby(series, sort=False, dropna=False, observed=True):
+        if len(g) < 2:
+            continue
+        periods = list(zip(g["period_from"].astype(int), g["period_to"].astype(int), strict=True))
+        rows = g.index.to_numpy()
+        for whole, parts in _tilings(periods):
+            cells = np.append(rows[parts], rows[whole])
+            out.append((cells, np.append(np.ones(len(parts)), -1.0), 0.0))
+    return out
+
+
+def components(n: int, eqs: Equations) -> np.ndarray:
+    """Label per row: rows tied by any chain of equations share a label."""
+    src = [c[0] for c, _, _ in eqs for _ in c]
+    dst = [x for c, _, _ in eqs for x in c]
+    graph = coo_matrix((np.ones(len(src)), (src, dst)), shape=(n, n))
+    return connected_components(graph, directed=False)[1]
+
+
+def groups(n: int, eqs: Equations) -> Iterator[tuple[np.ndarray, Equations]]:
+    """(rows, equations over positions in rows) for each group of rows tied by equations."""
+    labels = components(n, eqs)
+    by_label: dict[int, Equations] = {}
+    for e in eqs:
+        by_label.setdefault(int(labels[e[0][0]]), []).append(e)
+    order = np.argsort(labels, kind="stable")
+    for rows in np.split(order, np.flatnonzero(np.diff(labels[order])) + 1):
+        local = np.empty(n, dtype=int)
+        local[rows] = np.arange(len(rows))
+        yield rows, [(local[c], a, b) for c, a, b in by_label.get(int(labels[rows[0]]), [])]
+
+
+def tables(
+    frame: pd.DataFrame, hidden: np.ndarray, totals: pd.DataFrame | None = None
+) -> Iterator[tuple[np.ndarray, Table]]:
+    """(rows, Table) for each group of tied rows that has a hidden cell; rows are positions."""
+    num = frame["numerator"].to_numpy(dtype=float)
+    den = frame["denominator"].to_numpy(dtype=float)
+    for rows, eq in groups(len(frame), equations(frame, totals)):
+        if hidden[rows].any():
+            known = np.where(hidden[rows], np.nan, num[rows])
+            yield rows, Table(known=known, upper=den[rows], equations=eq)
+
+
+def exposed(obs: pd.DataFrame) -> pd.DataFrame:
+    """Published rows with flag ':' whose count the attacker narrows to one value.
+
+    `obs` is what pages and exports show: area_code, parent_code (for districts and
+    grunnkretser; empty above), KEY, numerator (empty when hidden), denominator and flag.
+    Rows without a count ('..', '.') take part as unknowns, so a missing district is not
+    taken for zero.
+    """
+    rows = obs[obs["numerator"].notna() | obs["flag"].isin([":", "..", "."])]
+    rows = rows.reset_index(drop=True).rename(columns={"parent_code": "_parent"})
+    secret = rows["flag"].eq(":").to_numpy()
+    unknown = rows["numerator"].isna().to_numpy()
+    found = []
+    for cells, table in tables(rows, unknown):
+        hit = cells[determined(table)]
+        found.extend(int(c) for c in hit if secret[c])
+    return rows.iloc[sorted(found)]
