@@ -138,22 +138,22 @@ def determined(table: Table) -> np.ndarray:
     def narrow() -> np.ndarray:
         return np.flatnonzero(seen_hi - seen_lo < 1 - EPS)
 
-    ones = np.ones(n)
-    first = p.solve(ones)
+    # Random weights reach different corners of the solution set; fixed seed, same answer.
+    weights = np.random.default_rng(n).uniform(0.5, 1.5, n)
+    first = p.solve(weights)
     if first is None:
         # No whole-number solution: the published figures contradict each other (a source's
         # total that is not its areas' sum), so no exact equation can be solved for a cell.
         return p.cells[:0]
     see(first)
-    see(p.solve(-ones))
-    for _ in range(3):  # a few sweeps over the still-narrow cells together
-        todo = narrow()
-        if not len(todo):
-            return p.cells[todo]
-        w = np.zeros(n)
-        w[todo] = 1.0
-        see(p.solve(w - 0.01 * ones))
-        see(p.solve(-w + 0.01 * ones))
+    see(p.solve(-weights))
+    todo = narrow()
+    if len(todo):
+        # The still-narrow cells pushed together, up and down.
+        w = 0.01 * weights
+        w[todo] = weights[todo]
+        see(p.solve(w))
+        see(p.solve(-w))
     out = []
     for i in narrow():
         e = np.zeros(n)
@@ -224,17 +224,19 @@ def equations(frame: pd.DataFrame, totals: pd.DataFrame | None = None) -> Equati
             out.append((members, np.ones(len(members)), float(num[members].sum())))
         elif pkey in given:
             out.append((members, np.ones(len(members)), given[pkey]))
+    sex = f["sex"].astype(str).to_numpy()
     cell = ["area_code", "indicator_id", "period_from", "period_to", "age_group"]
-    for _, g in f.groupby(cell, sort=False, dropna=False, observed=True):
-        sexes = dict(zip(g["sex"], g.index, strict=True))
+    for idx in f.groupby(cell, sort=False, dropna=False, observed=True).indices.values():
+        sexes = dict(zip(sex[idx].tolist(), idx.tolist(), strict=True))
         if all(s in sexes for s in SEXES):
             out.append((np.asarray([sexes[s] for s in SEXES]), np.asarray([1.0, -1.0, -1.0]), 0.0))
+    start = f["period_from"].to_numpy(dtype=int)
+    end = f["period_to"].to_numpy(dtype=int)
     series = ["area_code", "indicator_id", "sex", "age_group"]
-    for _, g in f.groupby(series, sort=False, dropna=False, observed=True):
-        if len(g) < 2:
+    for rows in f.groupby(series, sort=False, dropna=False, observed=True).indices.values():
+        if len(rows) < 2 or (start[rows] == end[rows]).all():
             continue
-        periods = list(zip(g["period_from"].astype(int), g["period_to"].astype(int), strict=True))
-        rows = g.index.to_numpy()
+        periods = list(zip(start[rows].tolist(), end[rows].tolist(), strict=True))
         for whole, parts in _tilings(periods):
             cells = np.append(rows[parts], rows[whole])
             out.append((cells, np.append(np.ones(len(parts)), -1.0), 0.0))
