@@ -20,21 +20,10 @@ import pandas as pd
 
 from utfordringsbilde import disclosure, suppression
 
-PUBLISHED = """
-    SELECT o.area_code, a.parent_code, o.indicator_id, o.period_from, o.period_to, o.sex,
-           o.age_group, o.numerator, o.denominator, o.flag, a.level
-    FROM observation o JOIN area a USING (area_code)
-    WHERE a.level IN ('kommune', 'district', 'grunnkrets')
-"""
-
 
 def published(path: Path) -> pd.DataFrame:
-    """Every kommune, district and grunnkrets row as pages and exports show it."""
     with duckdb.connect(str(path), read_only=True) as con:
-        obs = con.execute(PUBLISHED).df()
-    # Kommune rows are totals, not parts of a larger table here.
-    obs.loc[obs["level"] == "kommune", "parent_code"] = None
-    return obs
+        return disclosure.published(con)
 
 
 def _build(path: Path, safe: bool) -> tuple[pd.DataFrame, float]:

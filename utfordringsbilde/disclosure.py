@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+import duckdb
 import highspy
 import numpy as np
 import pandas as pd
@@ -293,3 +294,21 @@ def exposed(obs: pd.DataFrame) -> pd.DataFrame:
         hit = cells[determined(table)]
         found.extend(int(c) for c in hit if secret[c])
     return rows.iloc[sorted(found)]
+
+
+def published(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every kommune, district and grunnkrets row of a warehouse as pages and exports show it.
+
+    Kommune rows are the totals of their districts here (parent_code empty), not parts of a
+    larger table; export.export_table writes exactly these counts and denominators.
+    """
+    return con.execute(
+        """
+        SELECT o.area_code, CASE WHEN a.level = 'kommune' THEN NULL ELSE a.parent_code END
+                 AS parent_code,
+               o.indicator_id, o.period_from, o.period_to, o.sex, o.age_group,
+               o.numerator, o.denominator, o.flag, a.level
+        FROM observation o JOIN area a USING (area_code)
+        WHERE a.level IN ('kommune', 'district', 'grunnkrets')
+        """
+    ).df()

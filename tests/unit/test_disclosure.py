@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 
 import numpy as np
 import pandas as pd
@@ -44,8 +45,8 @@ def _exposed(raw: pd.DataFrame, out: pd.DataFrame) -> set[tuple[str, str, int, i
 
 
 def _suppress(raw: pd.DataFrame) -> pd.DataFrame:
-    return suppress(raw.drop(columns="parent_code"), RULES, parent_column=None,
-                    parent=dict(zip(raw["area_code"], raw["parent_code"], strict=True)))  # fmt: skip
+    parent = dict(zip(raw["area_code"], raw["parent_code"], strict=True))
+    return suppress(raw.drop(columns="parent_code"), RULES, parent)
 
 
 def test_ranges_are_the_attackers_bounds() -> None:
@@ -181,7 +182,7 @@ def test_no_generated_table_has_a_determined_hidden_cell(
 
 
 @pytest.fixture(scope="module", autouse=True)
-def _report_runtime() -> object:
+def _report_runtime() -> Iterator[None]:
     yield
     if _runtime:
         wall, cpu = (sum(x) for x in zip(*_runtime, strict=True))
