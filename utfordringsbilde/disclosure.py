@@ -11,7 +11,7 @@ the solver behind scipy's linprog). A cell is protected when that range holds tw
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 import duckdb
@@ -25,6 +25,7 @@ from scipy.sparse.csgraph import connected_components
 EPS = 1e-6
 KEY = ["indicator_id", "period_from", "period_to", "sex", "age_group"]
 SEXES = ("all", "male", "female")
+CHUNK_ROWS = 5000
 # (cells, coefficients, published right-hand side): sum(coef * count) == rhs
 Equations = list[tuple[np.ndarray, np.ndarray, float]]
 
@@ -52,7 +53,10 @@ class _Problem:
     def __init__(self, table: Table) -> None:
         self.cells = table.hidden
         pos = {int(c): i for i, c in enumerate(self.cells)}
-        rows, cols, vals, rhs = [], [], [], []
+        rows: list[int] = []
+        cols: list[int] = []
+        vals: list[float] = []
+        rhs: list[float] = []
         for cells, coefs, total in table.equations:
             b = float(total)
             entries = []
@@ -123,7 +127,8 @@ def determined(table: Table) -> np.ndarray:
     """Hidden cells (indices into the table) whose count the attacker narrows to one value.
 
     Same answer as `ranges` with high - low < 1, found with fewer solves: every solution seen
-    widens every cell's observed range, and only cells still narrow get their own solves.
+    widens every cell's observed range, and only cells still narrow get their own solves. A
+    cell whose denominator is 0 holds nobody: its 0 is no one's secret and is not reported.
     """
     p = _Problem(table)
     n = len(p.cells)
@@ -136,11 +141,14 @@ def determined(table: Table) -> np.ndarray:
             np.minimum(seen_lo, x, out=seen_lo)
             np.maximum(seen_hi, x, out=seen_hi)
 
+    empty = table.upper[p.cells] == 0
+
     def narrow() -> np.ndarray:
-        return np.flatnonzero(seen_hi - seen_lo < 1 - EPS)
+        return np.flatnonzero((seen_hi - seen_lo < 1 - EPS) & ~empty)
 
     # Random weights reach different corners of the solution set; fixed seed, same answer.
-    weights = np.random.default_rng(n).uniform(0.5, 1.5, n)
+    rng = np.random.default_rng(n)
+    weights = rng.uniform(0.5, 1.5, n)
     first = p.solve(weights)
     if first is None:
         # No whole-number solution: the published figures contradict each other (a source's
@@ -148,13 +156,18 @@ def determined(table: Table) -> np.ndarray:
         return p.cells[:0]
     see(first)
     see(p.solve(-weights))
-    todo = narrow()
-    if len(todo):
-        # The still-narrow cells pushed together, up and down.
+    for _ in range(4):
+        todo = narrow()
+        if not len(todo):
+            break
+        # The still-narrow cells pushed apart, some up and some down: where they share a
+        # fixed total, pushing all of them one way moves none.
         w = 0.01 * weights
-        w[todo] = weights[todo]
+        w[todo] = weights[todo] * rng.choice([-1.0, 1.0], len(todo))
         see(p.solve(w))
         see(p.solve(-w))
+        if len(narrow()) == len(todo):
+            break
     out = []
     for i in narrow():
         e = np.zeros(n)
@@ -194,20 +207,26 @@ def _tilings(periods: list[tuple[int, int]]) -> Iterator[tuple[int, list[int]]]:
                     stack.append((periods[j][1] + 1, [*parts, j]))
 
 
-def equations(frame: pd.DataFrame, totals: pd.DataFrame | None = None) -> Equations:
+def given_totals(totals: pd.DataFrame | None) -> dict[tuple[object, ...], float]:
+    """Published parent totals by (area_code, *KEY), from rows with area_code, KEY, numerator."""
+    if totals is None:
+        return {}
+    rows = totals.loc[totals["numerator"].notna(), ["area_code", *KEY, "numerator"]]
+    return {tuple(r[:-1]): float(r[-1]) for r in rows.itertuples(index=False)}
+
+
+def equations(
+    frame: pd.DataFrame, given: Mapping[tuple[object, ...], float] | None = None
+) -> Equations:
     """Every equation an attacker can write over the frame's rows (positions), with its total.
 
     `frame` has area_code, _parent, KEY columns and numerator. A parent's total is its row in
-    `frame` when there is one, else its row in `totals` (area_code, KEY, numerator), else the
-    sum of its areas' counts when all are known (a table shown with its sum).
+    `frame` when there is one, else the sum of its areas' counts when all are known (the worst
+    case: a published total is exactly that sum), else `given` (see `given_totals`).
     """
     f = frame.reset_index(drop=True)
     pos = pd.Series(np.arange(len(f)), index=pd.MultiIndex.from_frame(f[["area_code", *KEY]]))
-    given: dict[tuple[object, ...], float] = {}
-    if totals is not None:
-        for r in totals[["area_code", *KEY, "numerator"]].itertuples(index=False):
-            if not pd.isna(r[-1]):
-                given[tuple(r[:-1])] = float(r[-1])
+    given = given or {}
     out: Equations = []
     num = f["numerator"].to_numpy(dtype=float)
     groups = f.groupby(["_parent", *KEY], sort=False, dropna=False, observed=True).indices
@@ -260,21 +279,61 @@ def groups(n: int, eqs: Equations) -> Iterator[tuple[np.ndarray, Equations]]:
         by_label.setdefault(int(labels[e[0][0]]), []).append(e)
     order = np.argsort(labels, kind="stable")
     for rows in np.split(order, np.flatnonzero(np.diff(labels[order])) + 1):
-        local = np.empty(n, dtype=int)
-        local[rows] = np.arange(len(rows))
-        yield rows, [(local[c], a, b) for c, a, b in by_label.get(int(labels[rows[0]]), [])]
+        # Stable order keeps each group's rows ascending, so a row's place is a search.
+        eq = [
+            (np.searchsorted(rows, c), a, b) for c, a, b in by_label.get(int(labels[rows[0]]), [])
+        ]
+        yield rows, eq
+
+
+def chunks(frame: pd.DataFrame, hidden: np.ndarray) -> Iterator[np.ndarray]:
+    """Positions of rows, whole chunks at a time: one indicator, age group and top area (a
+    kommune with its districts and grunnkretser), for each chunk with a hidden row. No
+    equation crosses chunks, so each batch of them can be solved on its own."""
+    parent = frame["_parent"].astype(object)
+    up = dict(zip(frame["area_code"].astype(object), parent, strict=True))
+    root = parent.where(parent.notna(), frame["area_code"].astype(object))
+    for _ in range(4):  # grunnkrets → district → kommune, and a little more
+        above = root.map(up)
+        step = above.notna() & above.ne(root)
+        if not step.any():
+            break
+        root = root.where(~step, above)
+    keys = pd.DataFrame(
+        {"i": frame["indicator_id"].to_numpy(), "a": frame["age_group"].to_numpy(),
+         "r": root.to_numpy()}
+    )  # fmt: skip
+    labels = keys.groupby(["i", "a", "r"], sort=False, dropna=False).ngroup().to_numpy()
+    wanted = np.bincount(labels, weights=hidden.astype(float), minlength=labels.max() + 1) > 0
+    order = np.argsort(labels, kind="stable")
+    batch: list[np.ndarray] = []
+    size = 0
+    for rows in np.split(order, np.flatnonzero(np.diff(labels[order])) + 1):
+        if len(rows) and wanted[labels[rows[0]]]:
+            # Small chunks go together: a few thousand rows per pass spares pandas' overhead.
+            batch.append(rows)
+            size += len(rows)
+            if size >= CHUNK_ROWS:
+                yield np.concatenate(batch)
+                batch, size = [], 0
+    if batch:
+        yield np.concatenate(batch)
 
 
 def tables(
     frame: pd.DataFrame, hidden: np.ndarray, totals: pd.DataFrame | None = None
 ) -> Iterator[tuple[np.ndarray, Table]]:
     """(rows, Table) for each group of tied rows that has a hidden cell; rows are positions."""
-    num = frame["numerator"].to_numpy(dtype=float)
-    den = frame["denominator"].to_numpy(dtype=float)
-    for rows, eq in groups(len(frame), equations(frame, totals)):
-        if hidden[rows].any():
-            known = np.where(hidden[rows], np.nan, num[rows])
-            yield rows, Table(known=known, upper=den[rows], equations=eq)
+    f = frame.reset_index(drop=True)
+    num = f["numerator"].to_numpy(dtype=float)
+    den = f["denominator"].to_numpy(dtype=float)
+    given = given_totals(totals)
+    for chunk in chunks(f, hidden):
+        for rows, eq in groups(len(chunk), equations(f.iloc[chunk], given)):
+            cells = chunk[rows]
+            if hidden[cells].any():
+                known = np.where(hidden[cells], np.nan, num[cells])
+                yield cells, Table(known=known, upper=den[cells], equations=eq)
 
 
 def exposed(obs: pd.DataFrame) -> pd.DataFrame:
@@ -289,7 +348,7 @@ def exposed(obs: pd.DataFrame) -> pd.DataFrame:
     rows = rows.reset_index(drop=True).rename(columns={"parent_code": "_parent"})
     secret = rows["flag"].eq(":").to_numpy()
     unknown = rows["numerator"].isna().to_numpy()
-    found = []
+    found: list[int] = []
     for cells, table in tables(rows, unknown):
         hit = cells[determined(table)]
         found.extend(int(c) for c in hit if secret[c])

@@ -111,34 +111,37 @@ def protect(
     mask = hidden.to_numpy(dtype=bool).copy()
     num = f["numerator"].to_numpy(dtype=float)
     den = f["denominator"].to_numpy(dtype=float)
-    eqs = disclosure.equations(f, totals)
-    ties: dict[int, set[int]] = {}
-    for cells, _, _ in eqs:
-        for c in cells.tolist():
-            ties.setdefault(c, set()).update(cells.tolist())
+    given = disclosure.given_totals(totals)
     # Cheapest first: the smallest count loses the least, as the secondary rule does.
     cost = np.lexsort(
         (np.arange(len(f)), np.nan_to_num(den, nan=np.inf), np.nan_to_num(num, nan=np.inf))
     )
     rank = np.empty(len(f), dtype=int)
     rank[cost] = np.arange(len(f))
-    for rows, eq in disclosure.groups(len(f), eqs):
-        if not mask[rows].any():
-            continue
-        while True:
-            table = disclosure.Table(
-                known=np.where(mask[rows], np.nan, num[rows]), upper=den[rows], equations=eq
-            )
-            exposed = disclosure.determined(table)
-            if not len(exposed):
-                break
-            target = int(rows[exposed[0]])
-            near = [c for c in ties.get(target, ()) if not mask[c] and not np.isnan(num[c])]
-            if not near:
-                near = [int(r) for r in rows if not mask[r] and not np.isnan(num[r])]
-            if not near:
-                break
-            mask[min(near, key=lambda c: rank[c])] = True
+    for chunk in disclosure.chunks(f, mask):
+        eqs = disclosure.equations(f.iloc[chunk], given)
+        ties: dict[int, set[int]] = {}
+        for cells, _, _ in eqs:
+            for c in chunk[cells].tolist():
+                ties.setdefault(c, set()).update(chunk[cells].tolist())
+        for local, eq in disclosure.groups(len(chunk), eqs):
+            rows = chunk[local]
+            if not mask[rows].any():
+                continue
+            while True:
+                table = disclosure.Table(
+                    known=np.where(mask[rows], np.nan, num[rows]), upper=den[rows], equations=eq
+                )
+                exposed = disclosure.determined(table)
+                if not len(exposed):
+                    break
+                target = int(rows[exposed[0]])
+                near = [c for c in ties.get(target, ()) if not mask[c] and not np.isnan(num[c])]
+                if not near:
+                    near = [int(r) for r in rows if not mask[r] and not np.isnan(num[r])]
+                if not near:
+                    break
+                mask[min(near, key=lambda c: rank[c])] = True
     return pd.Series(mask, index=hidden.index)
 
 
