@@ -135,16 +135,16 @@ def determined(table: Table) -> np.ndarray:
     if n == 0:
         return p.cells
     seen_lo, seen_hi = np.full(n, np.inf), np.full(n, -np.inf)
+    empty = table.upper[p.cells] == 0
+    proven = np.zeros(n, dtype=bool)
 
     def see(x: np.ndarray | None) -> None:
         if x is not None:
             np.minimum(seen_lo, x, out=seen_lo)
             np.maximum(seen_hi, x, out=seen_hi)
 
-    empty = table.upper[p.cells] == 0
-
     def narrow() -> np.ndarray:
-        return np.flatnonzero((seen_hi - seen_lo < 1 - EPS) & ~empty)
+        return np.flatnonzero((seen_hi - seen_lo < 1 - EPS) & ~empty & ~proven)
 
     # Random weights reach different corners of the solution set; fixed seed, same answer.
     rng = np.random.default_rng(n)
@@ -155,6 +155,7 @@ def determined(table: Table) -> np.ndarray:
         # total that is not its areas' sum), so no exact equation can be solved for a cell.
         return p.cells[:0]
     see(first)
+    proven = _swappable(table, p.cells, first)
     see(p.solve(-weights))
     for _ in range(4):
         todo = narrow()
@@ -182,6 +183,32 @@ def determined(table: Table) -> np.ndarray:
         if seen_hi[i] - seen_lo[i] < 1 - EPS:
             out.append(i)
     return p.cells[np.asarray(out, dtype=int)]
+
+
+def _swappable(table: Table, cells: np.ndarray, base: np.ndarray) -> np.ndarray:
+    """Hidden cells proven free by moving one person, in the whole-number solution `base`,
+    between them and a twin: a hidden cell in exactly the same equations with the same signs.
+    """
+    free = np.zeros(len(cells), dtype=bool)
+    pos = {int(c): i for i, c in enumerate(cells)}
+    signature: list[list[tuple[int, float]]] = [[] for _ in cells]
+    for e, (members, coefs, _) in enumerate(table.equations):
+        for c, a in zip(members.tolist(), coefs.tolist(), strict=True):
+            if c in pos:
+                signature[pos[c]].append((e, a))
+    twins: dict[tuple[tuple[int, float], ...], list[int]] = {}
+    for i, sig in enumerate(signature):
+        twins.setdefault(tuple(sig), []).append(i)
+    truth = base
+    upper = table.upper[cells]
+    for group in twins.values():
+        if len(group) < 2:
+            continue
+        g = np.asarray(group)
+        up, down = truth[g] <= upper[g] - 1, truth[g] >= 1
+        n_up, n_down = up.sum(), down.sum()
+        free[g] = (up & (n_down - down > 0)) | (down & (n_up - up > 0))
+    return free
 
 
 # ------------------------------------------------------------------- tables from observations
