@@ -369,7 +369,16 @@ def _suppress_small_areas(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> i
         return 0
     rules = {ind.id: ind.suppression for ind in catalog.indicators}
     before = frame["flag"].eq(":").sum()
-    out = suppression.suppress(frame, rules, parent_column="_parent")
+    # Published kommune totals: the attacker's equations where a district's count is unknown.
+    totals = con.execute(
+        """
+        SELECT s.area_code, s.indicator_id, s.period_from, s.period_to, s.sex, s.age_group,
+               s.numerator
+        FROM observation_stage s JOIN area a USING (area_code)
+        WHERE a.level = 'kommune' AND s.numerator IS NOT NULL AND s.flag IS NULL
+        """
+    ).df()
+    out = suppression.suppress(frame, rules, parent_column="_parent", totals=totals)
     changed = out[out["flag"].eq(":") & ~frame["flag"].eq(":")]
     if not changed.empty:
         con.register("_hidden", changed[["_rowid"]])

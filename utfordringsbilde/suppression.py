@@ -1,11 +1,14 @@
-"""Small-number suppression (prikking) for district data: primary and secondary.
+"""Small-number suppression (prikking) for district data: primary, secondary, complementary.
 
 Primary: a cell is hidden when its count, or the count of everyone else (denominator −
 numerator), is at or below the indicator's limit, or the denominator is too small.
-Secondary: a hidden cell must not be recoverable by subtraction. Where a published total
-(the kommune across its districts; the 'all' row across male and female) has exactly one
-hidden part, the smallest visible part is hidden too. Both rules repeat until nothing changes,
-because hiding a cell for one total can leave a single hidden cell in another.
+Secondary: where a published total (the kommune across its districts; the 'all' row across
+male and female) has exactly one hidden part, the smallest visible part is hidden too.
+Complementary (`protect`): the attacker of `disclosure` then solves every published equation
+with 0 ≤ count ≤ denominator; while it narrows a hidden count to one value (two hidden zeros,
+two full cells), the cheapest visible cell tied to it is hidden as well, as in sdcTable's and
+tau-argus' heuristics. Denominators stay published: they are the population, and the attacker
+already counts them as bounds.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from utfordringsbilde import disclosure
 from utfordringsbilde.config import Suppression
 from utfordringsbilde.vocab import Flag
 
@@ -94,17 +98,67 @@ def secondary(
     return hidden
 
 
+def protect(
+    frame: pd.DataFrame, hidden: pd.Series, totals: pd.DataFrame | None = None
+) -> pd.Series:
+    """Grow `hidden` until the attacker narrows no hidden count to a single value.
+
+    `frame` has area_code, _parent, disclosure.KEY, numerator and denominator; `totals` the
+    published parent totals (see `disclosure.equations`). A group whose cells are all hidden
+    and still determined (a kommune total of 0) cannot be helped here and stays as it is.
+    """
+    f = frame.reset_index(drop=True)
+    mask = hidden.to_numpy(dtype=bool).copy()
+    num = f["numerator"].to_numpy(dtype=float)
+    den = f["denominator"].to_numpy(dtype=float)
+    given = disclosure.given_totals(totals)
+    # Cheapest first: the smallest count loses the least, as the secondary rule does.
+    cost = np.lexsort(
+        (np.arange(len(f)), np.nan_to_num(den, nan=np.inf), np.nan_to_num(num, nan=np.inf))
+    )
+    rank = np.empty(len(f), dtype=int)
+    rank[cost] = np.arange(len(f))
+    for chunk in disclosure.chunks(f, mask):
+        eqs = disclosure.equations(f.iloc[chunk], given)
+        ties: dict[int, set[int]] = {}
+        for cells, _, _ in eqs:
+            for c in chunk[cells].tolist():
+                ties.setdefault(c, set()).update(chunk[cells].tolist())
+        for local, eq in disclosure.groups(len(chunk), eqs):
+            rows = chunk[local]
+            if not mask[rows].any():
+                continue
+            while True:
+                table = disclosure.Table(
+                    known=np.where(mask[rows], np.nan, num[rows]), upper=den[rows], equations=eq
+                )
+                exposed = disclosure.determined(table)
+                if not len(exposed):
+                    break
+                target = int(rows[exposed[0]])
+                near = [c for c in ties.get(target, ()) if not mask[c] and not np.isnan(num[c])]
+                if not near:
+                    near = [int(r) for r in rows if not mask[r] and not np.isnan(num[r])]
+                if not near:
+                    break
+                mask[min(near, key=lambda c: rank[c])] = True
+    return pd.Series(mask, index=hidden.index)
+
+
 def suppress(
     frame: pd.DataFrame,
     rules: Mapping[str, Suppression],
     parent: Mapping[str, str] | None = None,
     parent_column: str | None = None,
+    totals: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Apply primary and secondary suppression to district-level observations.
 
     Each row's parent area (district → kommune, grunnkrets → district) comes from the mapping
-    `parent` or from the column `parent_column`. Hidden cells get flag ':' and lose value,
-    numerator and interval; the denominator stays (it is the population, not the count).
+    `parent` or from the column `parent_column`; `totals` holds the published parent totals
+    where the frame's own counts cannot give them (see `disclosure.equations`). Hidden cells
+    get flag ':' and lose value, numerator and interval; the denominator stays (it is the
+    population, not the count).
     """
     out = frame.copy()
     if parent_column is not None:
@@ -123,6 +177,7 @@ def suppress(
     # Treating all/male/female as one group hides the second sex when one is hidden, and a
     # sex when the total is hidden, so no row of the three follows from the other two.
     hidden = secondary(out, hidden, [by_parent, by_sex])
+    hidden = protect(out, hidden, totals)
     result = frame.copy()
     result.loc[hidden.to_numpy(), "flag"] = Flag.SUPPRESSED
     for col in HIDDEN_COLUMNS:

@@ -740,6 +740,7 @@ def _validate_rows(
     if result.problems or not records:
         return
     _check_mixed(result, records, indicators)
+    _check_overlaps(result, records)
     if result.ok:
         result.observations = _roll_up(result, records, r.kommune, indicators)
 
@@ -806,6 +807,28 @@ def _check_mixed(
                             "to the district",
                         )
                     )
+
+
+def _check_overlaps(result: Checked, records: list[dict[str, Any]]) -> None:
+    """One series, periods that do not overlap: 2022-2024 beside 2022 and 2023 gives away 2024."""
+    seen: dict[tuple[Any, ...], dict[tuple[int, int], int]] = {}
+    for r in records:
+        periods = seen.setdefault((r["indicator_id"], r["district"], r["sex"]), {})
+        here = (r["period_from"], r["period_to"])
+        for (lo, hi), line in periods.items():
+            if here != (lo, hi) and here[0] <= hi and lo <= here[1]:
+                result.problems.append(
+                    Problem(
+                        result.file,
+                        r["line"],
+                        "periode",
+                        f"{here[0]}-{here[1]} overlaps {lo}-{hi} in row {line} for "
+                        f"{r['indicator_id']} in {r['district']}: give single years or periods "
+                        "that do not overlap (a hidden year could be worked out)",
+                    )
+                )
+                break
+        periods.setdefault(here, r["line"])
 
 
 def _roll_up(

@@ -15,6 +15,7 @@ import pytest
 
 from etl import demo
 from etl.load import LoadError, read_runs
+from utfordringsbilde import disclosure
 from utfordringsbilde.config import ConfigError, load_catalog, load_kommuner
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -521,3 +522,12 @@ def test_overview_at_another_level(warehouse: Path) -> None:
     assert len(default.districts) == 10
     assert len(lks.districts) == 52
     assert set(lks.cells["area_code"]) - {DRAMMEN} == set(lks.districts["area_code"])
+
+
+def test_no_hidden_cell_can_be_worked_out(con: duckdb.DuckDBPyConnection) -> None:
+    """The attacker over every published count (what the exports show) pins no hidden cell."""
+    obs = disclosure.published(con)
+    hidden = obs[obs["flag"].eq(":") & obs["level"].isin(["district", "grunnkrets"])]
+    assert len(hidden) > 100, "the demo should have hidden district cells to attack"
+    exposed = disclosure.exposed(obs)
+    assert exposed.empty, exposed[["indicator_id", "area_code", "period_to", "sex"]].head()

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import duckdb
 import openpyxl
+import pandas as pd
 import pytest
 
 from etl import __main__ as cli
@@ -16,7 +17,7 @@ from etl.load import read_runs
 from etl.sources import local
 from tests.etl.conftest import Paths
 from tests.etl.fakeapi import FakeApis
-from utfordringsbilde import template
+from utfordringsbilde import disclosure, template
 from utfordringsbilde.config import Catalog, Kommune, load_kommuner
 
 BAD = Path(__file__).parent / "bad_files"
@@ -119,6 +120,12 @@ def test_unknown_district(wh: Path) -> None:
 
 def test_duplicate_row(wh: Path) -> None:
     _expect(BAD / "duplicate_row.csv", wh, 4, "omrade", "duplicate of row 2")
+
+
+def test_overlapping_periods(wh: Path) -> None:
+    """2022-2024 beside 2022, 2023 and 2024 would give away a hidden 2024 by subtraction."""
+    problems = _expect(BAD / "overlapping_periods.csv", wh, 5, "periode", "overlaps 2022-2022")
+    assert "in row 2" in problems[0].message
 
 
 def test_invalid_utf8_after_bom(wh: Path) -> None:
@@ -291,6 +298,41 @@ def test_small_counts_are_suppressed_with_a_neighbour(wh: Path, tmp_path: Path) 
     hidden = [r for r in rows if r[3] == ":"]
     assert len(hidden) >= 2, "secondary suppression must hide a neighbour"
     assert "suppressed" in (run.message or "")
+
+
+@pytest.mark.parametrize(
+    "small",
+    [[(40, 40), (25, 25)], [(0, 120), (0, 90)]],
+    ids=["two-full-districts", "two-zero-districts"],
+)
+def test_imported_small_counts_cannot_be_worked_out(
+    wh: Path, tmp_path: Path, small: list[tuple[int, int]]
+) -> None:
+    """Two hidden districts that are both full (or both zero) are not recoverable from the
+    others and the kommune total; the attacker runs over the warehouse the import built."""
+    year = _latest(wh, "3301")
+    k = load_kommuner()["3301"]
+    counts = [small[i] if i < len(small) else (60 + 7 * i, 400 + 10 * i)
+              for i in range(len(k.districts.items))]  # fmt: skip
+    lines = [HEADER]
+    for d, (teller, nevner) in zip(k.districts.items, counts, strict=True):
+        lines.append(f"{IND};{d.code};{year};{teller};{nevner};;;;")
+    path = tmp_path / "small.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    checked, run = local.import_file(path, target=wh)
+    assert run is not None, checked.problems
+    with duckdb.connect(str(wh), read_only=True) as con:
+        obs = disclosure.published(con)
+    rows = obs[(obs["indicator_id"] == IND) & obs["area_code"].str.startswith("3301-")]
+    rows = rows[rows["period_to"] == year]
+    assert rows["flag"].eq(":").sum() >= 3
+    # The worst case: the kommune's total is exactly the sum of the file's districts.
+    total = rows.iloc[:1].assign(
+        area_code="3301", parent_code=None, flag=None, level="kommune",
+        numerator=sum(t for t, _ in counts), denominator=sum(n for _, n in counts),
+    )  # fmt: skip
+    exposed = disclosure.exposed(pd.concat([rows, total], ignore_index=True))
+    assert exposed.empty, exposed
 
 
 def test_grunnkretser_roll_up_to_their_district(wh: Path) -> None:

@@ -1,0 +1,400 @@
+"""The attacker: how far an outsider can narrow each hidden count from what is published.
+
+A table is a set of cells (district × sex × period of one indicator and age group). What is
+published: every visible count, every denominator (so 0 ≤ count ≤ denominator), and linear
+equations among the counts: a parent's total is the sum of its areas (districts → kommune,
+grunnkretser → district), 'all' = 'male' + 'female', and a period is the sum of the published
+periods that tile it (2022–2024 = 2022 + 2023 + 2024). For a hidden cell the attacker minimises
+and maximises its count over every whole-number solution (sdcTable's `attack`, with HiGHS,
+the solver behind scipy's linprog). A cell is protected when that range holds two values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+
+import duckdb
+import highspy
+import numpy as np
+import pandas as pd
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+
+# A published figure is a whole number of people; a solver's 3.0000001 is 3.
+EPS = 1e-6
+KEY = ["indicator_id", "period_from", "period_to", "sex", "age_group"]
+SEXES = ("all", "male", "female")
+CHUNK_ROWS = 5000
+# (cells, coefficients, published right-hand side): sum(coef * count) == rhs
+Equations = list[tuple[np.ndarray, np.ndarray, float]]
+
+
+@dataclass
+class Table:
+    """One attacker problem: cells' counts (NaN when hidden), bounds and published equations."""
+
+    known: np.ndarray  # count per cell, NaN when hidden
+    upper: np.ndarray  # denominator per cell (the count's upper bound), inf when unknown
+    equations: Equations = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.known = np.asarray(self.known, dtype=float)
+        self.upper = np.where(np.isnan(self.upper), np.inf, np.asarray(self.upper, dtype=float))
+
+    @property
+    def hidden(self) -> np.ndarray:
+        return np.flatnonzero(np.isnan(self.known))
+
+
+class _Problem:
+    """The table's hidden counts as LP variables, with visible counts moved to the right."""
+
+    def __init__(self, table: Table) -> None:
+        self.cells = table.hidden
+        pos = {int(c): i for i, c in enumerate(self.cells)}
+        rows: list[int] = []
+        cols: list[int] = []
+        vals: list[float] = []
+        rhs: list[float] = []
+        for cells, coefs, total in table.equations:
+            b = float(total)
+            entries = []
+            for c, a in zip(cells.tolist(), coefs.tolist(), strict=True):
+                if c in pos:
+                    entries.append((pos[c], a))
+                else:
+                    b -= a * table.known[c]
+            if not entries:
+                continue
+            for j, a in entries:
+                rows.append(len(rhs))
+                cols.append(j)
+                vals.append(a)
+            rhs.append(b)
+        n = len(self.cells)
+        a = coo_matrix((vals, (rows, cols)), shape=(len(rhs), n)).tocsc()
+        lp = highspy.HighsLp()
+        lp.num_col_, lp.num_row_ = n, len(rhs)
+        lp.col_cost_ = np.zeros(n)
+        lp.col_lower_ = np.zeros(n)
+        lp.col_upper_ = np.minimum(table.upper[self.cells], highspy.kHighsInf)
+        lp.row_lower_ = lp.row_upper_ = np.asarray(rhs, dtype=float)
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        lp.a_matrix_.start_ = a.indptr.astype(np.int32)
+        lp.a_matrix_.index_ = a.indices.astype(np.int32)
+        lp.a_matrix_.value_ = a.data.astype(float)
+        self.highs = highspy.Highs()
+        self.highs.setOptionValue("output_flag", False)
+        self.highs.passModel(lp)
+        self.n = n
+        self.integer = False
+
+    def solve(self, objective: np.ndarray) -> np.ndarray | None:
+        """A whole-number solution minimising `objective`, or None when none exists or the
+        objective is unbounded."""
+        h = self.highs
+        idx = np.arange(self.n, dtype=np.int32)
+        h.changeColsCost(self.n, idx, np.asarray(objective, dtype=float))
+        h.run()
+        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            return None
+        x = np.asarray(h.getSolution().col_value, dtype=float)
+        if not self.integer and np.abs(x - np.round(x)).max(initial=0.0) > EPS:
+            # Sums over areas and sexes give whole-number vertices; other equations may not,
+            # and then only an integer program answers what whole counts are possible.
+            self.integer = True
+            h.changeColsIntegrality(self.n, idx, np.full(self.n, highspy.HighsVarType.kInteger))
+            return self.solve(objective)
+        return x
+
+
+def ranges(table: Table) -> tuple[np.ndarray, np.ndarray]:
+    """Attacker's lowest and highest feasible count for each hidden cell (order of `hidden`)."""
+    p = _Problem(table)
+    n = len(p.cells)
+    low, high = np.full(n, np.nan), np.full(n, np.nan)
+    for i in range(n):
+        e = np.zeros(n)
+        e[i] = 1.0
+        lo, hi = p.solve(e), p.solve(-e)
+        low[i] = lo[i] if lo is not None else np.nan
+        high[i] = hi[i] if hi is not None else np.inf
+    return low, high
+
+
+def determined(table: Table) -> np.ndarray:
+    """Hidden cells (indices into the table) whose count the attacker narrows to one value.
+
+    Same answer as `ranges` with high - low < 1, found with fewer solves: every solution seen
+    widens every cell's observed range, and only cells still narrow get their own solves. A
+    cell whose denominator is 0 holds nobody: its 0 is no one's secret and is not reported.
+    """
+    p = _Problem(table)
+    n = len(p.cells)
+    if n == 0:
+        return p.cells
+    seen_lo, seen_hi = np.full(n, np.inf), np.full(n, -np.inf)
+    empty = table.upper[p.cells] == 0
+    proven = np.zeros(n, dtype=bool)
+
+    def see(x: np.ndarray | None) -> None:
+        if x is not None:
+            np.minimum(seen_lo, x, out=seen_lo)
+            np.maximum(seen_hi, x, out=seen_hi)
+
+    def narrow() -> np.ndarray:
+        return np.flatnonzero((seen_hi - seen_lo < 1 - EPS) & ~empty & ~proven)
+
+    # Random weights reach different corners of the solution set; fixed seed, same answer.
+    rng = np.random.default_rng(n)
+    weights = rng.uniform(0.5, 1.5, n)
+    first = p.solve(weights)
+    if first is None:
+        # No whole-number solution: the published figures contradict each other (a source's
+        # total that is not its areas' sum), so no exact equation can be solved for a cell.
+        return p.cells[:0]
+    see(first)
+    proven = _swappable(table, p.cells, first)
+    see(p.solve(-weights))
+    for _ in range(4):
+        todo = narrow()
+        if not len(todo):
+            break
+        # The still-narrow cells pushed apart, some up and some down: where they share a
+        # fixed total, pushing all of them one way moves none.
+        w = 0.01 * weights
+        w[todo] = weights[todo] * rng.choice([-1.0, 1.0], len(todo))
+        see(p.solve(w))
+        see(p.solve(-w))
+        if len(narrow()) == len(todo):
+            break
+    out = []
+    for i in narrow():
+        e = np.zeros(n)
+        e[i] = 1.0
+        up = p.solve(-e)
+        if up is None:
+            continue  # no bound above: the count can be anything
+        see(up)
+        if seen_hi[i] - seen_lo[i] >= 1 - EPS:
+            continue
+        see(p.solve(e))
+        if seen_hi[i] - seen_lo[i] < 1 - EPS:
+            out.append(i)
+    return p.cells[np.asarray(out, dtype=int)]
+
+
+def _swappable(table: Table, cells: np.ndarray, base: np.ndarray) -> np.ndarray:
+    """Hidden cells proven free by moving one person, in the whole-number solution `base`,
+    between them and a twin: a hidden cell in exactly the same equations with the same signs.
+    """
+    free = np.zeros(len(cells), dtype=bool)
+    pos = {int(c): i for i, c in enumerate(cells)}
+    signature: list[list[tuple[int, float]]] = [[] for _ in cells]
+    for e, (members, coefs, _) in enumerate(table.equations):
+        for c, a in zip(members.tolist(), coefs.tolist(), strict=True):
+            if c in pos:
+                signature[pos[c]].append((e, a))
+    twins: dict[tuple[tuple[int, float], ...], list[int]] = {}
+    for i, sig in enumerate(signature):
+        twins.setdefault(tuple(sig), []).append(i)
+    truth = base
+    upper = table.upper[cells]
+    for group in twins.values():
+        if len(group) < 2:
+            continue
+        g = np.asarray(group)
+        up, down = truth[g] <= upper[g] - 1, truth[g] >= 1
+        n_up, n_down = up.sum(), down.sum()
+        free[g] = (up & (n_down - down > 0)) | (down & (n_up - up > 0))
+    return free
+
+
+# ------------------------------------------------------------------- tables from observations
+
+
+def _tilings(periods: list[tuple[int, int]]) -> Iterator[tuple[int, list[int]]]:
+    """(period, parts): a published period and disjoint published periods that cover it exactly."""
+    by_start: dict[int, list[int]] = {}
+    for i, (a, _) in enumerate(periods):
+        by_start.setdefault(a, []).append(i)
+    for i, (a, b) in enumerate(periods):
+        if a == b:
+            continue
+        # Depth-first over chains of periods starting where the last one ended.
+        stack: list[tuple[int, list[int]]] = [(a, [])]
+        while stack:
+            start, parts = stack.pop()
+            if start == b + 1:
+                yield i, parts
+                break  # one tiling per period is enough to tie it to its parts
+            for j in by_start.get(start, []):
+                if j != i and periods[j][1] <= b:
+                    stack.append((periods[j][1] + 1, [*parts, j]))
+
+
+def given_totals(totals: pd.DataFrame | None) -> dict[tuple[object, ...], float]:
+    """Published parent totals by (area_code, *KEY), from rows with area_code, KEY, numerator."""
+    if totals is None:
+        return {}
+    rows = totals.loc[totals["numerator"].notna(), ["area_code", *KEY, "numerator"]]
+    return {tuple(r[:-1]): float(r[-1]) for r in rows.itertuples(index=False)}
+
+
+def equations(
+    frame: pd.DataFrame, given: Mapping[tuple[object, ...], float] | None = None
+) -> Equations:
+    """Every equation an attacker can write over the frame's rows (positions), with its total.
+
+    `frame` has area_code, _parent, KEY columns and numerator. A parent's total is its row in
+    `frame` when there is one, else the sum of its areas' counts when all are known (the worst
+    case: a published total is exactly that sum), else `given` (see `given_totals`).
+    """
+    f = frame.reset_index(drop=True)
+    pos = pd.Series(np.arange(len(f)), index=pd.MultiIndex.from_frame(f[["area_code", *KEY]]))
+    given = given or {}
+    out: Equations = []
+    num = f["numerator"].to_numpy(dtype=float)
+    groups = f.groupby(["_parent", *KEY], sort=False, dropna=False, observed=True).indices
+    for key, idx in groups.items():
+        if pd.isna(key[0]):
+            continue  # a top-level row: its own parent's sum is not part of this table
+        members = np.asarray(idx)
+        pkey = tuple(key)
+        parent = pos.get(pkey, None) if pkey in pos.index else None
+        if parent is not None:
+            cells = np.append(members, int(parent))
+            out.append((cells, np.append(np.ones(len(members)), -1.0), 0.0))
+        elif not np.isnan(num[members]).any():
+            # The worst case: the published total is exactly the areas' sum.
+            out.append((members, np.ones(len(members)), float(num[members].sum())))
+        elif pkey in given:
+            out.append((members, np.ones(len(members)), given[pkey]))
+    sex = f["sex"].astype(str).to_numpy()
+    cell = ["area_code", "indicator_id", "period_from", "period_to", "age_group"]
+    for idx in f.groupby(cell, sort=False, dropna=False, observed=True).indices.values():
+        sexes = dict(zip(sex[idx].tolist(), idx.tolist(), strict=True))
+        if all(s in sexes for s in SEXES):
+            out.append((np.asarray([sexes[s] for s in SEXES]), np.asarray([1.0, -1.0, -1.0]), 0.0))
+    start = f["period_from"].to_numpy(dtype=int)
+    end = f["period_to"].to_numpy(dtype=int)
+    series = ["area_code", "indicator_id", "sex", "age_group"]
+    for rows in f.groupby(series, sort=False, dropna=False, observed=True).indices.values():
+        if len(rows) < 2 or (start[rows] == end[rows]).all():
+            continue
+        periods = list(zip(start[rows].tolist(), end[rows].tolist(), strict=True))
+        for whole, parts in _tilings(periods):
+            cells = np.append(rows[parts], rows[whole])
+            out.append((cells, np.append(np.ones(len(parts)), -1.0), 0.0))
+    return out
+
+
+def components(n: int, eqs: Equations) -> np.ndarray:
+    """Label per row: rows tied by any chain of equations share a label."""
+    src = [c[0] for c, _, _ in eqs for _ in c]
+    dst = [x for c, _, _ in eqs for x in c]
+    graph = coo_matrix((np.ones(len(src)), (src, dst)), shape=(n, n))
+    return connected_components(graph, directed=False)[1]
+
+
+def groups(n: int, eqs: Equations) -> Iterator[tuple[np.ndarray, Equations]]:
+    """(rows, equations over positions in rows) for each group of rows tied by equations."""
+    labels = components(n, eqs)
+    by_label: dict[int, Equations] = {}
+    for e in eqs:
+        by_label.setdefault(int(labels[e[0][0]]), []).append(e)
+    order = np.argsort(labels, kind="stable")
+    for rows in np.split(order, np.flatnonzero(np.diff(labels[order])) + 1):
+        # Stable order keeps each group's rows ascending, so a row's place is a search.
+        eq = [
+            (np.searchsorted(rows, c), a, b) for c, a, b in by_label.get(int(labels[rows[0]]), [])
+        ]
+        yield rows, eq
+
+
+def chunks(frame: pd.DataFrame, hidden: np.ndarray) -> Iterator[np.ndarray]:
+    """Positions of rows, whole chunks at a time: one indicator, age group and top area (a
+    kommune with its districts and grunnkretser), for each chunk with a hidden row. No
+    equation crosses chunks, so each batch of them can be solved on its own."""
+    parent = frame["_parent"].astype(object)
+    up = dict(zip(frame["area_code"].astype(object), parent, strict=True))
+    root = parent.where(parent.notna(), frame["area_code"].astype(object))
+    for _ in range(4):  # grunnkrets → district → kommune, and a little more
+        above = root.map(up)
+        step = above.notna() & above.ne(root)
+        if not step.any():
+            break
+        root = root.where(~step, above)
+    keys = pd.DataFrame(
+        {"i": frame["indicator_id"].to_numpy(), "a": frame["age_group"].to_numpy(),
+         "r": root.to_numpy()}
+    )  # fmt: skip
+    labels = keys.groupby(["i", "a", "r"], sort=False, dropna=False).ngroup().to_numpy()
+    wanted = np.bincount(labels, weights=hidden.astype(float), minlength=labels.max() + 1) > 0
+    order = np.argsort(labels, kind="stable")
+    batch: list[np.ndarray] = []
+    size = 0
+    for rows in np.split(order, np.flatnonzero(np.diff(labels[order])) + 1):
+        if len(rows) and wanted[labels[rows[0]]]:
+            # Small chunks go together: a few thousand rows per pass spares pandas' overhead.
+            batch.append(rows)
+            size += len(rows)
+            if size >= CHUNK_ROWS:
+                yield np.concatenate(batch)
+                batch, size = [], 0
+    if batch:
+        yield np.concatenate(batch)
+
+
+def tables(
+    frame: pd.DataFrame, hidden: np.ndarray, totals: pd.DataFrame | None = None
+) -> Iterator[tuple[np.ndarray, Table]]:
+    """(rows, Table) for each group of tied rows that has a hidden cell; rows are positions."""
+    f = frame.reset_index(drop=True)
+    num = f["numerator"].to_numpy(dtype=float)
+    den = f["denominator"].to_numpy(dtype=float)
+    given = given_totals(totals)
+    for chunk in chunks(f, hidden):
+        for rows, eq in groups(len(chunk), equations(f.iloc[chunk], given)):
+            cells = chunk[rows]
+            if hidden[cells].any():
+                known = np.where(hidden[cells], np.nan, num[cells])
+                yield cells, Table(known=known, upper=den[cells], equations=eq)
+
+
+def exposed(obs: pd.DataFrame) -> pd.DataFrame:
+    """Published rows with flag ':' whose count the attacker narrows to one value.
+
+    `obs` is what pages and exports show: area_code, parent_code (for districts and
+    grunnkretser; empty above), KEY, numerator (empty when hidden), denominator and flag.
+    Rows without a count ('..', '.') take part as unknowns, so a missing district is not
+    taken for zero.
+    """
+    rows = obs[obs["numerator"].notna() | obs["flag"].isin([":", "..", "."])]
+    rows = rows.reset_index(drop=True).rename(columns={"parent_code": "_parent"})
+    secret = rows["flag"].eq(":").to_numpy()
+    unknown = rows["numerator"].isna().to_numpy()
+    found: list[int] = []
+    for cells, table in tables(rows, unknown):
+        hit = cells[determined(table)]
+        found.extend(int(c) for c in hit if secret[c])
+    return rows.iloc[sorted(found)]
+
+
+def published(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every kommune, district and grunnkrets row of a warehouse as pages and exports show it.
+
+    Kommune rows are the totals of their districts here (parent_code empty), not parts of a
+    larger table; export.export_table writes exactly these counts and denominators.
+    """
+    return con.execute(
+        """
+        SELECT o.area_code, CASE WHEN a.level = 'kommune' THEN NULL ELSE a.parent_code END
+                 AS parent_code,
+               o.indicator_id, o.period_from, o.period_to, o.sex, o.age_group,
+               o.numerator, o.denominator, o.flag, a.level
+        FROM observation o JOIN area a USING (area_code)
+        WHERE a.level IN ('kommune', 'district', 'grunnkrets')
+        """
+    ).df()
