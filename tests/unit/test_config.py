@@ -336,6 +336,17 @@ def test_byar_needs_a_rate(tmp_path: Path) -> None:
     assert "byar needs unit per_1000 or per_10000" in str(err)
 
 
+def test_an_illegal_ssb_selection_is_a_config_error(tmp_path: Path) -> None:
+    ssb = CATALOG.replace("provider: fhi", "provider: ssb").replace(
+        "measures: {value: RATE}", "measures: {value: RATE}\n      selection: {Alder: ['0*7']}"
+    )
+    err = catalog_error(tmp_path, ssb)
+    assert "indicators[lavinntekt].source.selection" in str(err)
+    assert "'*' may only stand at the start and/or the end" in str(err)
+    assert str(err).startswith(f"{tmp_path / 'indicators.yaml'}:")
+    assert load_yaml_model(write(tmp_path, "ok.yaml", ssb.replace("0*7", "01*")), Catalog)
+
+
 def test_unknown_theme_is_reported_at_the_theme_line(tmp_path: Path) -> None:
     err = catalog_error(tmp_path, CATALOG.replace("theme: levekar", "theme: levekaar"))
     assert str(err) == (
