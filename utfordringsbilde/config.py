@@ -37,6 +37,7 @@ PreventionLevel = Literal["universal", "selective", "indicated"]
 Provider = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
 Role = Literal["value", "numerator", "denominator"]
 
+
 def _code_text(v: object) -> object:
     """Codes are text: a YAML number (0602 → 602) would lose its leading zero, so refuse it."""
     if isinstance(v, int | float) and not isinstance(v, bool):
@@ -146,7 +147,6 @@ def selection_problem(value: str) -> str | None:
     if text.count("*") > 2 or not _WILDCARD.match(text):
         return f"{value!r}: '*' may only stand at the start and/or the end of a code"
     return None
-
 
 
 class Source(Strict):
