@@ -157,6 +157,8 @@ class Source(Strict):
     title: str | None = None
     verified: bool = True
     note: str | None = None
+    # The last year of a series the publisher has stopped (11994 ended in 2022).
+    ended: int | None = Field(default=None, ge=1900, le=2100)
     # Dimension carrying the measure (FHI MEASURE_TYPE, SSB ContentsCode) and the code per role.
     measure_dimension: str | None = None
     measures: dict[Role, str] = Field(default_factory=dict)

@@ -271,3 +271,24 @@ def test_flatten_of_an_fhi_answer(api: FakeApis, client: Client):
     assert ds is not None
     frame = jsonstat.flatten(ds)
     assert len(frame) == 12 and set(frame.AAR) == {"2023_2023", "2024_2024"}
+
+
+def test_unge_utenfor_reads_13556_with_plain_codes_from_agg_kommgjeldende(
+    api: FakeApis, client: Client, config: dict[str, Kommune]
+):
+    # agg_KommGjeldende takes plain kommune numbers: the K- prefix of agg_KommSummer would give
+    # 400 "Non-existent value". The catalog entry is the product's own.
+    from utfordringsbilde.config import load_catalog
+
+    ind = load_catalog().get("unge_utenfor")
+    areas = klass.areas_for(config, sorted(config), klass.code_map(config, None))
+    (group,) = ssb.groups([ind])
+    frame = ssb.fetch_group(client, group, areas).frames["unge_utenfor"]
+    posts = [s for s in api.log if s.path == "/ssb/tables/13556/data"]
+    region = next(i for i in posts[0].body["selection"] if i["variableCode"] == "Region")
+    assert region["codelist"] == "agg_KommGjeldende"
+    assert "3301" in region["valueCodes"]
+    assert not any(c.startswith("K-") for c in region["valueCodes"])
+    drammen = frame[(frame.area_code == "3301") & (frame.period_to == 2024)].iloc[0]
+    assert drammen.value == pytest.approx(round(8.1 * 1.04, 1))
+    assert {"0", "33", "3301"} <= set(frame.area_code)

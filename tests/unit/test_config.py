@@ -182,6 +182,12 @@ def test_unverified_and_service_indicators(catalog: Catalog) -> None:
     assert nurse.norm is None and nurse.norm_note is not None
     assert not nurse.district_level
     assert catalog.get("pedagognorm").polarity == "high_good"
+    assert nurse.source.ended == 2022 and not nurse.source.verified
+    vold = catalog.get("familievold")
+    assert vold.period_years == 2 and "nære relasjoner" not in vold.name.nb
+    for kg in ("barnehagedeltakelse", "pedagognorm", "spesialpedagogisk_hjelp"):
+        assert catalog.get(kg).source.table == "13502", kg
+    assert catalog.get("barnehagedeltakelse").source.measures["value"] == "KOSandel150000"
 
 
 def test_ungdata_is_local_data(catalog: Catalog) -> None:
