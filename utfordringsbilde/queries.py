@@ -8,7 +8,9 @@ into the scan of `observation`, which is what keeps the national-scale queries f
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Literal
 
 import duckdb
 import pandas as pd
@@ -39,6 +41,50 @@ def kommuner(con: Con) -> pd.DataFrame:
         ORDER BY k.name
         """
     ).df()
+
+
+@dataclass(frozen=True)
+class KommuneCode:
+    """What a kommune number someone gave (a link, a bookmark) means in this warehouse.
+
+    status: `current` (a kommune with districts), `renumbered` (an earlier number of one;
+    `code` is today's and `valid_to` the last day the asked number was valid), `no_districts`
+    (a kommune in the warehouse, e.g. a peer, without a district set-up) or `unknown`.
+    """
+
+    asked: str
+    code: str | None
+    status: Literal["current", "renumbered", "no_districts", "unknown"]
+    valid_to: date | None = None
+
+
+def resolve_kommune(con: Con, asked: str) -> KommuneCode:
+    """Today's kommune for a number, through the code history (3803 → 3905); unknown if none."""
+    text = str(asked).strip()
+    with_districts = set(kommuner(con)["area_code"])
+    if text in with_districts:
+        return KommuneCode(text, text, "current")
+    history = {
+        str(old): (str(new), changed)
+        for old, new, changed in con.execute(
+            "SELECT old_code, new_code, changed_on FROM area_code_history"
+        ).fetchall()
+    }
+    code, valid_to, seen = text, None, {text}
+    while code in history:
+        code, last_day = history[code]
+        valid_to = valid_to or last_day  # the asked number's own last day
+        if code in seen:  # a loop in the history would never end; stop at it
+            break
+        seen.add(code)
+    if code != text and code in with_districts:
+        return KommuneCode(text, code, "renumbered", valid_to)
+    found = con.execute(
+        "SELECT 1 FROM area WHERE area_code = ? AND level = 'kommune'", [code]
+    ).fetchone()
+    if found:
+        return KommuneCode(text, code, "no_districts", valid_to)
+    return KommuneCode(text, None, "unknown")
 
 
 def districts(con: Con, kommune: str) -> pd.DataFrame:
