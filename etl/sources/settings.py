@@ -52,3 +52,9 @@ FHI_NOKKEL = "nokkel"  # Kommunehelsa statistikkbank, the source the catalog's t
 GEONORGE_BASE = "https://api.kartverket.no/kommuneinfo/v1"
 GEONORGE_RATE = RateLimit(60, 60.0)
 GEONORGE_SRID = "4258"
+
+# ------------------------------------------------------------------------------ local import
+
+# How far the districts' sum may be from the kommune total before an import warns (1 %: more
+# than rounding). UB_TOTAL_TOLERANCE overrides it per run.
+LOCAL_TOTAL_TOLERANCE = 0.01

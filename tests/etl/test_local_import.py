@@ -336,7 +336,8 @@ def test_live_refresh_keeps_imported_rows(
     query = "SELECT area_code, numerator FROM observation WHERE source = 'local' ORDER BY 1"
     with duckdb.connect(str(paths.warehouse), read_only=True) as con:
         before = con.execute(query).fetchall()
-    assert before == [("3301-D01", 30.0), ("3301-D02", 40.0)]
+    # Both districts are given as counts: the kommune's row is their sum (30 + 40).
+    assert before == [("3301", 70.0), ("3301-D01", 30.0), ("3301-D02", 40.0)]
     refresh_run(catalog, config, paths, sources=["ssb"])
     refresh_run(catalog, config, paths)
     with duckdb.connect(str(paths.warehouse), read_only=True) as con:
