@@ -348,6 +348,23 @@ def test_fatal_faults_keep_the_old_warehouse(
     assert runs[-1].status == "failed" and words[0] in (runs[-1].message or "")
 
 
+def test_a_failed_run_reaches_the_dashboard_with_its_cause(
+    api: FakeApis, catalog: Catalog, config: dict[str, Kommune], paths: Paths, previous: Path
+):
+    from utfordringsbilde import queries
+
+    api.fault("POST /ssb/tables/07459/data", Fault.problem(400, "Non-existent value"))
+    with pytest.raises(LoadError):
+        run(catalog, config, paths)
+    with duckdb.connect(str(previous), read_only=True) as con:
+        runs = queries.run_history(con, paths.runs)
+    failed, built = runs.iloc[0], runs[runs["current"]].iloc[0]
+    assert failed["status"] == "failed" and bool(failed["after_build"])
+    assert "ssb table 07459" in failed["message"] and "Non-existent value" in failed["message"]
+    assert built["status"] in ("ok", "partial") and not bool(built["after_build"])
+    assert "unge_utenfor" in (built["message"] or "")  # the baseline's partial cause
+
+
 def test_renamed_dimension_fails_clearly(
     api: FakeApis, catalog: Catalog, config: dict[str, Kommune], paths: Paths, previous: Path
 ):
@@ -469,9 +486,7 @@ def test_a_refresh_over_demo_data_is_an_explicit_step_that_keeps_imports(
     before = digest(previous)
     with pytest.raises(LoadError, match="--replace-demo") as info:
         run(catalog, config, paths, sources=["geonorge"])
-    assert "removes its 280 simulated observations and keeps the 3 rows imported" in str(
-        info.value
-    )
+    assert "removes its 280 simulated observations and keeps the 3 rows imported" in str(info.value)
     assert digest(previous) == before  # refused: nothing changed
     out = io.StringIO()
     run(catalog, config, paths, sources=["geonorge"], replace_demo=True, out=out)
