@@ -472,9 +472,50 @@ def _add_fixed(
             wanted[var] = list(cats[var])
 
 
+LABEL = "label:"
+
+
+def _by_label(want: str, labels: Mapping[str, str], what: str) -> str:
+    """The one code whose label is `want` (or, failing that, holds it); SsbError otherwise."""
+    key = want.strip().casefold()
+    exact = [c for c, lab in labels.items() if lab.strip().casefold() == key]
+    loose = [c for c, lab in labels.items() if key in lab.casefold()]
+    hits = exact or loose
+    if len(hits) == 1:
+        return hits[0]
+    found = ", ".join(f"{c} {labels[c]!r}" for c in hits[:5]) or "none"
+    raise SsbError(f"{what} labelled like {want!r}: {len(hits)} found ({found})")
+
+
+def resolve_labels(
+    wanted: Mapping[str, list[str]], meta: Mapping[str, Any]
+) -> dict[str, list[str]]:
+    """Selection variables and codes written as `label:…` in the catalog, as the table's codes.
+
+    For a table whose codes are not verified, e.g. 11994's education dimension, where leaving
+    "Helsesykepleiere" out would sum every profession: a label the table lacks is an error.
+    """
+    dim_labels = {str(d): str(meta["dimension"][d].get("label", d)) for d in meta.get("id", [])}
+    out: dict[str, list[str]] = {}
+    for var, codes in wanted.items():
+        if var.startswith(LABEL):
+            var = _by_label(var[len(LABEL) :], dim_labels, "variable")
+        real = _dims(meta).get(var.casefold())
+        cats: dict[str, str] | None = None
+        resolved = []
+        for code in codes:
+            if code.startswith(LABEL) and real is not None:  # else fit names the variable
+                cats = cats or jsonstat.category_labels(meta, real)
+                code = _by_label(code[len(LABEL) :], cats, f"value of {var!r}")
+            resolved.append(code)
+        out[var] = resolved
+    return out
+
+
 def fit(q: Query, meta: Mapping[str, Any]) -> tuple[Query, list[str]]:
     """The query in the table's spelling and order, and the region codes the table lacks."""
     dims = _dims(meta)
+    q = Query(resolve_labels(q.wanted, meta), q.codelists, q.region_dim)
     for var in q.wanted:
         if var.casefold() not in dims:
             raise SsbError(f"the table has no variable {var!r} (variables: {list(dims.values())})")

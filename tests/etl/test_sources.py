@@ -292,3 +292,34 @@ def test_unge_utenfor_reads_13556_with_plain_codes_from_agg_kommgjeldende(
     drammen = frame[(frame.area_code == "3301") & (frame.period_to == 2024)].iloc[0]
     assert drammen.value == pytest.approx(round(8.1 * 1.04, 1))
     assert {"0", "33", "3301"} <= set(frame.area_code)
+
+
+def test_selection_by_label_picks_the_one_code_or_names_the_choices(
+    api: FakeApis, client: Client, catalog: Catalog, config: dict[str, Kommune]
+):
+    # 11994 must select Helsesykepleiere in its education dimension, whose codes are not
+    # verified: the catalog names variable and value by label, resolved from /metadata.
+    areas = klass.areas_for(config, ["3301"], klass.code_map(config, None))
+    ind = catalog.get("barn_plassert")
+    src = ind.source.model_copy(
+        update={
+            "selection": {"label:alder": ["F000-017"], "label:funksjon": ["label:252 plassert"]}
+        }
+    )
+    group = ssb.Group("12275", [ind.model_copy(update={"source": src})])
+    by_label = ssb.fetch_group(client, group, areas).frames["barn_plassert"]
+    by_code = ssb.fetch_group(
+        client, next(g for g in ssb.groups(catalog.indicators) if g.table == "12275"), areas
+    ).frames["barn_plassert"]
+    key = ["area_code", "period_to"]
+    pd.testing.assert_frame_equal(
+        by_label.sort_values(key).reset_index(drop=True),
+        by_code.sort_values(key).reset_index(drop=True),
+    )
+    src = src.model_copy(
+        update={"selection": {**src.selection, "label:funksjon": ["label:plassert"]}}
+    )
+    group = ssb.Group("12275", [ind.model_copy(update={"source": src})])
+    # "plassert" is in "251 Ikke plassert" and "252 Plassert": both are named, none is guessed.
+    with pytest.raises(ssb.SsbError, match=r"labelled like 'plassert': 2 found \(1 '251"):
+        ssb.fetch_group(client, group, areas)
