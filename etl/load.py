@@ -309,9 +309,10 @@ def _load_config_tables(b: Builder) -> None:
                 ind.definition.nb,
                 ind.caveats.nb if ind.caveats else None,
                 ind.norm,
+                ind.source.ended,
             )
         )
-    con.executemany(f"INSERT INTO indicator VALUES ({', '.join('?' * 22)})", inds)
+    con.executemany(f"INSERT INTO indicator VALUES ({', '.join('?' * 23)})", inds)
     areas = config_areas(b.kommuner.values())
     con.register("_areas", areas)
     con.execute(f"INSERT INTO area ({', '.join(AREA_COLUMNS)}) SELECT * FROM _areas")

@@ -149,10 +149,13 @@ def risk_factors(con: Con) -> pd.DataFrame:
 
 
 def years(con: Con, kommune: str) -> list[int]:
-    """Years (period ends) with data for the kommune, newest first."""
+    """Years (period ends) with data for the kommune or its districts, newest first."""
+    # A kommune's own district figures may have no kommune row (a score that does not sum).
+    codes = [kommune, *districts(con, kommune)["area_code"]]
     rows = con.execute(
-        "SELECT DISTINCT period_to FROM observation WHERE area_code = ? ORDER BY 1 DESC",
-        [kommune],
+        f"SELECT DISTINCT period_to FROM observation WHERE area_code IN ({_in(codes)}) "
+        "ORDER BY 1 DESC",
+        codes,
     ).fetchall()
     return [int(r[0]) for r in rows]
 

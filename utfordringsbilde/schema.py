@@ -83,7 +83,8 @@ CREATE TABLE indicator (
     source_verified  BOOLEAN NOT NULL,
     definition_nb    VARCHAR NOT NULL,
     caveats_nb       VARCHAR,
-    norm             DOUBLE
+    norm             DOUBLE,
+    source_ended     INTEGER  -- the last year of a series the publisher has stopped
 );
 
 CREATE TABLE observation (

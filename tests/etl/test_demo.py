@@ -433,3 +433,10 @@ def test_cli_builds_the_demo(tmp_path: Path) -> None:
         rows = _one(c, "SELECT count(*) FROM observation")
     assert f"{rows} observations" in done.stdout
     assert read_runs(tmp_path / "runs.jsonl")[-1].status == "ok"
+
+
+def test_an_ended_series_is_marked_in_the_warehouse(con: duckdb.DuckDBPyConnection) -> None:
+    # 11994 stopped in 2022: the pages read that from the indicator table to say so.
+    ended = dict(con.execute("SELECT indicator_id, source_ended FROM indicator").fetchall())
+    assert ended["helsesykepleier_arsverk"] == 2022
+    assert ended["barn_0_17"] is None

@@ -497,5 +497,7 @@ def test_imported_cells_show_with_their_own_period_and_file(wh: Path, tmp_path: 
         cells = queries.latest_values(con, ["3301", *codes])
         mine = cells[cells.indicator_id == IND]
         assert len(mine) == len(codes) and set(mine.reference_period_to) == {year - 1}
+        con.execute(f"DELETE FROM observation WHERE area_code = '3301' AND period_to = {year - 1}")
+        assert year - 1 in queries.years(con, "3301")  # the districts' year is offered
         series = queries.series(con, IND, codes[:1])
         assert series.source_table.iloc[-1] == path.name
