@@ -83,7 +83,7 @@ def _import(args: argparse.Namespace) -> int:
         print(f"{len(checked.problems)} problems: nothing was loaded.", file=sys.stderr)
         return 1
     print(
-        f"Imported {len(checked.observations)} district rows -> {warehouse_path()} "
+        f"Imported {len(checked.observations)} rows -> {warehouse_path()} "
         f"(run {run.run_id}, sha256 {checked.sha256[:16]})"
     )
     return 0

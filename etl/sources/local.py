@@ -514,8 +514,9 @@ def _record(r: _Rows, line: int, cells: list[Any], bad: Bad) -> dict[str, Any] |
     if area_raw.lower() in TOTAL_WORDS or ind_raw.lower() in TOTAL_WORDS:
         bad(
             "omrade",
-            f"{area_raw or ind_raw!r} looks like a total row; remove it "
-            "(the dashboard adds up the districts itself)",
+            f"{area_raw or ind_raw!r} looks like a total row; remove it (the dashboard adds up "
+            f"the districts itself), or give the kommune's own figure as {r.kommune.code} "
+            f"or {r.kommune.name}",
         )
         return None
     problems: list[str] = []
@@ -933,7 +934,7 @@ def load(
                 )
         b.notes["import"] = (
             f"file {checked.file} (sha256 {checked.sha256[:16]}) by {who} at "
-            f"{now.isoformat(timespec='seconds')}Z: {len(obs)} district rows of "
+            f"{now.isoformat(timespec='seconds')}Z: {len(obs)} rows of "
             f"{', '.join(ids)} for {k.name} ({k.code})"
             + (f"; {'; '.join(checked.notes)}" if checked.notes else "")
             + (f"; kilde: {', '.join(checked.sources)}" if checked.sources else "")
