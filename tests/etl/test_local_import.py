@@ -501,3 +501,28 @@ def test_imported_cells_show_with_their_own_period_and_file(wh: Path, tmp_path: 
         assert year - 1 in queries.years(con, "3301")  # the districts' year is offered
         series = queries.series(con, IND, codes[:1])
         assert series.source_table.iloc[-1] == path.name
+
+
+def test_an_import_shows_on_the_overview_of_a_live_warehouse(
+    api: FakeApis, catalog: Catalog, config: dict[str, Kommune], paths: Paths
+) -> None:
+    """A live warehouse has no kommune row for the kommune's own indicators: the overview
+    takes the period from the districts (values that do not sum) or the summed kommune row."""
+    from tests.etl.test_refresh import run as refresh_run
+    from utfordringsbilde import overview
+
+    refresh_run(catalog, config, paths)
+    text = f"{HEADER}\n{IND};3301-D01;2023;;;12,5;;;\n{IND};3301-D02;2023;;;17,5;;;\n"
+    checked = local.check(text.encode(), "ungdata.csv", catalog=catalog, kommuner=config)
+    assert checked.ok, checked.problems
+    local.load(
+        checked, target=paths.warehouse, runs_log=paths.runs, catalog=catalog, kommuner=config
+    )
+    with duckdb.connect(str(paths.warehouse), read_only=True) as con:
+        cells = overview.build(con, "3301").cells
+    mine = cells[cells.indicator_id == IND].sort_values("area_code")
+    assert mine[["area_code", "value", "period_to"]].values.tolist() == [
+        ["3301-D01", 12.5, 2023],
+        ["3301-D02", 17.5, 2023],
+    ]
+    assert set(mine.source_table) == {"ungdata.csv"}
