@@ -717,7 +717,10 @@ def group_step(group: Group, areas: Areas) -> Step:
         requests.append(metadata_request(group.table, q.codelists))
         selection = q.selection()
         if _has_regions(selection, region_dim):
-            requests.append(data_request(group.table, selection, (_cells_note(selection),)))
+            notes = [_cells_note(selection)]
+            if any(LABEL in json.dumps(i) for i in selection):
+                notes.append("'label:…' variables and codes are looked up in /metadata first")
+            requests.append(data_request(group.table, selection, tuple(notes)))
     ids = ", ".join(i.id for i in group.indicators)
     return Step(
         f"table {group.table} ({ids})",
