@@ -24,7 +24,9 @@ def _refresh(args: argparse.Namespace) -> int:
 
     kommuner = args.kommune.split(",") if args.kommune else None
     sources = args.source.split(",") if args.source else None
-    return refresh.main(kommuner=kommuner, sources=sources, dry_run=args.dry_run)
+    return refresh.main(
+        kommuner=kommuner, sources=sources, dry_run=args.dry_run, replace_demo=args.replace_demo
+    )
 
 
 def _ensure(args: argparse.Namespace) -> int:
@@ -84,11 +86,13 @@ def _import(args: argparse.Namespace) -> int:
         print(f"error: {p}", file=sys.stderr)
     for w in checked.warnings:
         print(f"warning: {w}")
+    for n in checked.notes:
+        print(f"note: {n}")
     if run is None:
         print(f"{len(checked.problems)} problems: nothing was loaded.", file=sys.stderr)
         return 1
     print(
-        f"Imported {len(checked.observations)} district rows -> {warehouse_path()} "
+        f"Imported {len(checked.observations)} rows -> {warehouse_path()} "
         f"(run {run.run_id}, sha256 {checked.sha256[:16]})"
     )
     return 0
@@ -125,6 +129,11 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--kommune", help="comma-separated kommune numbers (default: all configured)")
     p.add_argument("--source", help=f"comma-separated sources: {','.join(REGISTRY)}")
     p.add_argument("--dry-run", action="store_true", help="print the requests, send none")
+    p.add_argument(
+        "--replace-demo",
+        action="store_true",
+        help="switch a demo warehouse to live data: the simulated rows go, imported rows stay",
+    )
     p.set_defaults(func=_refresh)
 
     p = sub.add_parser("ensure", help="build a warehouse if there is none (live, else demo)")

@@ -67,6 +67,10 @@ class Builder:
     kommuner: dict[str, Kommune]
     missing: dict[str, str] = field(default_factory=dict)
     notes: dict[str, str] = field(default_factory=dict)
+    # Meta rows a producer sets once it knows the run id (they win over build_warehouse's meta).
+    meta: dict[str, str] = field(default_factory=dict)
+    # Causes that make a successful run partial (indicators a refreshed source could not give).
+    partial: list[str] = field(default_factory=list)
 
     def add_observations(self, frame: pd.DataFrame) -> int:
         """Stage observation rows; absent optional columns get defaults. Returns rows added."""
@@ -165,26 +169,53 @@ class Builder:
         rows = self.con.execute("SELECT DISTINCT indicator_id FROM observation_stage").fetchall()
         return {r[0] for r in rows}
 
-    def carry_over(self, old: Path, reloaded: Iterable[str], fetched: Iterable[str]) -> int:
+    def carry_over(
+        self,
+        old: Path,
+        reloaded: Iterable[str],
+        fetched: Iterable[str],
+        *,
+        pairs: Iterable[tuple[str, str]] = (),
+        only_replaced: bool = False,
+        drop_runs: Iterable[str] = (),
+    ) -> int:
         """Copy the current warehouse's catalog rows this run does not reload, and its shapes.
 
         A row is kept when its indicator is not among `reloaded` or its area not among
-        `fetched`, and its area is known; shapes are kept for areas this run drew none for.
+        `fetched`, it is not one of `pairs` (indicator, area), and its area is known. With
+        `only_replaced`, a reloaded row is dropped only where this run staged rows for the
+        same indicator and area (a step that failed or gave nothing keeps the old rows).
+        Rows of the runs in `drop_runs` (e.g. the demo build) are never kept. Shapes are kept
+        for areas this run drew none for.
         """
         if not old.exists():
             return 0
         catalog = [i.id for i in self.catalog.indicators]
         self.con.execute(f"ATTACH '{_quote(str(old))}' AS old_wh (READ_ONLY)")
+        replaced = (
+            "AND EXISTS (SELECT 1 FROM observation_stage s WHERE s.indicator_id = o.indicator_id "
+            "AND s.area_code = o.area_code)"
+            if only_replaced
+            else ""
+        )
         try:
             before = self._staged_rows()
             self.con.execute(
                 f"INSERT INTO observation_stage SELECT {', '.join(OBSERVATION_COLUMNS)}, "
-                "etl_run_id FROM old_wh.observation "
+                "etl_run_id FROM old_wh.observation o "
                 "WHERE list_contains($catalog, indicator_id) "
                 "AND area_code IN (SELECT area_code FROM area) "
-                "AND (NOT list_contains($reloaded, indicator_id) "
-                "OR NOT list_contains($fetched, area_code))",
-                {"catalog": catalog, "reloaded": list(reloaded), "fetched": list(fetched)},
+                "AND NOT list_contains($drop_runs, etl_run_id) "
+                "AND NOT list_contains($pairs, indicator_id || chr(31) || area_code) "
+                "AND NOT (list_contains($reloaded, indicator_id) "
+                f"AND list_contains($fetched, area_code) {replaced})",
+                {
+                    "catalog": catalog,
+                    "reloaded": list(reloaded),
+                    "fetched": list(fetched),
+                    "pairs": [f"{i}\x1f{a}" for i, a in pairs],
+                    "drop_runs": list(drop_runs),
+                },
             )
             self.con.execute(
                 "INSERT INTO area_shape SELECT * FROM old_wh.area_shape "
@@ -322,6 +353,7 @@ def _load_config_tables(b: Builder) -> None:
                 ind.source.table,
                 ind.source.verified,
                 ind.norm,
+                ind.source.ended,
             )
         )
         # Every text field of the indicator, under its YAML name; `short` falls back to the name.
@@ -330,9 +362,9 @@ def _load_config_tables(b: Builder) -> None:
         add_texts("indicator", ind.id, fields)
     columns = (
         "indicator_id, theme_id, sort_order, unit, decimals, polarity, ci_method, period_years, "
-        "risk_factors, prevention_level, source, source_table, source_verified, norm"
+        "risk_factors, prevention_level, source, source_table, source_verified, norm, source_ended"
     )
-    con.executemany(f"INSERT INTO indicator ({columns}) VALUES ({', '.join('?' * 14)})", inds)
+    con.executemany(f"INSERT INTO indicator ({columns}) VALUES ({', '.join('?' * 15)})", inds)
     con.executemany("INSERT INTO catalog_text VALUES (?, ?, ?, ?, ?)", texts)
     areas = config_areas(b.kommuner.values())
     con.register("_areas", areas)
@@ -547,9 +579,12 @@ def build_warehouse(
             raise LoadError("validation failed: " + "; ".join(problems))
         row = con.execute("SELECT count(*) FROM observation").fetchone()
         run.rows = int(row[0]) if row else 0
-        run.status = "ok"
+        run.status = "partial" if b.partial else "ok"
         run.finished_at = _now()
-        run.message = "; ".join(f"{k}: {v}" for k, v in b.notes.items()) or None
+        notes = dict(b.notes)
+        if b.partial:
+            notes["partial"] = "; ".join(b.partial)
+        run.message = "; ".join(f"{k}: {v}" for k, v in notes.items()) or None
         history = [*read_runs(runs_log), run]
         con.executemany(
             "INSERT INTO etl_run VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -566,6 +601,7 @@ def build_warehouse(
             "kommuner": ",".join(sorted(kommuner)),
             "missing_indicators": json.dumps(b.missing, ensure_ascii=False),
             **(meta or {}),
+            **b.meta,
         }
         con.executemany("INSERT INTO meta VALUES (?, ?)", list(meta_rows.items()))
         con.execute("CHECKPOINT")

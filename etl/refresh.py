@@ -100,10 +100,13 @@ def main(
     kommune_folder: Path | None = None,
     out: IO[str] | None = None,
     today: date | None = None,
+    replace_demo: bool = False,
 ) -> int:
     """Refresh the chosen kommuner (default all) from the chosen sources (default all).
 
-    Returns 0 on success; raises LoadError (the CLI prints it) when the run fails.
+    Over a demo warehouse the run is refused unless `replace_demo`: then the simulated rows
+    go and the kommune's imported rows stay. Returns 0 on success; raises LoadError (the CLI
+    prints it) when the run fails.
     """
     out = out or sys.stdout
     catalog = catalog or load_catalog()
@@ -116,7 +119,9 @@ def main(
     folder = kommune_folder or DATA_DIR / "kommuner"
     if isinstance(client, DryRunClient):
         return _list(frame, client, folder, out)
-    return _refresh(frame, folder, target or warehouse_path(), runs_log or runs_log_path(), out)
+    return _refresh(
+        frame, folder, target or warehouse_path(), runs_log or runs_log_path(), out, replace_demo
+    )
 
 
 @dataclass(frozen=True)
@@ -136,9 +141,20 @@ class Frame:
         return [s.name for s in self.sources]
 
 
-def _refresh(f: Frame, folder: Path, target: Path, runs_log: Path, out: IO[str]) -> int:
-    """Take every step live into a new warehouse; carry over what this run does not reload."""
+def _refresh(
+    f: Frame, folder: Path, target: Path, runs_log: Path, out: IO[str], replace_demo: bool = False
+) -> int:
+    """Take every step live into a new warehouse; carry over every row it does not replace."""
     previous = _previous(target)
+    demo = previous.get("mode") == "demo"
+    if demo:
+        what = _demo_notice(target, previous)
+        if not replace_demo:
+            raise LoadError(
+                f"{target} holds demo data. {what} Nothing was changed: run "
+                "`python -m etl refresh --replace-demo` to switch this warehouse to live data."
+            )
+        print(f"Replacing the demo data: {what}", file=out)
     keep = [c for c in previous.get("kommuner", []) if c in f.config and c not in f.chosen]
     in_warehouse = {c: f.config[c] for c in sorted({*f.chosen, *keep})}
     summary = Summary()
@@ -149,7 +165,9 @@ def _refresh(f: Frame, folder: Path, target: Path, runs_log: Path, out: IO[str])
     def produce(b: Builder) -> None:
         run = _prepare(f, folder)
         _take_steps(run, f.sources, partial(_apply, b, summary, progress), progress)
-        if previous.get("mode") == "live":
+        # What the refreshed sources could not give this time is a partial run, with the cause.
+        b.partial.extend(f"{ind}: {why}" for ind, why in sorted(b.missing.items()))
+        if previous.get("mode") in ("live", "demo"):
             reloaded = [i.id for i in f.catalog.indicators if i.source.provider in f.names]
             # Districts of the chosen kommuner are fetched again too (FHI's GEO children).
             below = b.con.execute(
@@ -158,7 +176,13 @@ def _refresh(f: Frame, folder: Path, target: Path, runs_log: Path, out: IO[str])
                 {"k": list(run.chosen)},
             ).fetchall()
             fetched = sorted(run.areas.codes | {r[0] for r in below})
-            summary.carried = b.carry_over(target, reloaded, fetched)
+            summary.carried = b.carry_over(
+                target,
+                reloaded,
+                fetched,
+                only_replaced=True,
+                drop_runs=previous.get("demo_runs", []) if demo else [],
+            )
         _declare_missing(b, f.catalog, f.names, previous, summary)
 
     try:
@@ -170,7 +194,11 @@ def _refresh(f: Frame, folder: Path, target: Path, runs_log: Path, out: IO[str])
             catalog=f.catalog,
             kommuner=in_warehouse,
             runs_log=runs_log,
-            meta={"refreshed_sources": ",".join(f.names), "refreshed_kommuner": ",".join(f.chosen)},
+            meta={
+                **previous.get("kept_meta", {}),
+                "refreshed_sources": ",".join(f.names),
+                "refreshed_kommuner": ",".join(f.chosen),
+            },
         )
     finally:
         progress.close()
@@ -331,17 +359,38 @@ def _previous(target: Path) -> dict[str, Any]:
     try:
         with duckdb.connect(str(target), read_only=True) as con:
             meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
+            rows = con.execute(
+                "SELECT o.etl_run_id, count(*), bool_or(r.source = ?) FROM observation o "
+                "LEFT JOIN (SELECT DISTINCT run_id, source FROM etl_run) r "
+                "ON r.run_id = o.etl_run_id GROUP BY 1",
+                [local.NAME],
+            ).fetchall()
     except duckdb.Error:
         return {}
     try:
         missing = json.loads(meta.get("missing_indicators") or "{}")
     except ValueError:
         missing = {}
+    imported = {str(run): int(n) for run, n, is_import in rows if is_import}
     return {
         "mode": meta.get("mode"),
         "kommuner": [k for k in (meta.get("kommuner") or "").split(",") if k],
         "missing": missing if isinstance(missing, dict) else {},
+        # In a demo warehouse every row not from an import is simulated.
+        "demo_runs": sorted(str(run) for run, _, is_import in rows if not is_import),
+        "demo_rows": sum(int(n) for _, n, is_import in rows if not is_import),
+        "imported_rows": sum(imported.values()),
+        # The kommune's imports stay credited to their files across refreshes.
+        "kept_meta": {k: meta[k] for k in ("imports", "last_import") if k in meta},
     }
+
+
+def _demo_notice(target: Path, previous: Mapping[str, Any]) -> str:
+    """What switching a demo warehouse to live data removes and keeps, in one sentence."""
+    kept = previous.get("imported_rows", 0)
+    return f"A live refresh removes its {previous.get('demo_rows', 0)} simulated observations" + (
+        f" and keeps the {kept} rows imported from the kommune's own files." if kept else "."
+    )
 
 
 def _declare_missing(

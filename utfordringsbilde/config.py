@@ -22,6 +22,7 @@ from pydantic import (
     Field,
     RootModel,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -145,6 +146,36 @@ class Suppression(Strict):
     min_denominator: int = 10
 
 
+_SSB_EXPRESSION = re.compile(r"^\s*(top|bottom|range|from|to)\s*\((.*)\)\s*$", re.IGNORECASE)
+# PxWebApi's selection rules (PxWebApi's SelectionHandler): `*` only at the start and/or the
+# end of a code, at most two; `?` one character; expressions top, bottom, range, from, to.
+_WILDCARD = re.compile(r"^\*?[^*]*\*?$")
+
+
+def selection_problem(value: str) -> str | None:
+    """Why SSB would answer 400 "Illegal selection expression" for `value`, or None."""
+    text = value.strip()
+    if not text:
+        return "an empty code"
+    m = _SSB_EXPRESSION.match(text)
+    if m:
+        parts = [a.strip() for a in m.group(2).split(",")]
+        kind = m.group(1).lower()
+        if kind in ("top", "bottom"):
+            if not 1 <= len(parts) <= 2 or not all(p.isdigit() for p in parts):
+                return f"{kind}(N) or {kind}(N,offset) takes whole numbers, not {value!r}"
+        elif kind == "range" and (len(parts) != 2 or not all(parts)):
+            return f"range(X,Y) takes two codes, not {value!r}"
+        elif kind in ("from", "to") and (len(parts) != 1 or not parts[0]):
+            return f"{kind}(X) takes one code, not {value!r}"
+        return None
+    if "(" in text or ")" in text:
+        return f"{value!r} is not one of top(), bottom(), range(), from(), to()"
+    if text.count("*") > 2 or not _WILDCARD.match(text):
+        return f"{value!r}: '*' may only stand at the start and/or the end of a code"
+    return None
+
+
 class Source(Strict):
     """Where an indicator comes from: provider, table and the dimension selection that yields it."""
 
@@ -153,6 +184,8 @@ class Source(Strict):
     title: str | None = None
     verified: bool = True
     note: str | None = None
+    # The last year of a series the publisher has stopped (11994 ended in 2022).
+    ended: int | None = Field(default=None, ge=1900, le=2100)
     # Dimension carrying the measure (FHI MEASURE_TYPE, SSB ContentsCode) and the code per role.
     measure_dimension: str | None = None
     measures: dict[Role, str] = Field(default_factory=dict)
@@ -164,6 +197,20 @@ class Source(Strict):
     codelist: dict[str, str] = Field(default_factory=dict)
     # Optional breakdown dimension (e.g. KJONN) mapped onto the observation's sex column.
     sex_dimension: str | None = None
+
+    @field_validator("selection")
+    @classmethod
+    def _ssb_selection_expressions(
+        cls, v: dict[str, list[str]], info: ValidationInfo
+    ) -> dict[str, list[str]]:
+        # SSB answers 400 "Illegal selection expression" for these; say so when the file loads.
+        if info.data.get("provider") == "ssb":
+            for var, values in v.items():
+                for value in values:
+                    problem = selection_problem(value)
+                    if problem:
+                        raise ValueError(f"{var}: {problem} (SSB: 'Illegal selection expression')")
+        return v
 
     @model_validator(mode="after")
     def _measures_for_api_sources(self) -> Source:

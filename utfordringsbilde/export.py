@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import math
 from collections.abc import Mapping
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -54,6 +55,16 @@ def _num(x: object) -> float | None:
     return None if math.isnan(f) else f
 
 
+def cell_source(row: Any, ind: pd.Series, lang: str = "nb") -> str:
+    """The cell's own source when the frame carries it (an imported row names its file),
+    else the indicator's."""
+    provider = getattr(row, "source", None)
+    table = getattr(row, "source_table", None)
+    if isinstance(provider, str) and isinstance(table, str) and table:
+        return source_label(provider, table, lang=lang)
+    return source_label(str(ind["source"]), str(ind["source_table"]), lang=lang)
+
+
 def export_table(
     cells: pd.DataFrame,
     inds: pd.DataFrame,
@@ -91,7 +102,7 @@ def export_table(
                 "compared_with": benchmark_name,
                 "comparison": "" if flag else verdict_label(str(r.verdict), lang),
                 "trend": trend_label(str(trend), lang) if isinstance(trend, str) else "",
-                "source": source_label(str(ind["source"]), str(ind["source_table"]), lang=lang),
+                "source": cell_source(r, ind, lang),
                 "fetched_at": fetched_at,
             }
         )

@@ -40,6 +40,11 @@ def _compare_to(cells: pd.DataFrame, bench_area: str, polarity: pd.Series) -> pd
     )
     # A suppressed or missing cell is not a comparison; the page shows its symbol instead.
     out.loc[out["flag"].notna(), "verdict"] = Verdict.NOT_COMPARED
+    # Nor is a cell from another period than the benchmark's (a 2023 district under a 2024
+    # kommune): it is shown with its own period, not judged against another year.
+    bench_period = cells.loc[cells["area_code"] == bench_area].set_index("indicator_id")
+    other = out["period_to"].ne(out["indicator_id"].map(bench_period["period_to"]))
+    out.loc[other & out["benchmark"].notna(), "verdict"] = Verdict.NOT_COMPARED
     return out
 
 

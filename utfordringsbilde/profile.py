@@ -109,11 +109,17 @@ def _spine(frame: pd.DataFrame, polarity: pd.Series) -> pd.DataFrame:
     that holds for every row. Rows with no good direction keep their natural orientation.
     """
     out = frame.copy()
-    centre = out["kommune_value"]
     cols = ["value", "range_min", "range_max", "landet_value"]
+    # With no rows (a kommune or district without data) pandas infers no dtype; the spine is
+    # numbers, so the columns are made float rather than left to inference.
+    for col in [*cols, "kommune_value"]:
+        out[col] = pd.to_numeric(out[col], errors="coerce").astype(float)
+    centre = out["kommune_value"]
     dev = pd.concat([(out[c] - centre).abs() for c in cols], axis=1).max(axis=1)
     scale = dev.where(dev > 0, 1.0)
-    sign = out["indicator_id"].map(polarity).map({Polarity.LOW_GOOD: -1.0}).fillna(1.0)
+    sign = (
+        out["indicator_id"].map(polarity).map({Polarity.LOW_GOOD: -1.0}).fillna(1.0).astype(float)
+    )
     for col, name in (
         ("value", "spine_x"),
         ("range_min", "spine_min"),

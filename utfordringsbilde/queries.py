@@ -7,13 +7,18 @@ into the scan of `observation`, which is what keeps the national-scale queries f
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
-from typing import Any
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal
 
 import duckdb
 import pandas as pd
 
 from utfordringsbilde.districts import KINDS, default_kind
+from utfordringsbilde.paths import runs_log_path
 
 Con = duckdb.DuckDBPyConnection
 
@@ -21,6 +26,18 @@ OBS_COLUMNS = (
     "o.indicator_id, o.area_code, o.period_from, o.period_to, o.sex, o.age_group, o.value, "
     "o.numerator, o.denominator, o.ci_low, o.ci_high, o.flag, o.source, o.source_updated"
 )
+
+
+# Each cell's own source: an imported row names the kommune's file (meta `imports`, run id →
+# file name, written by `python -m etl import`); every other row the catalog's table.
+_CELL_SOURCE = "coalesce(imp.file, ind.source_table) AS source_table"
+_CELL_SOURCE_JOIN = """
+        LEFT JOIN indicator ind ON ind.indicator_id = o.indicator_id
+        LEFT JOIN (
+            SELECT j.key AS run_id, j.value ->> '$' AS file
+            FROM (SELECT value FROM meta WHERE key = 'imports') m, json_each(m.value) j
+        ) imp ON imp.run_id = o.etl_run_id AND o.source = 'local'
+"""
 
 
 def _in(values: Sequence[str]) -> str:
@@ -56,6 +73,50 @@ def district_levels(con: Con, kommune: str) -> list[str]:
     ).fetchall()
     present = {r[0] for r in rows}
     return [k for k in KINDS if k in present]
+
+
+@dataclass(frozen=True)
+class KommuneCode:
+    """What a kommune number someone gave (a link, a bookmark) means in this warehouse.
+
+    status: `current` (a kommune with districts), `renumbered` (an earlier number of one;
+    `code` is today's and `valid_to` the last day the asked number was valid), `no_districts`
+    (a kommune in the warehouse, e.g. a peer, without a district set-up) or `unknown`.
+    """
+
+    asked: str
+    code: str | None
+    status: Literal["current", "renumbered", "no_districts", "unknown"]
+    valid_to: date | None = None
+
+
+def resolve_kommune(con: Con, asked: str) -> KommuneCode:
+    """Today's kommune for a number, through the code history (3803 → 3905); unknown if none."""
+    text = str(asked).strip()
+    with_districts = set(kommuner(con)["area_code"])
+    if text in with_districts:
+        return KommuneCode(text, text, "current")
+    history = {
+        str(old): (str(new), changed)
+        for old, new, changed in con.execute(
+            "SELECT old_code, new_code, changed_on FROM area_code_history"
+        ).fetchall()
+    }
+    code, valid_to, seen = text, None, {text}
+    while code in history:
+        code, last_day = history[code]
+        valid_to = valid_to or last_day  # the asked number's own last day
+        if code in seen:  # a loop in the history would never end; stop at it
+            break
+        seen.add(code)
+    if code != text and code in with_districts:
+        return KommuneCode(text, code, "renumbered", valid_to)
+    found = con.execute(
+        "SELECT 1 FROM area WHERE area_code = ? AND level = 'kommune'", [code]
+    ).fetchone()
+    if found:
+        return KommuneCode(text, code, "no_districts", valid_to)
+    return KommuneCode(text, None, "unknown")
 
 
 def districts(con: Con, kommune: str, level: str | None = None) -> pd.DataFrame:
@@ -138,39 +199,62 @@ def risk_factors(con: Con) -> pd.DataFrame:
 
 
 def years(con: Con, kommune: str) -> list[int]:
-    """Years (period ends) with data for the kommune, newest first."""
+    """Years (period ends) with data for the kommune or its districts, newest first."""
+    # A kommune's own district figures may have no kommune row (a score that does not sum).
+    codes = [kommune, *districts(con, kommune)["area_code"]]
     rows = con.execute(
-        "SELECT DISTINCT period_to FROM observation WHERE area_code = ? ORDER BY 1 DESC",
-        [kommune],
+        f"SELECT DISTINCT period_to FROM observation WHERE area_code IN ({_in(codes)}) "
+        "ORDER BY 1 DESC",
+        codes,
     ).fetchall()
     return [int(r[0]) for r in rows]
 
 
 def latest_values(con: Con, area_codes: Sequence[str], year: int | None = None) -> pd.DataFrame:
-    """For each indicator, every area's value in the newest period ending by `year`.
+    """For each indicator and area, the value in the reference period, else the area's newest.
 
-    The period is chosen per indicator from the first area (the reference, e.g. the kommune),
-    so all areas of one indicator are compared over the same period. Rows come ordered by
+    The reference period is the first area's newest period ending by `year` (the kommune), or,
+    when the first area has none for an indicator (a kommune's own district figures without a
+    kommune total), the newest period among the areas. An area with a row in the reference
+    period shows that row, so areas are compared over the same period; an area without one
+    shows its own newest row ending by `year`. Every row carries its own `period_from` and
+    `period_to` and the indicator's `reference_period_to`: where they differ, the row is from
+    another period than the one compared. `source_table` is each cell's own source: the
+    catalog's table, or the file an imported row came from. Rows come ordered by
     indicator and area code (without ORDER BY the order followed DuckDB's threads).
     """
     codes = list(area_codes)
     ref = codes[0]
     year_filter = "AND period_to <= ?" if year is not None else ""
-    params: list[Any] = [*codes]
-    params += [ref] + ([year] if year is not None else [])
+    params: list[Any] = [*codes, *([year] if year is not None else []), ref]
     return con.execute(
         f"""
         WITH obs AS (
             SELECT * FROM observation
             WHERE area_code IN ({_in(codes)}) AND sex = 'all' AND age_group = 'all'
+            {year_filter}
         ),
-        latest AS (
-            SELECT indicator_id, max(period_to) AS period_to FROM obs
-            WHERE area_code = ? {year_filter}
-            GROUP BY indicator_id
+        ref AS (
+            SELECT indicator_id,
+                   coalesce(max(period_to) FILTER (WHERE area_code = ?), max(period_to))
+                       AS reference_period_to
+            FROM obs GROUP BY indicator_id
+        ),
+        own AS (
+            SELECT o.indicator_id, o.area_code, max(o.period_to) AS newest,
+                   bool_or(o.period_to = r.reference_period_to) AS has_reference
+            FROM obs o JOIN ref r USING (indicator_id)
+            GROUP BY o.indicator_id, o.area_code
+        ),
+        pick AS (
+            SELECT w.indicator_id, w.area_code, r.reference_period_to,
+                   CASE WHEN w.has_reference THEN r.reference_period_to ELSE w.newest END
+                       AS period_to
+            FROM own w JOIN ref r USING (indicator_id)
         )
-        SELECT {OBS_COLUMNS}
-        FROM obs o JOIN latest l USING (indicator_id, period_to)
+        SELECT {OBS_COLUMNS}, p.reference_period_to, {_CELL_SOURCE}
+        FROM obs o JOIN pick p USING (indicator_id, area_code, period_to)
+        {_CELL_SOURCE_JOIN}
         ORDER BY o.indicator_id, o.area_code
         """,
         params,
@@ -187,8 +271,9 @@ def series(
     codes = list(area_codes)
     return con.execute(
         f"""
-        SELECT {OBS_COLUMNS}, a.name AS area_name, a.level
+        SELECT {OBS_COLUMNS}, a.name AS area_name, a.level, {_CELL_SOURCE}
         FROM observation o JOIN area a USING (area_code)
+        {_CELL_SOURCE_JOIN}
         WHERE o.indicator_id = ? AND o.area_code IN ({_in(codes)})
           AND o.sex IN ({_in(list(sex))}) AND o.age_group = 'all'
         ORDER BY o.area_code, o.sex, o.period_to
@@ -201,8 +286,9 @@ def series_for_area(con: Con, area_code: str) -> pd.DataFrame:
     """Every indicator over time for one area (sex and age totals), oldest first."""
     return con.execute(
         f"""
-        SELECT {OBS_COLUMNS}
+        SELECT {OBS_COLUMNS}, {_CELL_SOURCE}
         FROM observation o
+        {_CELL_SOURCE_JOIN}
         WHERE o.area_code = ? AND o.sex = 'all' AND o.age_group = 'all'
         ORDER BY o.indicator_id, o.period_to
         """,
@@ -218,6 +304,44 @@ def meta(con: Con) -> dict[str, str]:
 def etl_runs(con: Con, limit: int = 20) -> pd.DataFrame:
     """The most recent ETL runs recorded in this warehouse, newest first."""
     return con.execute("SELECT * FROM etl_run ORDER BY started_at DESC LIMIT ?", [limit]).df()
+
+
+RUN_COLUMNS = ["run_id", "source", "started_at", "finished_at", "status", "rows", "message"]
+
+
+def run_history(con: Con, log: Path | None = None, limit: int = 20) -> pd.DataFrame:
+    """Recent ETL runs, newest first, failed and partial ones with their cause in `message`.
+
+    The warehouse's own `etl_run` table ends at its build; runs after it (a refresh or import
+    that failed and so left this warehouse as it was) are only in the runs log, which is read
+    too. `current` marks the run that built this warehouse; `after_build` a run after it.
+    """
+    stored = con.execute(f"SELECT {', '.join(RUN_COLUMNS)} FROM etl_run ORDER BY started_at").df()
+    logged = []
+    path = log if log is not None else runs_log_path()
+    if path.exists():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            try:
+                item = json.loads(line)
+            except ValueError:
+                continue  # a torn last line from a crash: skip it, keep the rest
+            if isinstance(item, dict) and item.get("run_id"):
+                logged.append({c: item.get(c) for c in RUN_COLUMNS})
+    frames = [f for f in (stored, pd.DataFrame(logged, columns=RUN_COLUMNS)) if not f.empty]
+    if not frames:
+        return pd.DataFrame(columns=[*RUN_COLUMNS, "current", "after_build"])
+    runs = pd.concat(frames, ignore_index=True)
+    runs["started_at"] = pd.to_datetime(runs["started_at"])
+    runs["finished_at"] = pd.to_datetime(runs["finished_at"])
+    runs = runs.drop_duplicates("run_id", keep="first")
+    built = meta(con).get("data_version")
+    runs["current"] = runs["run_id"] == built
+    # The build copied the log's history into etl_run: a run it lacks came after it.
+    runs["after_build"] = ~runs["run_id"].isin(set(stored["run_id"]))
+    # Times have whole seconds: among runs started in the same second, the later-logged first.
+    runs["_seq"] = range(len(runs))
+    runs = runs.sort_values(["started_at", "_seq"], ascending=False).drop(columns="_seq")
+    return runs.head(limit).reset_index(drop=True)
 
 
 def source_summary(con: Con) -> pd.DataFrame:
@@ -251,8 +375,9 @@ def sex_breakdown(
             SELECT max(period_to) AS period_to FROM obs
             WHERE area_code = ? AND sex <> 'all' {year_filter}
         )
-        SELECT {OBS_COLUMNS}, a.name AS area_name, a.level
+        SELECT {OBS_COLUMNS}, a.name AS area_name, a.level, {_CELL_SOURCE}
         FROM obs o JOIN latest l USING (period_to) JOIN area a USING (area_code)
+        {_CELL_SOURCE_JOIN}
         ORDER BY o.area_code, o.sex
         """,
         params,

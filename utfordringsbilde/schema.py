@@ -72,7 +72,8 @@ CREATE TABLE indicator (
     source           VARCHAR NOT NULL,
     source_table     VARCHAR NOT NULL,
     source_verified  BOOLEAN NOT NULL,
-    norm             DOUBLE
+    norm             DOUBLE,
+    source_ended     INTEGER  -- the last year of a series the publisher has stopped
 );
 
 -- The catalog's texts in every language it is written in, one row per text: the names,

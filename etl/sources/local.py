@@ -13,6 +13,7 @@ import hashlib
 import io
 import itertools
 import json
+import os
 import re
 import zipfile
 from collections.abc import Callable, Iterator, Mapping
@@ -26,7 +27,7 @@ import pandas as pd
 from openpyxl.utils import get_column_letter
 
 from etl.load import Builder, LoadError, RunRecord, build_warehouse, config_areas
-from etl.sources import limits
+from etl.sources import limits, settings
 from utfordringsbilde.config import Catalog, Indicator, Kommune, load_catalog, load_kommuner
 from utfordringsbilde.paths import warehouse_path
 
@@ -55,8 +56,23 @@ SEX = {
     "jenter": "female", "jente": "female", "female": "female", "kvinner": "female", "k": "female",
 }  # fmt: skip
 TOTAL_WORDS = {"sum", "totalt", "total", "i alt", "kommunen", "hele kommunen", "alle"}
-# Relative difference between the districts' sum and the kommune total that is still rounding.
-TOTAL_TOLERANCE = 0.01
+# Relative difference between the districts' sum and the kommune total that is still rounding
+# (settings.LOCAL_TOTAL_TOLERANCE; UB_TOTAL_TOLERANCE or `check(tolerance=)` override it).
+TOTAL_TOLERANCE = settings.LOCAL_TOTAL_TOLERANCE
+
+
+def total_tolerance() -> float:
+    """The tolerance for the districts' sum against the kommune total (UB_TOTAL_TOLERANCE)."""
+    raw = os.environ.get("UB_TOTAL_TOLERANCE")
+    if raw is None or not raw.strip():
+        return TOTAL_TOLERANCE
+    try:
+        value = float(raw.replace(",", "."))
+    except ValueError:
+        raise LoadError(f"UB_TOTAL_TOLERANCE={raw!r} is not a number (e.g. 0.01 for 1 %)") from None
+    if not 0 <= value < 1:
+        raise LoadError(f"UB_TOTAL_TOLERANCE={raw!r} must be at least 0 and below 1")
+    return value
 
 
 @dataclass(frozen=True)
@@ -87,6 +103,7 @@ class Checked:
     observations: pd.DataFrame = field(default_factory=pd.DataFrame)
     problems: list[Problem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
     contacts: list[str] = field(default_factory=list)
 
@@ -449,11 +466,15 @@ def _parse_period(raw: str) -> tuple[int, int] | None:
 def _areas(k: Kommune) -> dict[str, tuple[str, str]]:
     """Every way to name an area of `k` -> (area code, district code).
 
-    A district by its code or name; a grunnkrets by its 8 digits; a school by its name (from
-    the district's `schools` list), kept as `skole:<name>` so its rows sum to the district
-    as grunnkrets rows do.
+    The kommune by its number or name; a district by its code or name; a grunnkrets by its 8
+    digits; a school by its name (from the district's `schools` list), kept as `skole:<name>`
+    so its rows sum to the district as grunnkrets rows do.
     """
-    out: dict[str, tuple[str, str]] = {}
+    # The kommune itself, by number or name: its own total, e.g. a kommune-level indicator.
+    out: dict[str, tuple[str, str]] = {
+        k.code: (k.code, k.code),
+        k.name.strip().lower(): (k.code, k.code),
+    }
     for d in k.districts.items:
         out[d.code.lower()] = (d.code, d.code)
         out[d.name.strip().lower()] = (d.code, d.code)
@@ -484,8 +505,13 @@ def check(
     kommuner: Mapping[str, Kommune] | None = None,
     warehouse: Path | None = None,
     today: date | None = None,
+    tolerance: float | None = None,
 ) -> Checked:
-    """Read and validate a file's bytes; every problem is reported, none stops the others."""
+    """Read and validate a file's bytes; every problem is reported, none stops the others.
+
+    `tolerance` is how far the districts' sum may be from the kommune total before a warning
+    (default: UB_TOTAL_TOLERANCE, else settings.LOCAL_TOTAL_TOLERANCE).
+    """
     result = Checked(file=name, sha256=hashlib.sha256(data).hexdigest())
     suffix = Path(name).suffix.lower()
     if len(data) > MAX_BYTES:
@@ -512,8 +538,10 @@ def check(
     catalog = catalog if catalog is not None else load_catalog()
     kommuner = kommuner if kommuner is not None else load_kommuner()
     _validate_rows(result, rows, kommune, catalog, kommuner, today or date.today())
-    if result.ok and warehouse is not None:
-        result.warnings.extend(_compare_totals(result, warehouse))
+    if result.ok and result.kommune is not None:
+        tol = total_tolerance() if tolerance is None else tolerance
+        k = kommuner[result.kommune]
+        result.warnings.extend(_compare_totals(result, warehouse, k, catalog, tol))
     return result
 
 
@@ -659,8 +687,9 @@ def _record(r: _Rows, line: int, cells: list[Any], bad: Bad) -> dict[str, Any] |
     if area_raw.lower() in TOTAL_WORDS or ind_raw.lower() in TOTAL_WORDS:
         bad(
             "omrade",
-            f"{area_raw or ind_raw!r} looks like a total row; remove it "
-            "(the dashboard adds up the districts itself)",
+            f"{area_raw or ind_raw!r} looks like a total row; remove it (the dashboard adds up "
+            f"the districts itself), or give the kommune's own figure as {r.kommune.code} "
+            f"or {r.kommune.name}",
         )
         return None
     problems: list[str] = []
@@ -843,6 +872,7 @@ def _roll_up(
     # District, grunnkrets and school rows are different ways to count the same people: a mix
     # for one district would count some of them twice.
     frame["kind"] = "district"
+    frame.loc[frame["area_code"] == k.code, "kind"] = "kommune"
     frame.loc[frame["grunnkrets"], "kind"] = "grunnkrets"
     frame.loc[frame["area_code"].str.startswith("skole:"), "kind"] = "school"
     both = frame.groupby(key)["kind"].nunique()
@@ -902,50 +932,132 @@ def _roll_up(
                 "denominator": den,
                 "flag": None,
                 "source": NAME,
+                "derived": False,
             }
         )
-    return pd.DataFrame(rows)
+    out = pd.DataFrame(rows)
+    derived = _kommune_from_districts(out, k, indicators)
+    if not derived.empty:
+        ids = ", ".join(sorted(set(derived["indicator_id"])))
+        result.notes.append(f"kommune totals computed from the districts' counts: {ids}")
+        out = pd.concat([out, derived], ignore_index=True)
+    return out
 
 
-def _compare_totals(result: Checked, warehouse: Path) -> list[str]:
-    """Warnings where the districts' counts differ from the kommune total beyond rounding."""
+def _kommune_from_districts(
+    obs: pd.DataFrame, k: Kommune, indicators: Mapping[str, Indicator]
+) -> pd.DataFrame:
+    """Kommune rows summed from every district, where the file gives none and sums are honest.
+
+    Only the kommune's own (local) indicators: an API gives the others' kommune totals. Only
+    counts sum: teller/nevner of a rate, or a count; a verdi alone (a score, an average) does
+    not, and neither do districts some of which are missing.
+    """
+    if obs.empty:
+        return obs
+    districts = {d.code for d in k.districts.items}
+    key = ["indicator_id", "period_from", "period_to", "sex"]
+    given = set(map(tuple, obs.loc[obs["area_code"] == k.code, key].itertuples(index=False)))
+    rows = []
+    for idx, group in obs[obs["area_code"].isin(districts)].groupby(key):
+        ind = indicators[str(idx[0])]
+        if ind.source.provider != NAME or tuple(idx) in given:
+            continue
+        if set(group["area_code"]) != districts or group["numerator"].isna().any():
+            continue
+        num = float(group["numerator"].sum())
+        if ind.unit == "count":
+            value, den = num, None
+        elif group["denominator"].notna().all() and group["denominator"].sum() > 0:
+            den = float(group["denominator"].sum())
+            value = num / den * ind.multiplier
+        else:
+            continue
+        rows.append(
+            {
+                **dict(zip(key, idx, strict=True)),
+                "area_code": k.code,
+                "age_group": "all",
+                "value": value,
+                "numerator": num,
+                "denominator": den,
+                "flag": None,
+                "source": NAME,
+                "derived": True,
+            }
+        )
+    return pd.DataFrame(rows, columns=obs.columns)
+
+
+def _compare_totals(
+    result: Checked, warehouse: Path | None, k: Kommune, catalog: Catalog, tolerance: float
+) -> list[str]:
+    """Warnings where the districts' sum differs from the kommune total by more than `tolerance`.
+
+    Counts sum: teller and nevner of a rate, the value of a count (given as teller or verdi).
+    The kommune total is the file's own kommune row, else the warehouse's.
+    """
     obs = result.observations
-    if obs.empty or not warehouse.exists() or obs["numerator"].isna().all():
+    if obs.empty:
         return []
-    sums = (
-        obs.dropna(subset=["numerator", "denominator"])
-        .groupby(["indicator_id", "period_from", "period_to", "sex"], as_index=False)[
-            ["numerator", "denominator"]
-        ]
-        .sum()
+    units = {i.id: i.unit for i in catalog.indicators}
+    districts = {d.code for d in k.districts.items}
+    key = ["indicator_id", "period_from", "period_to", "sex"]
+    parts = obs[obs["area_code"].isin(districts)].copy()
+    counts = parts["indicator_id"].map(units).eq("count")
+    # A count's own value is what sums; a rate's teller and nevner do.
+    parts["teller"] = parts["numerator"].where(~counts, parts["value"])
+    parts["nevner"] = parts["denominator"].where(~counts)
+    sums = parts.groupby(key, as_index=False).agg(
+        teller=("teller", lambda x: x.sum(min_count=1)),
+        nevner=("nevner", lambda x: x.sum(min_count=1)),
+        n=("area_code", "nunique"),
     )
-    try:
-        with duckdb.connect(str(warehouse), read_only=True) as con:
-            con.register("_sums", sums)
-            totals = con.execute(
-                "SELECT s.*, o.numerator AS k_num, o.denominator AS k_den FROM _sums s "
-                "JOIN observation o USING (indicator_id, period_from, period_to, sex) "
-                "WHERE o.area_code = ? AND o.age_group = 'all'",
-                [result.kommune],
-            ).df()
-    except duckdb.Error:
-        return []
+    given = obs[(obs["area_code"] == k.code) & ~obs["derived"]].copy()
+    totals = _kommune_totals(given, warehouse, k.code)
+    totals["counted"] = totals["indicator_id"].map(units).eq("count")
+    totals["k_teller"] = totals["numerator"].where(~totals["counted"], totals["value"])
+    totals["k_nevner"] = totals["denominator"].where(~totals["counted"])
+    both = sums.merge(totals[[*key, "k_teller", "k_nevner", "where"]], on=key)
     out = []
-    for r in totals.itertuples(index=False):
+    for r in both.itertuples(index=False):
         for what, mine, theirs in (
-            ("teller", r.numerator, r.k_num),
-            ("nevner", r.denominator, r.k_den),
+            ("teller", r.teller, r.k_teller),
+            ("nevner", r.nevner, r.k_nevner),
         ):
-            if pd.isna(theirs) or not theirs:
+            if pd.isna(mine) or pd.isna(theirs) or not theirs:
                 continue
             diff = abs(mine - theirs) / theirs
-            if diff > TOTAL_TOLERANCE and abs(mine - theirs) > 1:
+            if diff > tolerance and abs(mine - theirs) > 1:
+                of = f" ({r.n} of {len(districts)} districts)" if r.n < len(districts) else ""
                 out.append(
                     f"{r.indicator_id} {r.period_to} ({r.sex}): the districts' {what} sums to "
-                    f"{mine:g}, the kommune total in the warehouse is {theirs:g} "
-                    f"({diff:.1%} apart)"
+                    f"{mine:g}{of}, the kommune total {r.where} is {theirs:g} "
+                    f"({diff:.1%} apart; tolerance {tolerance:.1%})"
                 )
     return out
+
+
+def _kommune_totals(given: pd.DataFrame, warehouse: Path | None, kommune: str) -> pd.DataFrame:
+    """Kommune rows to compare with: the file's own, else the warehouse's (`where` says which)."""
+    cols = ["indicator_id", "period_from", "period_to", "sex", "value", "numerator", "denominator"]
+    frames = [given[cols].assign(where="in the file")]
+    if warehouse is not None and warehouse.exists():
+        try:
+            with duckdb.connect(str(warehouse), read_only=True) as con:
+                stored = con.execute(
+                    f"SELECT {', '.join(cols)} FROM observation "
+                    "WHERE area_code = ? AND age_group = 'all'",
+                    [kommune],
+                ).df()
+            frames.append(stored.assign(where="in the warehouse"))
+        except duckdb.Error:
+            pass
+    frames = [f for f in frames if not f.empty]
+    if not frames:
+        return pd.DataFrame(columns=[*cols, "where"])
+    both = pd.concat(frames, ignore_index=True)
+    return both.drop_duplicates(["indicator_id", "period_from", "period_to", "sex"])
 
 
 # ------------------------------------------------------------------------------------ loading
@@ -1006,6 +1118,10 @@ def load(
     below = pd.concat([config_areas([k]), old_areas], ignore_index=True)
     below = below[(below["kommune_code"] == k.code) & (below["level"] != "kommune")]
     sub_areas = sorted(set(below["area_code"]))
+    # The kommune rows the file gives (or its districts sum to) replace the older ones of
+    # those indicators only: an API's kommune total for another indicator stays.
+    own = checked.observations[checked.observations["area_code"] == k.code]
+    kommune_pairs = [(i, k.code) for i in sorted(set(own["indicator_id"]))]
     now = datetime.now(UTC).replace(tzinfo=None)
     who = who or getpass.getuser()
     obs = checked.observations.assign(source_updated=now)
@@ -1015,7 +1131,9 @@ def load(
             b.add_areas(old_areas)  # areas an earlier run added (peers' fylker, all fylker)
         # The file is the kommune's whole series for its indicators at district level: older
         # rows for them (an earlier import, demo figures) go, every other row stays.
-        b.carry_over(target, reloaded=ids, fetched=sub_areas)
+        b.carry_over(target, reloaded=ids, fetched=sub_areas, pairs=kommune_pairs)
+        # Each imported cell is credited to its file: the run id its rows carry → file name.
+        b.meta["imports"] = _imports_meta(meta, b.run_id, checked.file)
         b.add_observations(obs)
         present = b.staged_indicators()
         for ind in catalog.indicators:
@@ -1028,8 +1146,9 @@ def load(
                 )
         b.notes["import"] = (
             f"file {_inert(checked.file)} (sha256 {checked.sha256[:16]}) by {who} at "
-            f"{now.isoformat(timespec='seconds')}Z: {len(obs)} district rows of "
+            f"{now.isoformat(timespec='seconds')}Z: {len(obs)} rows of "
             f"{', '.join(ids)} for {k.name} ({k.code})"
+            + (f"; {'; '.join(checked.notes)}" if checked.notes else "")
             + (f"; kilde: {', '.join(map(_inert, checked.sources))}" if checked.sources else "")
             + (f"; kontakt: {', '.join(map(_inert, checked.contacts))}" if checked.contacts else "")
         )
@@ -1053,6 +1172,18 @@ def load(
             "last_import": f"{_inert(checked.file)} {now.isoformat(timespec='seconds')}",
         },
     )
+
+
+def _imports_meta(meta: Mapping[str, str], run_id: str, file: str) -> str:
+    """The `imports` meta entry: run id → file name of every import, this one added."""
+    try:
+        imports = json.loads(meta.get("imports") or "{}")
+    except ValueError:
+        imports = {}
+    if not isinstance(imports, dict):
+        imports = {}
+    imports[run_id] = file
+    return json.dumps(imports, ensure_ascii=False, sort_keys=True)
 
 
 def import_file(

@@ -13,13 +13,16 @@ SSB_BASE = "https://data.ssb.no/api/pxwebapi/v2"
 SSB_RATE = RateLimit(30, 60.0)
 # SSB refuses a query above 800 000 cells; our own count splits below it.
 SSB_MAX_CELLS = 800_000
-# Our own count keeps every query under the limit, so a "too many cells" answer means the
-# count was a little off; a few halvings settle it, and a 403 for another reason (a table
-# closed to the API) fails after at most 2 + 4 + 8 extra requests.
+# Our own count keeps every query under the limit, so a 400 "Too many cells selected" means
+# the count was a little off; a few halvings settle it. A 403 (a table closed to the API) is
+# never halved: it fails at once.
 SSB_MAX_HALVINGS = 3
 # The fylke value set that goes with a kommune code list: agg_KommSummer ("kommuner 2024,
 # aggregated time series", K-codes) pairs with agg_KommFylker (F-codes).
 SSB_FYLKE_CODELIST: dict[str, str] = {"agg_KommSummer": "agg_KommFylker"}
+# The dry run's guess at a code list's prefix; a live run reads the prefix from the list's own
+# values in /metadata, since agg_ lists differ (agg_KommGjeldende, agg_GrkretsNy: plain codes).
+SSB_CODELIST_PREFIX: dict[str, str] = {"agg_KommSummer": "K-", "agg_KommFylker": "F-"}
 
 # ------------------------------------------------------------------------------ SSB KLASS
 
@@ -54,3 +57,9 @@ GEONORGE_SRID = "4258"
 # published limit; 30 a minute is a courtesy. One order a year is all a refresh sends.
 GEONORGE_DOWNLOAD_BASE = "https://nedlasting.geonorge.no"
 GEONORGE_DOWNLOAD_RATE = RateLimit(30, 60.0)
+
+# ------------------------------------------------------------------------------ local import
+
+# How far the districts' sum may be from the kommune total before an import warns (1 %: more
+# than rounding). UB_TOTAL_TOLERANCE overrides it per run.
+LOCAL_TOTAL_TOLERANCE = 0.01

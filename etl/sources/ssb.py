@@ -4,7 +4,8 @@ One POST per table, region value set and split: `POST {base}/tables/{id}/data?la
 outputFormat=json-stat2` with `{"selection": [{"variableCode", "valueCodes", "codelist"?}]}`
 (docs/sources.md). Codes are deduplicated (a repeated code gives 500 with an empty body), a query
 above 800 000 cells is split along its largest variable before it is sent, and one that SSB
-still finds too big (400 "Too many cells selected", or 403 as the spec says) is halved.
+still finds too big (400 "Too many cells selected") is halved. A 403 means the table is not open
+to the API (the spec's 403 example for too many cells is never produced), so it fails at once.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ NAME = "ssb"
 MAX_CELLS = settings.SSB_MAX_CELLS
 MAX_HALVINGS = settings.SSB_MAX_HALVINGS
 FYLKE_CODELIST = settings.SSB_FYLKE_CODELIST
+CODELIST_PREFIX = settings.SSB_CODELIST_PREFIX
 
 _EXPRESSION = re.compile(r"^\s*(top|bottom|range|from|to)\s*\((.*)\)\s*$", re.IGNORECASE)
 
@@ -67,7 +69,13 @@ def tables_request(title: str, notes: tuple[str, ...] = ()) -> Request:
 
 def metadata(client: Client, table: str, codelists: Mapping[str, str]) -> dict[str, Any]:
     """A table's metadata (JSON-stat2 without values), with code lists."""
-    result = client.send(metadata_request(table, codelists))
+    try:
+        result = client.send(metadata_request(table, codelists))
+    except ApiError as e:
+        closed = _closed(e, table)
+        if closed is not None:
+            raise closed from e
+        raise
     if not isinstance(result, dict):
         raise SsbError(f"table {table}: metadata is not a JSON object")
     return result
@@ -120,15 +128,21 @@ def dedupe(codes: Iterable[str]) -> list[str]:
     return out
 
 
-def expand(values: Sequence[str], categories: Sequence[str] | None) -> list[str] | None:
-    """Explicit codes for a selection (codes, wildcards, expressions); None when unknowable."""
+def expand(
+    values: Sequence[str], categories: Sequence[str] | None, time: bool = False
+) -> list[str] | None:
+    """Explicit codes for a selection (codes, wildcards, expressions); None when unknowable.
+
+    `time` says the variable is the table's time variable, where top(N) means the N newest.
+    """
     out: list[str] = []
     for value in values:
         m = _EXPRESSION.match(value)
         if m:
             if categories is None:
                 return None
-            out.extend(_expression(m.group(1).lower(), m.group(2), list(categories), value))
+            kind = m.group(1).lower()
+            out.extend(_expression(kind, m.group(2), list(categories), value, time))
         elif "*" in value or "?" in value:
             if categories is None:
                 return None
@@ -139,13 +153,15 @@ def expand(values: Sequence[str], categories: Sequence[str] | None) -> list[str]
     return dedupe(out)
 
 
-def _expression(kind: str, args: str, cats: list[str], raw: str) -> list[str]:
+def _expression(kind: str, args: str, cats: list[str], raw: str, time: bool) -> list[str]:
     parts = [a.strip() for a in args.split(",") if a.strip()]
     if kind in ("top", "bottom"):
         n = int(parts[0])
         offset = int(parts[1]) if len(parts) > 1 else 0
-        # SSB's top(N) gives the N newest periods; time categories come oldest first.
-        if kind == "top":
+        # For the time variable top(N) is the N newest (time categories come oldest first)
+        # and bottom(N) the N oldest; elsewhere top is the first N and bottom the last N.
+        newest = (kind == "top") == time
+        if newest:
             end = len(cats) - offset
             return cats[max(0, end - n) : max(0, end)]
         return cats[offset : offset + n]
@@ -164,14 +180,23 @@ def _expression(kind: str, args: str, cats: list[str], raw: str) -> list[str]:
     return cats[: pos(parts[0]) + 1]
 
 
+def _codes_of(
+    item: Mapping[str, Any], cats: Mapping[str, Sequence[str]] | None, time_var: str
+) -> list[str] | None:
+    var = str(item["variableCode"])
+    known = (cats or {}).get(var)
+    return expand(item["valueCodes"], known, time=var.casefold() == time_var.casefold())
+
+
 def cells(
-    selection: Sequence[Mapping[str, Any]], cats: Mapping[str, Sequence[str]] | None
+    selection: Sequence[Mapping[str, Any]],
+    cats: Mapping[str, Sequence[str]] | None,
+    time_var: str = "Tid",
 ) -> int | None:
     """Cells a selection asks for (the product of counts); None when a count is unknown."""
     total = 1
     for item in selection:
-        known = (cats or {}).get(item["variableCode"])
-        codes = expand(item["valueCodes"], known)
+        codes = _codes_of(item, cats, time_var)
         if codes is None:
             return None
         total *= len(codes)
@@ -182,11 +207,12 @@ def split(
     selection: list[dict[str, Any]],
     cats: Mapping[str, Sequence[str]],
     max_cells: int = MAX_CELLS,
+    time_var: str = "Tid",
 ) -> list[list[dict[str, Any]]]:
     """Selections of at most `max_cells` each, split along the largest variable first."""
     counts = []
     for item in selection:
-        codes = expand(item["valueCodes"], cats.get(item["variableCode"]))
+        codes = _codes_of(item, cats, time_var)
         if codes is None:
             raise SsbError(f"cannot count the codes of {item['variableCode']}")
         counts.append(codes)
@@ -202,17 +228,17 @@ def split(
     for start in range(0, len(counts[i]), per_chunk):
         part = [dict(item) for item in selection]
         part[i]["valueCodes"] = counts[i][start : start + per_chunk]
-        out.extend(split(part, cats, max_cells))
+        out.extend(split(part, cats, max_cells, time_var))
     return out
 
 
 def halve(
-    selection: list[dict[str, Any]], cats: Mapping[str, Sequence[str]]
+    selection: list[dict[str, Any]], cats: Mapping[str, Sequence[str]], time_var: str = "Tid"
 ) -> list[list[dict[str, Any]]] | None:
     """Two halves along the variable with the most codes; None when nothing can be halved."""
     best, best_codes = -1, list[str]()
     for j, item in enumerate(selection):
-        codes = expand(item["valueCodes"], cats.get(item["variableCode"]))
+        codes = _codes_of(item, cats, time_var)
         if codes is not None and len(codes) > max(1, len(best_codes)):
             best, best_codes = j, codes
     if best < 0:
@@ -227,8 +253,18 @@ def halve(
 
 
 def _too_many_cells(e: ApiError) -> bool:
-    words = f"{e.title or ''} {e.detail or ''}".casefold()
-    return e.status == 403 or (e.status == 400 and "too many cells" in words)
+    # PxWebApi answers 400 "Too many cells selected"; the spec's 403 example is never sent.
+    return e.status == 400 and "too many cells" in (e.title or "").casefold()
+
+
+def _closed(e: ApiError, table: str) -> SsbError | None:
+    """A 403: the table is not open to the API, which no split or retry changes."""
+    if e.status != 403:
+        return None
+    return SsbError(
+        f"table {table} is not open to the API (SSB answered 403 Forbidden); "
+        "choose another table or import the figures as local data"
+    )
 
 
 # ------------------------------------------------------------------------------ regions
@@ -256,7 +292,9 @@ def region_parts(region_dim: str, codelist: str | None, areas: Areas) -> list[Re
         codes += [f"EKA{f}" for f in areas.fylker] + ["EAK"]
         return [RegionPart(None, dedupe(codes))]
     if codelist:
-        prefix = "K-" if codelist.startswith("agg_") else ""
+        # A guess for the dry run; a live run re-spells the codes as the code list's own values
+        # in /metadata have them (agg_KommSummer: K-3301, agg_KommGjeldende: 3301).
+        prefix = CODELIST_PREFIX.get(codelist, "")
         parts = [RegionPart(codelist, [f"{prefix}{k}" for k in areas.kommuner])]
         fylke_list = FYLKE_CODELIST.get(codelist)
         if fylke_list:
@@ -267,6 +305,19 @@ def region_parts(region_dim: str, codelist: str | None, areas: Areas) -> list[Re
         return parts
     codes = [*areas.kommuner, *areas.old_codes(), *areas.fylker, "0"]
     return [RegionPart(None, dedupe(codes))]
+
+
+def _bare(code: str) -> str:
+    return re.sub(r"^[A-Za-z]+-", "", code).casefold()
+
+
+def respell_regions(codes: Sequence[str], values: Sequence[str]) -> list[str]:
+    """Region codes as the value set spells them: K-3301 or 3301, read from its own values."""
+    exact = {v.casefold(): v for v in values}
+    bare: dict[str, str] = {}
+    for v in values:
+        bare.setdefault(_bare(v), v)
+    return [exact.get(c.casefold()) or bare.get(_bare(c)) or c for c in codes]
 
 
 def area_code(code: str, areas: Areas) -> str | None:
@@ -308,6 +359,12 @@ def groups(indicators: Iterable[Indicator]) -> list[Group]:
         )
         out.setdefault(key, Group(table=s.table, indicators=[])).indicators.append(ind)
     return list(out.values())
+
+
+def time_variable(meta: Mapping[str, Any], catalog_name: str | None = None) -> str:
+    """The table's time variable: its JSON-stat role, else the catalog's name, else Tid."""
+    role = (meta.get("role") or {}).get("time") or []
+    return str(role[0]) if role else catalog_name or "Tid"
 
 
 def _dims(meta: Mapping[str, Any]) -> dict[str, str]:
@@ -415,9 +472,50 @@ def _add_fixed(
             wanted[var] = list(cats[var])
 
 
+LABEL = "label:"
+
+
+def _by_label(want: str, labels: Mapping[str, str], what: str) -> str:
+    """The one code whose label is `want` (or, failing that, holds it); SsbError otherwise."""
+    key = want.strip().casefold()
+    exact = [c for c, lab in labels.items() if lab.strip().casefold() == key]
+    loose = [c for c, lab in labels.items() if key in lab.casefold()]
+    hits = exact or loose
+    if len(hits) == 1:
+        return hits[0]
+    found = ", ".join(f"{c} {labels[c]!r}" for c in hits[:5]) or "none"
+    raise SsbError(f"{what} labelled like {want!r}: {len(hits)} found ({found})")
+
+
+def resolve_labels(
+    wanted: Mapping[str, list[str]], meta: Mapping[str, Any]
+) -> dict[str, list[str]]:
+    """Selection variables and codes written as `label:…` in the catalog, as the table's codes.
+
+    For a table whose codes are not verified, e.g. 11994's education dimension, where leaving
+    "Helsesykepleiere" out would sum every profession: a label the table lacks is an error.
+    """
+    dim_labels = {str(d): str(meta["dimension"][d].get("label", d)) for d in meta.get("id", [])}
+    out: dict[str, list[str]] = {}
+    for var, codes in wanted.items():
+        if var.startswith(LABEL):
+            var = _by_label(var[len(LABEL) :], dim_labels, "variable")
+        real = _dims(meta).get(var.casefold())
+        cats: dict[str, str] | None = None
+        resolved = []
+        for code in codes:
+            if code.startswith(LABEL) and real is not None:  # else fit names the variable
+                cats = cats or jsonstat.category_labels(meta, real)
+                code = _by_label(code[len(LABEL) :], cats, f"value of {var!r}")
+            resolved.append(code)
+        out[var] = resolved
+    return out
+
+
 def fit(q: Query, meta: Mapping[str, Any]) -> tuple[Query, list[str]]:
     """The query in the table's spelling and order, and the region codes the table lacks."""
     dims = _dims(meta)
+    q = Query(resolve_labels(q.wanted, meta), q.codelists, q.region_dim)
     for var in q.wanted:
         if var.casefold() not in dims:
             raise SsbError(f"the table has no variable {var!r} (variables: {list(dims.values())})")
@@ -452,17 +550,21 @@ def _post(
     selection: list[dict[str, Any]],
     cats: Mapping[str, Sequence[str]],
     depth: int = 0,
+    time_var: str = "Tid",
 ) -> list[dict[str, Any]]:
     """Send one query; halve it while SSB says it has too many cells."""
     try:
         return [data(client, table, selection)]
     except ApiError as e:
+        closed = _closed(e, table)
+        if closed is not None:
+            raise closed from e
         if not _too_many_cells(e) or depth >= MAX_HALVINGS:
             raise
-        halves = halve(selection, cats)
+        halves = halve(selection, cats, time_var)
         if halves is None:
             raise
-        return [d for h in halves for d in _post(client, table, h, cats, depth + 1)]
+        return [d for h in halves for d in _post(client, table, h, cats, depth + 1, time_var)]
 
 
 def _measures(
@@ -497,6 +599,9 @@ def _datasets(
     measures: dict[str, dict[str, str]] = {}
     for part in region_parts(region_dim, s.codelist.get(region_dim), areas):
         meta = metadata(client, table, _codelists(group, part))
+        if part.codelist:
+            values = jsonstat.categories(meta, _dims(meta).get(region_dim.casefold(), region_dim))
+            part = RegionPart(part.codelist, respell_regions(part.codes, values))
         measures = measures or _measures(group, table, meta, result)
         if not measures:
             break
@@ -507,8 +612,9 @@ def _datasets(
         if not _has_regions(selection, region_dim):
             continue  # none of these regions exist in this table
         cats = {d: jsonstat.categories(meta, d) for d in meta["id"]}
-        for sub in split(selection, cats, max_cells):
-            datasets.extend(_post(client, table, sub, cats))
+        time_var = time_variable(meta, s.time_dimension)
+        for sub in split(selection, cats, max_cells, time_var):
+            datasets.extend(_post(client, table, sub, cats, time_var=time_var))
     return datasets, measures
 
 
@@ -611,7 +717,10 @@ def group_step(group: Group, areas: Areas) -> Step:
         requests.append(metadata_request(group.table, q.codelists))
         selection = q.selection()
         if _has_regions(selection, region_dim):
-            requests.append(data_request(group.table, selection, (_cells_note(selection),)))
+            notes = [_cells_note(selection)]
+            if any(LABEL in json.dumps(i) for i in selection):
+                notes.append("'label:…' variables and codes are looked up in /metadata first")
+            requests.append(data_request(group.table, selection, tuple(notes)))
     ids = ", ".join(i.id for i in group.indicators)
     return Step(
         f"table {group.table} ({ids})",

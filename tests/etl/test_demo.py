@@ -531,3 +531,10 @@ def test_no_hidden_cell_can_be_worked_out(con: duckdb.DuckDBPyConnection) -> Non
     assert len(hidden) > 100, "the demo should have hidden district cells to attack"
     exposed = disclosure.exposed(obs)
     assert exposed.empty, exposed[["indicator_id", "area_code", "period_to", "sex"]].head()
+
+
+def test_an_ended_series_is_marked_in_the_warehouse(con: duckdb.DuckDBPyConnection) -> None:
+    # 11994 stopped in 2022: the pages read that from the indicator table to say so.
+    ended = dict(con.execute("SELECT indicator_id, source_ended FROM indicator").fetchall())
+    assert ended["helsesykepleier_arsverk"] == 2022
+    assert ended["barn_0_17"] is None

@@ -378,7 +378,8 @@ def test_live_refresh_keeps_imported_rows(
     query = "SELECT area_code, numerator FROM observation WHERE source = 'local' ORDER BY 1"
     with duckdb.connect(str(paths.warehouse), read_only=True) as con:
         before = con.execute(query).fetchall()
-    assert before == [("3301-D01", 30.0), ("3301-D02", 40.0)]
+    # Both districts are given as counts: the kommune's row is their sum (30 + 40).
+    assert before == [("3301", 70.0), ("3301-D01", 30.0), ("3301-D02", 40.0)]
     refresh_run(catalog, config, paths, sources=["ssb"])
     refresh_run(catalog, config, paths)
     with duckdb.connect(str(paths.warehouse), read_only=True) as con:
@@ -441,3 +442,132 @@ def test_school_and_grunnkrets_rows_for_one_district_are_refused() -> None:
     checked = local.check(text.encode("utf-8"), "blandet.csv", kommune="3301")
     assert not checked.ok
     assert "mixes district, grunnkrets and school rows" in checked.problems[0].message
+
+
+# ------------------------------------------------------------- kommune rows, totals, periods
+
+
+def _districts(kommune: str) -> list[str]:
+    return [d.code for d in load_kommuner()[kommune].districts.items]
+
+
+def test_the_kommune_itself_can_be_an_area(wh: Path, tmp_path: Path) -> None:
+    # A kommune-level local indicator (henlagte_meldinger) has no districts to give.
+    path = tmp_path / "barnevern.csv"
+    path.write_text(
+        f"{HEADER}\nhenlagte_meldinger;3301;2024;250;1100;;;Fagsystem;\n"
+        "henlagte_meldinger;Drammen;2023;240;1000;;;Fagsystem;\n",
+        encoding="utf-8",
+    )
+    checked, run = local.import_file(path, target=wh)
+    assert run is not None, checked.problems
+    with duckdb.connect(str(wh), read_only=True) as con:
+        rows = con.execute(
+            "SELECT period_to, numerator, denominator, source FROM observation "
+            "WHERE indicator_id = 'henlagte_meldinger' AND area_code = '3301' "
+            "AND period_to >= 2023 ORDER BY 1"
+        ).fetchall()
+    assert rows == [(2023, 240.0, 1000.0, "local"), (2024, 250.0, 1100.0, "local")]
+
+
+def test_a_local_indicators_kommune_row_is_summed_from_every_district() -> None:
+    codes = _districts("3301")
+    lines = [HEADER] + [f"{IND};{c};2024;{20 + i};{200 + i};;;;" for i, c in enumerate(codes)]
+    checked = local.check("\n".join(lines).encode(), "ungdata.csv")
+    assert checked.ok, checked.problems
+    kommune = checked.observations[checked.observations["area_code"] == "3301"]
+    assert len(kommune) == 1
+    num = sum(20 + i for i in range(len(codes)))
+    den = sum(200 + i for i in range(len(codes)))
+    assert kommune.iloc[0][["numerator", "denominator"]].tolist() == [num, den]
+    assert kommune.iloc[0]["value"] == pytest.approx(100 * num / den)
+    assert any("kommune totals computed from the districts" in n for n in checked.notes)
+    # Some districts only, or values that do not sum (verdi alone), give no kommune row.
+    some = local.check("\n".join(lines[:4]).encode(), "ungdata.csv")
+    assert "3301" not in set(some.observations["area_code"])
+    scores = [HEADER] + [f"{IND};{c};2024;;;12,5;;;" for c in codes]
+    only_values = local.check("\n".join(scores).encode(), "ungdata.csv")
+    assert only_values.ok, only_values.problems
+    assert "3301" not in set(only_values.observations["area_code"])
+
+
+def test_districts_off_the_kommune_total_warn_with_a_configurable_tolerance(
+    wh: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with duckdb.connect(str(wh), read_only=True) as con:
+        year, total = con.execute(
+            "SELECT period_to, value FROM observation WHERE indicator_id = 'barn_0_17' "
+            "AND area_code = '3301' AND sex = 'all' ORDER BY period_to DESC LIMIT 1"
+        ).fetchone()
+    codes = _districts("3301")
+    share = total * 1.034 / len(codes)  # the districts sum to 3.4 % over the kommune
+    for column in ("verdi", "teller"):
+        cells = ";;{:.0f};;" if column == "verdi" else "{:.0f};;;;"
+        lines = [HEADER] + [f"barn_0_17;{c};{year};" + cells.format(share) for c in codes]
+        data = "\n".join(lines).encode()
+        checked = local.check(data, "barn.csv", warehouse=wh)
+        assert checked.ok, checked.problems
+        assert any("3.4% apart" in w for w in checked.warnings), (column, checked.warnings)
+        assert not local.check(data, "barn.csv", warehouse=wh, tolerance=0.05).warnings
+        monkeypatch.setenv("UB_TOTAL_TOLERANCE", "0,05")
+        assert not local.check(data, "barn.csv", warehouse=wh).warnings
+        monkeypatch.delenv("UB_TOTAL_TOLERANCE")
+
+
+def test_imported_cells_show_with_their_own_period_and_file(wh: Path, tmp_path: Path) -> None:
+    from utfordringsbilde import overview, queries
+
+    year = _latest(wh, "3301")
+    codes = _districts("3301")
+    path = tmp_path / "Ungdata Drammen.csv"
+    # Values only (no counts): no kommune row is computed, the kommune's stays at `year`.
+    lines = [HEADER] + [f"{IND};{c};{year - 1};;;{10 + i};;;" for i, c in enumerate(codes)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    checked, run = local.import_file(path, target=wh)
+    assert run is not None, checked.problems
+    with duckdb.connect(str(wh)) as con:
+        cells = queries.latest_values(con, ["3301", *codes])
+        mine = cells[(cells.indicator_id == IND) & cells.area_code.isin(codes)]
+        # Latest per area: the districts' own period, not '..' under the kommune's newer one.
+        assert len(mine) == len(codes)
+        assert set(mine.period_to) == {year - 1} and set(mine.reference_period_to) == {year}
+        assert set(mine.source_table) == {path.name} and set(mine.source) == {"local"}
+        other = cells[(cells.indicator_id == "barn_0_17") & (cells.area_code == "3301")]
+        assert other.source_table.tolist() == ["07459"]
+        ov = overview.build(con, "3301")
+        shown = ov.cells[(ov.cells.indicator_id == IND) & ov.cells.area_code.isin(codes)]
+        assert set(shown.verdict) == {"not_compared"}  # another year than the kommune's
+        # Without a kommune row the reference period comes from the districts.
+        con.execute(f"DELETE FROM observation WHERE indicator_id = '{IND}' AND area_code = '3301'")
+        cells = queries.latest_values(con, ["3301", *codes])
+        mine = cells[cells.indicator_id == IND]
+        assert len(mine) == len(codes) and set(mine.reference_period_to) == {year - 1}
+        con.execute(f"DELETE FROM observation WHERE area_code = '3301' AND period_to = {year - 1}")
+        assert year - 1 in queries.years(con, "3301")  # the districts' year is offered
+        series = queries.series(con, IND, codes[:1])
+        assert series.source_table.iloc[-1] == path.name
+
+
+def test_an_import_shows_on_the_overview_of_a_live_warehouse(
+    api: FakeApis, catalog: Catalog, config: dict[str, Kommune], paths: Paths
+) -> None:
+    """A live warehouse has no kommune row for the kommune's own indicators: the overview
+    takes the period from the districts (values that do not sum) or the summed kommune row."""
+    from tests.etl.test_refresh import run as refresh_run
+    from utfordringsbilde import overview
+
+    refresh_run(catalog, config, paths)
+    text = f"{HEADER}\n{IND};3301-D01;2023;;;12,5;;;\n{IND};3301-D02;2023;;;17,5;;;\n"
+    checked = local.check(text.encode(), "ungdata.csv", catalog=catalog, kommuner=config)
+    assert checked.ok, checked.problems
+    local.load(
+        checked, target=paths.warehouse, runs_log=paths.runs, catalog=catalog, kommuner=config
+    )
+    with duckdb.connect(str(paths.warehouse), read_only=True) as con:
+        cells = overview.build(con, "3301").cells
+    mine = cells[cells.indicator_id == IND].sort_values("area_code")
+    assert mine[["area_code", "value", "period_to"]].values.tolist() == [
+        ["3301-D01", 12.5, 2023],
+        ["3301-D02", 17.5, 2023],
+    ]
+    assert set(mine.source_table) == {"ungdata.csv"}

@@ -10,8 +10,8 @@ import pytest
 from etl import jsonstat
 from etl.http import Client
 from etl.sources import fhi, klass, ssb
-from tests.etl.fakeapi import FIXTURES, FakeApis
-from utfordringsbilde.config import Catalog, Kommune
+from tests.etl.fakeapi import FIXTURES, FakeApis, Fault
+from utfordringsbilde.config import Catalog, Kommune, selection_problem
 
 # ------------------------------------------------------------------------ SSB selections
 
@@ -25,12 +25,37 @@ def test_expand_codes_wildcards_and_expressions():
     assert ssb.expand(["2020", "2020"], None) == ["2020"]
     assert ssb.expand(["*"], cats) == cats
     assert ssb.expand(["202?"], cats) == cats[1:]
-    assert ssb.expand(["top(2)"], cats) == ["2023", "2024"]  # SSB: the newest
-    assert ssb.expand(["bottom(2)"], cats) == ["2019", "2020"]
+    assert ssb.expand(["top(2)"], cats, time=True) == ["2023", "2024"]  # SSB: the newest
+    assert ssb.expand(["bottom(2)"], cats, time=True) == ["2019", "2020"]
     assert ssb.expand(["range(2020,2022)"], cats) == ["2020", "2021", "2022"]
     assert ssb.expand(["from(2023)"], cats) == ["2023", "2024"]
     assert ssb.expand(["to(2020)"], cats) == ["2019", "2020"]
     assert ssb.expand(["*"], None) is None  # unknowable without metadata
+
+
+def test_top_and_bottom_outside_the_time_variable_are_first_and_last():
+    # PxWebApi: top(N) is the N newest only for the time variable; elsewhere top is the first
+    # N values and bottom the last N.
+    ages = ["000", "001", "002", "003", "004"]
+    assert ssb.expand(["top(2)"], ages) == ["000", "001"]
+    assert ssb.expand(["bottom(2)"], ages) == ["003", "004"]
+    assert ssb.expand(["top(2,1)"], ages) == ["001", "002"]
+    years = ["2021", "2022", "2023"]
+    cats = {"Alder": ages, "Tid": years}
+    sel = [
+        {"variableCode": "Alder", "valueCodes": ["top(2)"]},
+        {"variableCode": "Tid", "valueCodes": ["top(1)"]},
+    ]
+    assert ssb.cells(sel, cats) == 2
+    parts = ssb.split(sel, cats, 1)
+    assert [p[0]["valueCodes"] for p in parts] == [["000"], ["001"]]
+
+
+def test_selection_problems_follow_pxwebapi_rules():
+    for ok in ["3301", "*", "33*", "*01", "*30*", "2?2?", "top(5)", "top(5,1)", "range(a,b)"]:
+        assert selection_problem(ok) is None, ok
+    for bad in ["3*01", "**3*", "top(x)", "range(2020)", "newest(3)", "from()", ""]:
+        assert selection_problem(bad) is not None, bad
 
 
 def test_cells_and_split_stay_under_the_limit():
@@ -105,6 +130,23 @@ def test_fetch_splits_when_the_server_limit_is_low(
         whole.sort_values(key).reset_index(drop=True),
         parts.sort_values(key).reset_index(drop=True),
     )
+
+
+def test_a_403_fails_at_once_and_a_400_too_many_cells_is_halved(
+    api: FakeApis, client: Client, catalog: Catalog, config: dict[str, Kommune]
+):
+    areas = klass.areas_for(config, sorted(config), klass.code_map(config, None))
+    group = next(g for g in ssb.groups(catalog.indicators) if g.table == "12275")
+    # SSB's 403: the table is not open to the API. No halving can change that.
+    api.fault("POST /ssb/tables/12275/data", Fault.problem(403, "Forbidden"))
+    with pytest.raises(ssb.SsbError, match="table 12275 is not open to the API"):
+        ssb.fetch_group(client, group, areas)
+    assert api.hits("POST /ssb/tables/12275/data") == 1
+    api.reset()
+    # SSB's real answer to too many cells: 400 with that title; the query is halved.
+    api.fault("POST /ssb/tables/12275/data", Fault.problem(400, "Too many cells selected"))
+    frame = ssb.fetch_group(client, group, areas).frames["barn_plassert"]
+    assert api.hits("POST /ssb/tables/12275/data") == 3 and not frame.empty
 
 
 def test_measure_placeholders_are_looked_up_by_label(
@@ -229,3 +271,55 @@ def test_flatten_of_an_fhi_answer(api: FakeApis, client: Client):
     assert ds is not None
     frame = jsonstat.flatten(ds)
     assert len(frame) == 12 and set(frame.AAR) == {"2023_2023", "2024_2024"}
+
+
+def test_unge_utenfor_reads_13556_with_plain_codes_from_agg_kommgjeldende(
+    api: FakeApis, client: Client, config: dict[str, Kommune]
+):
+    # agg_KommGjeldende takes plain kommune numbers: the K- prefix of agg_KommSummer would give
+    # 400 "Non-existent value". The catalog entry is the product's own.
+    from utfordringsbilde.config import load_catalog
+
+    ind = load_catalog().get("unge_utenfor")
+    areas = klass.areas_for(config, sorted(config), klass.code_map(config, None))
+    (group,) = ssb.groups([ind])
+    frame = ssb.fetch_group(client, group, areas).frames["unge_utenfor"]
+    posts = [s for s in api.log if s.path == "/ssb/tables/13556/data"]
+    region = next(i for i in posts[0].body["selection"] if i["variableCode"] == "Region")
+    assert region["codelist"] == "agg_KommGjeldende"
+    assert "3301" in region["valueCodes"]
+    assert not any(c.startswith("K-") for c in region["valueCodes"])
+    drammen = frame[(frame.area_code == "3301") & (frame.period_to == 2024)].iloc[0]
+    assert drammen.value == pytest.approx(round(8.1 * 1.04, 1))
+    assert {"0", "33", "3301"} <= set(frame.area_code)
+
+
+def test_selection_by_label_picks_the_one_code_or_names_the_choices(
+    api: FakeApis, client: Client, catalog: Catalog, config: dict[str, Kommune]
+):
+    # 11994 must select Helsesykepleiere in its education dimension, whose codes are not
+    # verified: the catalog names variable and value by label, resolved from /metadata.
+    areas = klass.areas_for(config, ["3301"], klass.code_map(config, None))
+    ind = catalog.get("barn_plassert")
+    src = ind.source.model_copy(
+        update={
+            "selection": {"label:alder": ["F000-017"], "label:funksjon": ["label:252 plassert"]}
+        }
+    )
+    group = ssb.Group("12275", [ind.model_copy(update={"source": src})])
+    by_label = ssb.fetch_group(client, group, areas).frames["barn_plassert"]
+    by_code = ssb.fetch_group(
+        client, next(g for g in ssb.groups(catalog.indicators) if g.table == "12275"), areas
+    ).frames["barn_plassert"]
+    key = ["area_code", "period_to"]
+    pd.testing.assert_frame_equal(
+        by_label.sort_values(key).reset_index(drop=True),
+        by_code.sort_values(key).reset_index(drop=True),
+    )
+    src = src.model_copy(
+        update={"selection": {**src.selection, "label:funksjon": ["label:plassert"]}}
+    )
+    group = ssb.Group("12275", [ind.model_copy(update={"source": src})])
+    # "plassert" is in "251 Ikke plassert" and "252 Plassert": both are named, none is guessed.
+    with pytest.raises(ssb.SsbError, match=r"labelled like 'plassert': 2 found \(1 '251"):
+        ssb.fetch_group(client, group, areas)

@@ -184,6 +184,12 @@ def test_unverified_and_service_indicators(catalog: Catalog) -> None:
     assert nurse.norm is None and nurse.norm_note is not None
     assert not nurse.district_level
     assert catalog.get("pedagognorm").polarity == "high_good"
+    assert nurse.source.ended == 2022 and not nurse.source.verified
+    vold = catalog.get("familievold")
+    assert vold.period_years == 2 and "nære relasjoner" not in vold.name["nb"]
+    for kg in ("barnehagedeltakelse", "pedagognorm", "spesialpedagogisk_hjelp"):
+        assert catalog.get(kg).source.table == "13502", kg
+    assert catalog.get("barnehagedeltakelse").source.measures["value"] == "KOSandel150000"
 
 
 def test_ungdata_is_local_data(catalog: Catalog) -> None:
@@ -340,6 +346,17 @@ def test_byar_needs_a_rate(tmp_path: Path) -> None:
     err = catalog_error(tmp_path, CATALOG.replace("ci_method: wilson", "ci_method: byar"))
     assert str(err).startswith(f"{tmp_path / 'indicators.yaml'}:9: indicators[lavinntekt]: ")
     assert "byar needs unit per_1000 or per_10000" in str(err)
+
+
+def test_an_illegal_ssb_selection_is_a_config_error(tmp_path: Path) -> None:
+    ssb = CATALOG.replace("provider: fhi", "provider: ssb").replace(
+        "measures: {value: RATE}", "measures: {value: RATE}\n      selection: {Alder: ['0*7']}"
+    )
+    err = catalog_error(tmp_path, ssb)
+    assert "indicators[lavinntekt].source.selection" in str(err)
+    assert "'*' may only stand at the start and/or the end" in str(err)
+    assert str(err).startswith(f"{tmp_path / 'indicators.yaml'}:")
+    assert load_yaml_model(write(tmp_path, "ok.yaml", ssb.replace("0*7", "01*")), Catalog)
 
 
 def test_unknown_theme_is_reported_at_the_theme_line(tmp_path: Path) -> None:

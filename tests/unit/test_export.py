@@ -50,9 +50,23 @@ def table() -> pd.DataFrame:
 
 def test_columns_analysts_need(table: pd.DataFrame) -> None:
     assert list(table.columns) == export.COLUMNS
-    for col in ("indicator", "area_code", "area_name", "period", "value", "ci_low", "ci_high",
-                "numerator", "denominator", "flag", "flag_meaning", "comparison", "trend",
-                "source", "fetched_at"):
+    for col in (
+        "indicator",
+        "area_code",
+        "area_name",
+        "period",
+        "value",
+        "ci_low",
+        "ci_high",
+        "numerator",
+        "denominator",
+        "flag",
+        "flag_meaning",
+        "comparison",
+        "trend",
+        "source",
+        "fetched_at",
+    ):
         assert col in table.columns
     assert table.loc[0, "period"] == "2022–2024"
     assert table.loc[0, "comparison"] == "Dårligere"
@@ -146,3 +160,13 @@ def test_xlsx_text_cannot_become_a_formula() -> None:
     assert [ws.cell(row=r, column=4).value for r in (5, 6, 7)] == ["'" + h for h in HOSTILE[:3]]
     assert ws.cell(row=5, column=6).value == pytest.approx(-31.25)
     assert ws.cell(row=5, column=6).data_type == "n"
+
+
+def test_each_row_is_credited_to_its_own_source() -> None:
+    # An imported row names the kommune's file; a row from the API its table.
+    cells = CELLS.assign(
+        source=["local", "fhi", "fhi"], source_table=["Ungdata Drammen.csv", "403", "403"]
+    )
+    table = export.export_table(cells, INDS, NAMES, "Drammen", "2026-11-22", "nb")
+    assert table["source"].tolist()[0].startswith("Ungdata Drammen.csv (")
+    assert table["source"].tolist()[1:] == ["FHI 403", "FHI 403"]
