@@ -1355,6 +1355,61 @@ STRINGS: dict[str, tuple[str, str, str]] = {
         "{name}: fila er {size} MB; grensa er {limit} MB.",
         "{name}: the file is {size} MB; the limit is {limit} MB.",
     ),
+    # --- keys added by the notes work ---
+    "eval_note_no_auth": (
+        "Innlogging er ikke satt opp, så notatene kan leses, men ikke skrives her.",
+        "Innlogging er ikkje sett opp, så notata kan lesast, men ikkje skrivast her.",
+        "Sign-in is not configured, so notes can be read but not written here.",
+    ),
+    "eval_note_login_needed": (
+        "Logg inn for å skrive notater. Et notat står med navnet ditt, og bare du kan endre det.",
+        "Logg inn for å skrive notat. Eit notat står med namnet ditt, og berre du kan endre det.",
+        "Sign in to write notes. A note carries your name, and only you can change it.",
+    ),
+    "eval_note_signed_in": ("Skrives som {user}.", "Blir skrive som {user}.", "Written as {user}."),
+    "eval_note_edited": ("redigert {when}", "redigert {when}", "edited {when}"),
+    "eval_note_withdrawn": (
+        "Trukket tilbake av forfatteren {when}.",
+        "Trekt tilbake av forfattaren {when}.",
+        "Withdrawn by the author {when}.",
+    ),
+    "eval_note_change": (
+        "Endre eller trekk tilbake notatet",
+        "Endre eller trekk tilbake notatet",
+        "Edit or withdraw the note",
+    ),
+    "eval_note_save_edit": ("Lagre endringen", "Lagre endringa", "Save the change"),
+    "eval_note_withdraw": ("Trekk tilbake", "Trekk tilbake", "Withdraw"),
+    "eval_note_updated": (
+        "Notatet er endret; den forrige versjonen er tatt vare på.",
+        "Notatet er endra; den førre versjonen er teken vare på.",
+        "The note is changed; the previous version is kept.",
+    ),
+    "eval_note_withdrawn_done": (
+        "Notatet er trukket tilbake; historikken er tatt vare på.",
+        "Notatet er trekt tilbake; historikken er teken vare på.",
+        "The note is withdrawn; its history is kept.",
+    ),
+    "eval_note_err_rate_limited": (
+        "Du har lagret {limit} notater eller endringer den siste timen. Prøv igjen senere.",
+        "Du har lagra {limit} notat eller endringar den siste timen. Prøv igjen seinare.",
+        "You have stored {limit} notes or changes in the last hour. Try again later.",
+    ),
+    "eval_note_err_not_author": (
+        "Bare den som skrev notatet, kan endre det.",
+        "Berre den som skreiv notatet, kan endre det.",
+        "Only the note's author can change it.",
+    ),
+    "eval_note_err_withdrawn": (
+        "Notatet er trukket tilbake og kan ikke endres.",
+        "Notatet er trekt tilbake og kan ikkje endrast.",
+        "The note is withdrawn and cannot be changed.",
+    ),
+    "sources_contact_signed_in_only": (
+        "Hvem som importerte og kontaktpersoner vises bare for innloggede brukere.",
+        "Kven som importerte og kontaktpersonar blir berre viste for innlogga brukarar.",
+        "Who imported and the contact persons are shown to signed-in users only.",
+    ),
 }
 
 # Comparison verdicts: label per language.

@@ -3,8 +3,9 @@
 A note belongs to one kommune's plan and one of its targets (evaluation indicators), and may
 name a district. It says what we see, why we think it happens and what we do about it, with
 its author and time. Only its author (the signed-in identity that wrote it) may edit or
-withdraw it, and either adds a version: nothing is overwritten or deleted. Notes live in their own DuckDB file (`paths.notes_path()`), which no ETL
-run opens, so rebuilding or refreshing the warehouse never touches them.
+withdraw it, and either adds a version: nothing is overwritten or deleted. Notes live in
+their own DuckDB file (`paths.notes_path()`), which no ETL run opens, so rebuilding or
+refreshing the warehouse never touches them.
 
 Connections are short-lived: one per call, read-only for reading, read-write only for the
 write, so the file is locked for milliseconds and a second process can still read it.
@@ -194,7 +195,8 @@ def _utc(now: dt.datetime | None) -> dt.datetime:
 
 def _tables(con: duckdb.DuckDBPyConnection) -> set[str]:
     rows = con.execute(
-        "SELECT table_name FROM information_schema.tables WHERE table_name IN ('note', 'note_version')"
+        "SELECT table_name FROM information_schema.tables"
+        " WHERE table_name IN ('note', 'note_version')"
     ).fetchall()
     return {r[0] for r in rows}
 
