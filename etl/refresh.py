@@ -139,6 +139,7 @@ def _refresh(f: Frame, folder: Path, target: Path, runs_log: Path, out: IO[str])
     started = time.monotonic()
     progress = Progress(0)
     f.client.on_request = progress.request
+    f.client.begin_run()  # the run's overall deadline counts from here
 
     def produce(b: Builder) -> None:
         run = _prepare(f, folder)

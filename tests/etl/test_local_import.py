@@ -391,9 +391,7 @@ def test_unknown_school_names_row_and_column() -> None:
 
 def test_school_and_grunnkrets_rows_for_one_district_are_refused() -> None:
     text = (
-        f"{HEADER}\n"
-        f"{IND};Konnerud skole;2023;20;200;;alle;;\n"
-        f"{IND};33010301;2023;10;150;;alle;;\n"
+        f"{HEADER}\n{IND};Konnerud skole;2023;20;200;;alle;;\n{IND};33010301;2023;10;150;;alle;;\n"
     )
     checked = local.check(text.encode("utf-8"), "blandet.csv", kommune="3301")
     assert not checked.ok
