@@ -8,6 +8,7 @@ A run is recorded when it starts, and holds a lock file while it lives; a run ki
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import uuid
@@ -540,7 +541,9 @@ def build_warehouse(
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f"{target.stem}.tmp-{run.run_id}{target.suffix}")
     lock = _start_run(run, tmp, runs_log)
-    _clean_interrupted(target, runs_log, run.run_id)
+    # A leftover that cannot be removed now is tried again by the next run.
+    with contextlib.suppress(OSError):
+        _clean_interrupted(target, runs_log, run.run_id)
     con = duckdb.connect(str(tmp))
     try:
         create_schema(con)
