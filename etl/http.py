@@ -12,8 +12,10 @@ and a run started with `begin_run` has an overall deadline that every request re
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import socket
 import sys
 import threading
 import time
@@ -26,7 +28,10 @@ from urllib.parse import urlsplit
 
 import orjson
 import requests
+import urllib3.connection
+import urllib3.connectionpool
 import urllib3.exceptions
+from requests.adapters import HTTPAdapter
 from tenacity import (
     RetryCallState,
     Retrying,
@@ -187,10 +192,71 @@ class SlidingWindow:
                 waited += pause
 
 
+class _Watch:
+    """The connection one attempt is on, so a timer can cut it at the attempt's deadline
+    (the status line and headers are read before the body loop can look at the clock)."""
+
+    def __init__(self) -> None:
+        self.conn: urllib3.connection.HTTPConnection | None = None
+        self.done = False
+        self.cut = False
+        self.lock = threading.Lock()
+
+    def fire(self) -> None:
+        with self.lock:
+            sock = getattr(self.conn, "sock", None)
+            if self.done or sock is None:
+                return
+            self.cut = True
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+    def finish(self) -> None:
+        with self.lock:
+            self.done = True
+
+
+_WATCH = threading.local()  # the thread's current _Watch, which its connection joins
+
+
+class _WatchedHTTP(urllib3.connection.HTTPConnection):
+    def request(self, *args: Any, **kwargs: Any) -> None:
+        watch = getattr(_WATCH, "current", None)
+        if watch is not None:
+            watch.conn = self
+        super().request(*args, **kwargs)
+
+
+class _WatchedHTTPS(urllib3.connection.HTTPSConnection):
+    def request(self, *args: Any, **kwargs: Any) -> None:
+        watch = getattr(_WATCH, "current", None)
+        if watch is not None:
+            watch.conn = self
+        super().request(*args, **kwargs)
+
+
+class _HTTPPool(urllib3.connectionpool.HTTPConnectionPool):
+    ConnectionCls = _WatchedHTTP
+
+
+class _HTTPSPool(urllib3.connectionpool.HTTPSConnectionPool):
+    ConnectionCls = _WatchedHTTPS
+
+
+class _Adapter(HTTPAdapter):
+    """requests' adapter on connections an attempt's deadline timer can cut."""
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {"http": _HTTPPool, "https": _HTTPSPool}
+
+
 def make_session() -> requests.Session:
-    """A requests Session that names the project in its User-Agent."""
+    """A requests Session that names the project in its User-Agent, on watched connections."""
     session = requests.Session()
     session.headers["User-Agent"] = USER_AGENT
+    for prefix in ("http://", "https://"):
+        session.mount(prefix, _Adapter())
     return session
 
 
@@ -399,6 +465,11 @@ class Client:
         ends = self._attempt_ends(method, shown)
         left = max(0.01, ends - time.monotonic())
         timeout = (min(self.settings.connect_timeout, left), min(self.settings.read_timeout, left))
+        watch = _Watch()
+        _WATCH.current = watch
+        timer = threading.Timer(left + _SLACK, watch.fire)
+        timer.daemon = True
+        timer.start()
         try:
             resp = self.session.request(
                 method,
@@ -414,8 +485,10 @@ class Client:
                 content = self._body(resp, ends, method, shown)
             finally:
                 resp.close()
+            if watch.cut:  # cut at the deadline: what was read may look complete, but is not
+                raise self._late(ends, len(content), method, shown)
         except requests.Timeout as e:
-            if time.monotonic() >= ends - _SLACK:  # the timeout was cut to the deadline
+            if watch.cut or time.monotonic() >= ends - _SLACK:  # timeouts are cut to the deadline
                 raise self._late(ends, 0, method, shown) from e
             raise ApiError(
                 f"{method} {shown}: timed out ({type(e).__name__})",
@@ -424,6 +497,8 @@ class Client:
                 retryable=True,
             ) from e
         except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError) as e:
+            if watch.cut:
+                raise self._late(ends, 0, method, shown) from e
             raise ApiError(
                 f"{method} {shown}: connection failed ({type(e).__name__}: {_short(e)})",
                 url=shown,
@@ -434,6 +509,10 @@ class Client:
             raise ApiError(
                 f"{method} {shown}: {type(e).__name__}: {_short(e)}", url=shown, method=method
             ) from e
+        finally:
+            watch.finish()
+            timer.cancel()
+            _WATCH.current = None
         if resp.status_code >= 400:
             title, detail = problem_text(content)
             words = " — ".join(p for p in (title, detail) if p) or "(empty body)"

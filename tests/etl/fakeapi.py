@@ -38,8 +38,9 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 @dataclass
 class Fault:
     """One misbehaviour: kind is status, empty, sleep, reset, truncate, trickle (the real
-    answer, one byte every `seconds`) or flood (valid JSON padded with `size` bytes of
-    whitespace before it, sent without a length as fast as the client reads)."""
+    answer, one byte every `seconds`), slow_headers (the status line and headers so) or
+    flood (valid JSON padded with `size` bytes of whitespace before it, sent without a
+    length as fast as the client reads)."""
 
     kind: str
     status: int = 503
@@ -520,6 +521,19 @@ class _Handler(BaseHTTPRequestHandler):
             data = data[: len(data) // 2]
         if fault and fault.kind == "trickle":
             self._trickle(status, data, ctype, fault.seconds)
+            return
+        if fault and fault.kind == "slow_headers":
+            head = (
+                f"HTTP/1.1 {status} OK\r\nContent-Type: {ctype}\r\n"
+                f"Content-Length: {len(data)}\r\n\r\n"
+            ).encode()
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                for i in range(len(head)):
+                    time.sleep(fault.seconds)
+                    self.wfile.write(head[i : i + 1])
+                    self.wfile.flush()
+                self.wfile.write(data)
+            self.close_connection = True
             return
         if fault and fault.kind == "flood":
             self._flood(status, data, ctype, fault.size)

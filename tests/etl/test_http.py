@@ -289,3 +289,16 @@ def test_the_cap_is_the_sources_own(api: FakeApis, monkeypatch: pytest.MonkeyPat
     with pytest.raises(ApiError, match="limit for ssb"):
         c.perform("ssb", step, lambda: c.get_json(config_url()), None)
     assert c.perform("fhi", step, lambda: c.get_json(config_url()), None)["maxDataCells"]
+
+
+def test_trickled_headers_meet_the_request_deadline(api: FakeApis):
+    """The status line and headers come before the body loop: a timer cuts the connection."""
+    api.fault(CONFIG, Fault("slow_headers", seconds=0.05, times=None))  # ~90 bytes: 4.5 s
+    c = Client(dataclasses.replace(FAST, request_deadline=0.5, max_attempts=2))
+    start = time.monotonic()
+    with pytest.raises(ApiError) as err:
+        c.get_json(config_url())
+    assert time.monotonic() - start < 3.0
+    assert "no complete answer within the request deadline of 0.5 s" in str(err.value)
+    api.reset()
+    assert c.get_json(config_url())["maxDataCells"] == 800000  # the session is still usable
