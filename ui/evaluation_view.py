@@ -233,7 +233,7 @@ def target_card(ev: Evaluation, r: TargetResult, lang: str, target_notes: list) 
             with st.expander(label, expanded=r.target.scope == "each_district" or flagged > 0):
                 st.html(district_table(r, ev.kommune_name, lang))
                 st.caption(t("eval_district_note", lang))
-        n = len(target_notes)
+        n = sum(1 for note in target_notes if not note.withdrawn)
         label = t("eval_notes_n", lang, n=n) if n else t("eval_notes", lang)
         with st.expander(label, icon=":material/edit_note:"):
             notes_block(ev, r, lang, target_notes)
