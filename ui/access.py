@@ -28,10 +28,11 @@ def signed_in_identity() -> Identity | None:
     if user is None:
         return None
     try:
-        name = str(st.user.get("name") or user)
-    except Exception:  # st.user unreadable after all: the e-mail is the name
-        name = user
-    return Identity(id=user, name=name)
+        name = str(st.user.get("name") or "")
+    except Exception:  # st.user unreadable after all
+        name = ""
+    # Without a name claim, the e-mail's local part: the whole address is not for the public.
+    return Identity(id=user, name=name or user.split("@", 1)[0])
 
 
 def signed_in_user() -> str | None:
