@@ -4,12 +4,18 @@ Every request goes through `Client.request_json`: it waits for the host's slidin
 retries what may pass (429, 502, 503, 504, connection errors, timeouts, one invalid JSON body)
 with backoff bounded in attempts and total time, and turns everything else into an `ApiError`
 that names the status, the URL and the problem body's own words.
+
+The body is streamed under a wall-clock deadline per request (a read timeout alone applies
+between bytes, so a trickling server could hold an attempt for ever) and a size cap per source,
+and a run started with `begin_run` has an overall deadline that every request respects.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import socket
 import sys
 import threading
 import time
@@ -22,6 +28,10 @@ from urllib.parse import urlsplit
 
 import orjson
 import requests
+import urllib3.connection
+import urllib3.connectionpool
+import urllib3.exceptions
+from requests.adapters import HTTPAdapter
 from tenacity import (
     RetryCallState,
     Retrying,
@@ -42,6 +52,18 @@ USER_AGENT = "utfordringsbilde/0.1 (open-source municipal dashboard{contact})".f
 T = TypeVar("T")
 
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
+# Bytes asked of the socket per read: small enough that the deadline is checked often.
+_READ_CHUNK = 64 * 1024
+# A socket timeout this close to the deadline is the deadline's (timeouts are cut to it).
+_SLACK = 0.05
+
+
+def _env_seconds(name: str, default: float) -> float:
+    """Seconds from the environment variable `name`, or `default` when unset or not a number."""
+    try:
+        return float(os.environ[name])
+    except (KeyError, ValueError):
+        return default
 
 
 def decode(body: bytes | str) -> Any:
@@ -104,6 +126,10 @@ class InvalidJson(ApiError):
     """The body was not JSON (truncated, HTML error page, ...)."""
 
 
+class RunDeadline(ApiError):
+    """The run's overall deadline passed; nothing more is sent."""
+
+
 @dataclass(frozen=True)
 class Settings:
     """Timeouts, retry bounds and rate limits; tests pass tiny values, never mocks."""
@@ -118,6 +144,16 @@ class Settings:
     invalid_json_retries: int = 1
     rates: Mapping[str, tuple[int, float]] = field(default_factory=published_rates)
     default_rate: tuple[int, float] | None = None
+    # Wall clock for one attempt, headers and whole body (UB_ETL_REQUEST_DEADLINE overrides).
+    request_deadline: float = field(
+        default_factory=lambda: _env_seconds("UB_ETL_REQUEST_DEADLINE", 300.0)
+    )
+    # Wall clock for a whole run from `Client.begin_run` (UB_ETL_RUN_DEADLINE overrides).
+    run_deadline: float = field(
+        default_factory=lambda: _env_seconds("UB_ETL_RUN_DEADLINE", 4 * 3600.0)
+    )
+    # One cap for every answer; None: each source's own (`Source.max_response_bytes`).
+    max_body_bytes: int | None = None
 
 
 class SlidingWindow:
@@ -156,10 +192,71 @@ class SlidingWindow:
                 waited += pause
 
 
+class _Watch:
+    """The connection one attempt is on, so a timer can cut it at the attempt's deadline
+    (the status line and headers are read before the body loop can look at the clock)."""
+
+    def __init__(self) -> None:
+        self.conn: urllib3.connection.HTTPConnection | None = None
+        self.done = False
+        self.cut = False
+        self.lock = threading.Lock()
+
+    def fire(self) -> None:
+        with self.lock:
+            sock = getattr(self.conn, "sock", None)
+            if self.done or sock is None:
+                return
+            self.cut = True
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+    def finish(self) -> None:
+        with self.lock:
+            self.done = True
+
+
+_WATCH = threading.local()  # the thread's current _Watch, which its connection joins
+
+
+class _WatchedHTTP(urllib3.connection.HTTPConnection):
+    def request(self, *args: Any, **kwargs: Any) -> None:
+        watch = getattr(_WATCH, "current", None)
+        if watch is not None:
+            watch.conn = self
+        super().request(*args, **kwargs)
+
+
+class _WatchedHTTPS(urllib3.connection.HTTPSConnection):
+    def request(self, *args: Any, **kwargs: Any) -> None:
+        watch = getattr(_WATCH, "current", None)
+        if watch is not None:
+            watch.conn = self
+        super().request(*args, **kwargs)
+
+
+class _HTTPPool(urllib3.connectionpool.HTTPConnectionPool):
+    ConnectionCls = _WatchedHTTP
+
+
+class _HTTPSPool(urllib3.connectionpool.HTTPSConnectionPool):
+    ConnectionCls = _WatchedHTTPS
+
+
+class _Adapter(HTTPAdapter):
+    """requests' adapter on connections an attempt's deadline timer can cut."""
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {"http": _HTTPPool, "https": _HTTPSPool}
+
+
 def make_session() -> requests.Session:
-    """A requests Session that names the project in its User-Agent."""
+    """A requests Session that names the project in its User-Agent, on watched connections."""
     session = requests.Session()
     session.headers["User-Agent"] = USER_AGENT
+    for prefix in ("http://", "https://"):
+        session.mount(prefix, _Adapter())
     return session
 
 
@@ -227,6 +324,8 @@ class Client:
         self.sent: Counter[str] = Counter()
         self._windows: dict[str, SlidingWindow] = {}
         self._windows_lock = threading.Lock()
+        self._run_ends: float | None = None
+        self._step = threading.local()  # the source whose step is being taken, per thread
 
     # ---------------------------------------------------------------- public
 
@@ -263,9 +362,29 @@ class Client:
             headers=request.headers,
         )
 
+    def begin_run(self) -> None:
+        """Start the run's clock: from now on every request ends by `settings.run_deadline`."""
+        self._run_ends = time.monotonic() + self.settings.run_deadline
+
     def perform(self, source: str, step: Step, fetch: Callable[[], T], unsent: T) -> T:
         """Take one step of a source: run `fetch` (a dry-run client lists the step instead)."""
-        return fetch()
+        before = getattr(self._step, "source", None)
+        self._step.source = source
+        try:
+            return fetch()
+        finally:
+            self._step.source = before
+
+    def body_limit(self) -> int:
+        """The largest answer accepted now: the settings' cap, else that of the source whose
+        step is being taken, else the default in etl/sources/settings.py."""
+        if self.settings.max_body_bytes is not None:
+            return self.settings.max_body_bytes
+        from etl.sources.settings import MAX_RESPONSE_BYTES
+
+        source = _registry().REGISTRY.get(getattr(self._step, "source", None) or "")
+        limit = getattr(source, "max_response_bytes", None)
+        return int(limit) if limit else MAX_RESPONSE_BYTES
 
     def request_json(
         self,
@@ -295,8 +414,11 @@ class Client:
                 return min(exc.retry_after, s.retry_after_cap)
             return float(min(s.backoff_max, s.backoff_initial * 2 ** (state.attempt_number - 1)))
 
+        budget = s.max_total_seconds
+        if self._run_ends is not None:
+            budget = min(budget, max(0.0, self._run_ends - time.monotonic()))
         retrying = Retrying(
-            stop=stop_after_attempt(s.max_attempts) | stop_before_delay(s.max_total_seconds),
+            stop=stop_after_attempt(s.max_attempts) | stop_before_delay(budget),
             wait=wait,
             retry=retry_if_exception(retryable),
             reraise=True,
@@ -347,7 +469,14 @@ class Client:
         if self.on_request is not None:
             self.on_request(method, url)
         shown = prepared_url(url, params)
-        timeout = (self.settings.connect_timeout, self.settings.read_timeout)
+        ends = self._attempt_ends(method, shown)
+        left = max(0.01, ends - time.monotonic())
+        timeout = (min(self.settings.connect_timeout, left), min(self.settings.read_timeout, left))
+        watch = _Watch()
+        _WATCH.current = watch
+        timer = threading.Timer(left + _SLACK, watch.fire)
+        timer.daemon = True
+        timer.start()
         try:
             resp = self.session.request(
                 method,
@@ -356,9 +485,18 @@ class Client:
                 json=body,
                 headers=dict(headers or {}),
                 timeout=timeout,
+                stream=True,
             )
-            content = resp.content  # read the whole body here, so a reset mid-body is retried
+            try:
+                # Read the whole body here, so a reset mid-body is retried.
+                content = self._body(resp, ends, method, shown)
+            finally:
+                resp.close()
+            if watch.cut:  # cut at the deadline: what was read may look complete, but is not
+                raise self._late(ends, len(content), method, shown)
         except requests.Timeout as e:
+            if watch.cut or time.monotonic() >= ends - _SLACK:  # timeouts are cut to the deadline
+                raise self._late(ends, 0, method, shown) from e
             raise ApiError(
                 f"{method} {shown}: timed out ({type(e).__name__})",
                 url=shown,
@@ -366,6 +504,8 @@ class Client:
                 retryable=True,
             ) from e
         except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError) as e:
+            if watch.cut:
+                raise self._late(ends, 0, method, shown) from e
             raise ApiError(
                 f"{method} {shown}: connection failed ({type(e).__name__}: {_short(e)})",
                 url=shown,
@@ -376,6 +516,10 @@ class Client:
             raise ApiError(
                 f"{method} {shown}: {type(e).__name__}: {_short(e)}", url=shown, method=method
             ) from e
+        finally:
+            watch.finish()
+            timer.cancel()
+            _WATCH.current = None
         if resp.status_code >= 400:
             title, detail = problem_text(content)
             words = " — ".join(p for p in (title, detail) if p) or "(empty body)"
@@ -402,6 +546,74 @@ class Client:
                 method=method,
                 status=resp.status_code,
             ) from e
+
+    def _attempt_ends(self, method: str, shown: str) -> float:
+        """When this attempt must be done: the request deadline, or the run's if sooner;
+        RunDeadline when the run's has passed."""
+        now = time.monotonic()
+        ends = now + self.settings.request_deadline
+        if self._run_ends is not None:
+            if now >= self._run_ends:
+                raise RunDeadline(
+                    f"{method} {shown}: not sent, the run's deadline of "
+                    f"{self.settings.run_deadline:g} s has passed (UB_ETL_RUN_DEADLINE)",
+                    url=shown,
+                    method=method,
+                )
+            ends = min(ends, self._run_ends)
+        return ends
+
+    def _late(self, ends: float, received: int, method: str, shown: str) -> ApiError:
+        """The error for an attempt that passed `ends`: the run's deadline (not retried) or
+        the request's (retried, as a timeout is)."""
+        run_over = self._run_ends is not None and ends >= self._run_ends
+        what = (
+            f"the run's deadline of {self.settings.run_deadline:g} s (UB_ETL_RUN_DEADLINE)"
+            if run_over
+            else f"the request deadline of {self.settings.request_deadline:g} s"
+        )
+        kind = RunDeadline if run_over else ApiError
+        return kind(
+            f"{method} {shown}: no complete answer within {what}; {received} bytes received",
+            url=shown,
+            method=method,
+            retryable=not run_over,
+        )
+
+    def _body(self, resp: requests.Response, ends: float, method: str, shown: str) -> bytes:
+        """The whole body, read as it arrives: ApiError past `ends` (the run's deadline: not
+        retried) or beyond the body limit (not retried: it would be as large again)."""
+        limit = self.body_limit()
+        too_large = (
+            f"{method} {shown}: the answer is larger than the {_mb(limit)} limit for "
+            f"{getattr(self._step, 'source', None) or 'this source'} (max_response_bytes)"
+        )
+        declared = resp.headers.get("Content-Length", "")
+        if declared.isdigit() and int(declared) > limit:
+            raise ApiError(
+                f"{too_large}; it declares {_mb(int(declared))}", url=shown, method=method
+            )
+        buf = bytearray()
+        while True:
+            if time.monotonic() > ends:
+                raise self._late(ends, len(buf), method, shown)
+            try:
+                # read1: one socket read, so a trickle returns each few bytes and the clock
+                # above is checked between them.
+                chunk = resp.raw.read1(_READ_CHUNK)
+            except urllib3.exceptions.ReadTimeoutError as e:
+                if time.monotonic() >= ends - _SLACK:  # the socket timeout was the deadline's
+                    raise self._late(ends, len(buf), method, shown) from e
+                raise requests.Timeout(str(e)) from e
+            except (urllib3.exceptions.HTTPError, OSError) as e:
+                raise requests.ConnectionError(str(e)) from e
+            if not chunk:
+                return bytes(buf)
+            buf += chunk
+            if len(buf) > limit:
+                raise ApiError(
+                    f"{too_large}; stopped reading at {_mb(len(buf))}", url=shown, method=method
+                )
 
 
 class DryRunClient(Client):
@@ -460,6 +672,10 @@ def probe(url: str, timeout: float) -> bool:
             return bool(resp.ok)
     except requests.RequestException:
         return False
+
+
+def _mb(n: int) -> str:
+    return f"{n / 2**20:.1f} MB" if n >= 2**20 else f"{n} bytes"
 
 
 def _short(exc: BaseException) -> str:

@@ -2,10 +2,13 @@
 
 A run that fails anywhere leaves the last good warehouse untouched (the new file is deleted)
 and is recorded in the runs log, which every later warehouse carries in its `etl_run` table.
+A run is recorded when it starts, and holds a lock file while it lives; a run killed outright
+(kill -9, power cut) is found by the next one, marked interrupted, and its temp files removed.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import uuid
@@ -13,7 +16,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import duckdb
 import numpy as np
@@ -24,6 +27,11 @@ from utfordringsbilde.config import Catalog, Kommune, Text, load_catalog, load_k
 from utfordringsbilde.paths import runs_log_path, warehouse_path
 from utfordringsbilde.schema import OBSERVATION_KEY, create_schema
 from utfordringsbilde.warehouse import _quote
+
+try:  # advisory locks free themselves when their process dies, however it dies
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: runs are not checked for liveness
+    fcntl = None  # type: ignore[assignment]
 
 OBSERVATION_COLUMNS = (
     *OBSERVATION_KEY,
@@ -510,17 +518,87 @@ def _validate(b: Builder) -> list[str]:
 
 
 def read_runs(log: Path | None = None) -> list[RunRecord]:
-    """Every run in the runs log, oldest first; an unreadable line is skipped, not fatal."""
+    """Every run in the runs log, oldest first, each as its last line says (a run's start is
+    a line of its own); an unreadable line is skipped, not fatal."""
     log = log or runs_log_path()
     if not log.exists():
         return []
-    runs = []
+    runs: dict[str, RunRecord] = {}
     for line in log.read_text(encoding="utf-8").splitlines():
         try:
-            runs.append(RunRecord(**json.loads(line)))
+            run = RunRecord(**json.loads(line))
         except (json.JSONDecodeError, TypeError):
             continue
-    return runs
+        runs[run.run_id] = run  # a later line of a run replaces it, in its first place
+    return list(runs.values())
+
+
+def _lock_path(tmp: Path) -> Path:
+    return tmp.with_name(tmp.name + ".lock")
+
+
+def _start_run(run: RunRecord, tmp: Path, runs_log: Path) -> IO[str]:
+    """Take the run's lock file (beside its temp file) and record the run as running; the
+    lock is held until `_end_run` or the process's death."""
+    lock = _lock_path(tmp)
+    for _ in range(3):
+        fh = lock.open("a")
+        if fcntl is not None:  # blocking: a cleaner holds a lock for a moment only
+            fcntl.flock(fh, fcntl.LOCK_EX)
+        # A cleaner that took the lock in the moment before ours removed the file: again.
+        if lock.exists() and os.stat(lock).st_ino == os.fstat(fh.fileno()).st_ino:
+            break
+        fh.close()
+    _append_run(run, runs_log)
+    return fh
+
+
+def _end_run(fh: IO[str]) -> None:
+    """Give up the run's lock and remove its file."""
+    Path(fh.name).unlink(missing_ok=True)
+    fh.close()
+
+
+def _is_dead(lock: Path) -> bool:
+    """True when no living process holds the lock (or there is no lock file at all)."""
+    if not lock.exists():
+        return True
+    if fcntl is None:  # pragma: no cover - liveness unknown: leave the run alone
+        return False
+    try:
+        with lock.open("a") as fh:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False
+    return True
+
+
+def _clean_interrupted(target: Path, runs_log: Path, current: str) -> None:
+    """Mark every run that was recorded as running but whose process is gone as interrupted,
+    and remove the temp files of every dead run beside `target`."""
+    folder, stem, suffix = target.parent, target.stem, target.suffix
+    temps = {
+        p.name[len(f"{stem}.tmp-") :].split(".", 1)[0]
+        for p in folder.glob(f"{stem}.tmp-*")
+        if p.name.endswith((suffix, f"{suffix}.wal", f"{suffix}.lock"))
+    }
+    for run_id in sorted(temps - {current}):
+        tmp = folder / f"{stem}.tmp-{run_id}{suffix}"
+        if _is_dead(_lock_path(tmp)):
+            for leftover in (tmp, tmp.with_name(tmp.name + ".wal"), _lock_path(tmp)):
+                leftover.unlink(missing_ok=True)
+    for run in read_runs(runs_log):
+        if run.status != "running" or run.run_id == current:
+            continue
+        tmp = folder / f"{stem}.tmp-{run.run_id}{suffix}"
+        if run.run_id in temps and _lock_path(tmp).exists():
+            continue  # alive: its lock is held (a dead one's was removed above)
+        run.status = "interrupted"
+        run.message = (
+            f"interrupted: the process ended before the run finished (found at {_now()} by "
+            f"run {current}, which removed its temp files)"
+        )
+        _append_run(run, runs_log)
 
 
 def _append_run(run: RunRecord, log: Path) -> None:
@@ -556,6 +634,10 @@ def build_warehouse(
     run = RunRecord(run_id=uuid.uuid4().hex[:12], source=source, started_at=_now())
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f"{target.stem}.tmp-{run.run_id}{target.suffix}")
+    lock = _start_run(run, tmp, runs_log)
+    # A leftover that cannot be removed now is tried again by the next run.
+    with contextlib.suppress(OSError):
+        _clean_interrupted(target, runs_log, run.run_id)
     con = duckdb.connect(str(tmp))
     try:
         create_schema(con)
@@ -585,7 +667,7 @@ def build_warehouse(
         if b.partial:
             notes["partial"] = "; ".join(b.partial)
         run.message = "; ".join(f"{k}: {v}" for k, v in notes.items()) or None
-        history = [*read_runs(runs_log), run]
+        history = [*(r for r in read_runs(runs_log) if r.run_id != run.run_id), run]
         con.executemany(
             "INSERT INTO etl_run VALUES (?, ?, ?, ?, ?, ?, ?)",
             [
@@ -616,12 +698,14 @@ def build_warehouse(
         run.finished_at = _now()
         run.message = str(exc) if isinstance(exc, LoadError) else f"{type(exc).__name__}: {exc}"
         _append_run(run, runs_log)
+        _end_run(lock)
         if isinstance(exc, LoadError):
             raise
         if isinstance(exc, Exception):
             raise LoadError(run.message) from exc
         raise
     _append_run(run, runs_log)
+    _end_run(lock)
     return run
 
 

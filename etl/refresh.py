@@ -161,6 +161,7 @@ def _refresh(
     started = time.monotonic()
     progress = Progress(0)
     f.client.on_request = progress.request
+    f.client.begin_run()  # the run's overall deadline counts from here
 
     def produce(b: Builder) -> None:
         run = _prepare(f, folder)

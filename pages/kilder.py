@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import data, frame
+from ui import access, data, frame
 from ui.state import View
 from utfordringsbilde.i18n import t
 from utfordringsbilde.pagemodels import kilder as model
@@ -29,4 +29,8 @@ def render(view: View) -> None:
         st.dataframe(missing, hide_index=True)
 
     st.subheader(t("etl_runs", lang))
-    st.dataframe(info["runs"], hide_index=True, width="stretch")
+    # Who imported and the file's contact persons are for colleagues, not the public.
+    signed_in = access.signed_in_user() is not None
+    st.dataframe(model.runs(info["runs"], signed_in), hide_index=True, width="stretch")
+    if not signed_in:
+        st.caption(t("sources_contact_signed_in_only", lang))

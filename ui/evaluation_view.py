@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from html import escape
 from zoneinfo import ZoneInfo
 
 import duckdb
 import streamlit as st
 
-from ui import assets, components, data
+from ui import access, assets, components, data
 from utfordringsbilde import charts, evaluation, notes, numbers, palette, warehouse
 from utfordringsbilde.evaluation import AreaResult, Evaluation, TargetResult
 from utfordringsbilde.i18n import t, tn, verdict_label
@@ -232,7 +233,7 @@ def target_card(ev: Evaluation, r: TargetResult, lang: str, target_notes: list) 
             with st.expander(label, expanded=r.target.scope == "each_district" or flagged > 0):
                 st.html(district_table(r, ev.kommune_name, lang))
                 st.caption(t("eval_district_note", lang))
-        n = len(target_notes)
+        n = sum(1 for note in target_notes if not note.withdrawn)
         label = t("eval_notes_n", lang, n=n) if n else t("eval_notes", lang)
         with st.expander(label, icon=":material/edit_note:"):
             notes_block(ev, r, lang, target_notes)
@@ -400,10 +401,20 @@ def _when(created: dt.datetime) -> str:
 
 
 def note_html(n: notes.Note, area_name: str | None, lang: str) -> str:
-    """One note as escaped HTML: author, time, area, then the three questions."""
+    """One note as escaped HTML: author, time, area, then the three questions (current
+    version; "edited" with its time, or only "withdrawn" for a withdrawn note)."""
     head = f"<b>{escape(n.author)}</b> · {escape(_when(n.created_at))}"
     if area_name:
         head += f" · {escape(area_name)}"
+    when = _when(n.updated_at or n.created_at)
+    if n.edited:
+        head += f" · <i>{escape(t('eval_note_edited', lang, when=when))}</i>"
+    if n.withdrawn:
+        gone = escape(t("eval_note_withdrawn", lang, when=when))
+        return (
+            f'<div class="ub-note" data-withdrawn="1"><div class="ub-note-head">{head}</div>'
+            f"<p><i>{gone}</i></p></div>"
+        )
     parts = [
         (t("eval_note_what_we_see", lang), n.what_we_see),
         (t("eval_note_why", lang), n.why),
@@ -414,29 +425,45 @@ def note_html(n: notes.Note, area_name: str | None, lang: str) -> str:
 
 
 def notes_block(ev: Evaluation, r: TargetResult, lang: str, target_notes: list) -> None:
-    """The notes on one target, newest first, and a form to add one."""
+    """The notes on one target, newest first; for a signed-in person a form to add one and
+    controls on their own notes; without sign-in, how to turn writing on."""
     tid = r.target.id
     prefix = f"eval_note_{ev.kommune}_{tid}"
-    if target_notes:
-        st.html(
-            "".join(
-                note_html(n, ev.district_names.get(n.area_code or ""), lang) for n in target_notes
-            )
-        )
-    else:
+    configured = access.auth_configured()
+    who = access.signed_in_identity() if configured else None
+    done = st.session_state.pop(f"{prefix}_done", None)
+    if done:
+        st.success(t(done, lang), icon=":material/check:")
+    for n in target_notes:
+        st.html(note_html(n, ev.district_names.get(n.area_code or ""), lang))
+        if who is not None and n.author_id == who.id and not n.withdrawn:
+            _own_note(n, prefix, lang, who)
+    if not target_notes:
         st.caption(t("eval_no_notes", lang))
-    fields = ("author", "what_we_see", "why", "what_we_do")
+    if not configured:
+        st.caption(t("eval_note_no_auth", lang) + " " + t("import_auth_hint", lang))
+        return
+    if who is None:
+        st.caption(t("eval_note_login_needed", lang))
+        if st.button(t("import_login", lang), key=f"{prefix}_login"):
+            st.login()
+        return
+    _new_note(ev, r, lang, who, prefix)
+
+
+def _new_note(
+    ev: Evaluation, r: TargetResult, lang: str, who: access.Identity, prefix: str
+) -> None:
+    """The form for a new note, written as the signed-in person."""
+    fields = ("what_we_see", "why", "what_we_do")
     # A saved note clears the form on the next run; widget state may only be reset before the
     # widgets are drawn.
     if st.session_state.pop(f"{prefix}_clear", False):
         for name in fields:
             st.session_state[f"{prefix}_{name}"] = ""
-        st.success(t("eval_note_saved", lang), icon=":material/check:")
     with st.form(key=f"{prefix}_form", clear_on_submit=False, border=True):
         st.markdown(f"**{t('eval_note_new', lang)}**")
-        author = st.text_input(
-            t("eval_note_author", lang), key=f"{prefix}_author", max_chars=notes.MAX_AUTHOR
-        )
+        st.caption(t("eval_note_signed_in", lang, user=who.name))
         area = None
         if r.districts:
             options = ["", *(d.area_code for d in r.districts)]
@@ -446,46 +473,88 @@ def notes_block(ev: Evaluation, r: TargetResult, lang: str, target_notes: list) 
                 key=f"{prefix}_area",
                 format_func=lambda c: ev.district_names.get(c, t("eval_note_whole_kommune", lang)),
             )
-        see = st.text_area(
-            t("eval_note_what_we_see", lang),
-            key=f"{prefix}_what_we_see",
-            max_chars=notes.MAX_TEXT,
-            height=80,
-        )
-        why = st.text_area(
-            t("eval_note_why", lang), key=f"{prefix}_why", max_chars=notes.MAX_TEXT, height=80
-        )
-        do = st.text_area(
-            t("eval_note_what_we_do", lang),
-            key=f"{prefix}_what_we_do",
-            max_chars=notes.MAX_TEXT,
-            height=80,
-        )
+        see, why, do = _texts(prefix, lang, None)
         submitted = st.form_submit_button(t("eval_note_add", lang), key=f"{prefix}_submit")
         st.caption(t("eval_note_help", lang))
     if submitted:
-        try:
-            notes.add(
-                ev.kommune,
-                tid,
-                author=author,
-                what_we_see=see,
-                why=why,
-                what_we_do=do,
-                area_code=area or None,
-            )
-        except notes.NoteError as e:
-            key = f"eval_note_err_{e.code}"
-            msg = t(key, lang, limit=e.limit) if key in _ERRORS else t("eval_note_err_other", lang)
-            st.error(msg)
-        except (duckdb.Error, OSError) as e:  # the store is locked, read-only or full
-            st.error(f"{t('eval_note_err_other', lang)} ({e})")
-        else:
+        write = lambda: notes.add(  # noqa: E731 - one call, run under the shared error handling
+            ev.kommune,
+            r.target.id,
+            author=who.name,
+            author_id=who.id,
+            what_we_see=see,
+            why=why,
+            what_we_do=do,
+            area_code=area or None,
+        )
+        if _stored(write, lang):
             st.session_state[f"{prefix}_clear"] = True
+            st.session_state[f"{prefix}_done"] = "eval_note_saved"
             st.rerun()
 
 
-_ERRORS = {"eval_note_err_author_missing", "eval_note_err_empty", "eval_note_err_too_long"}
+def _texts(prefix: str, lang: str, n: notes.Note | None) -> tuple[str, str, str]:
+    """The three text areas, empty for a new note or holding `n`'s current texts."""
+    out = []
+    for name in ("what_we_see", "why", "what_we_do"):
+        kw = {} if n is None else {"value": getattr(n, name)}
+        out.append(
+            st.text_area(
+                t(f"eval_note_{name}", lang),
+                key=f"{prefix}_{name}",
+                max_chars=notes.MAX_TEXT,
+                height=80,
+                **kw,
+            )
+        )
+    return out[0], out[1], out[2]
+
+
+def _own_note(n: notes.Note, prefix: str, lang: str, who: access.Identity) -> None:
+    """Edit or withdraw one's own note; either adds a version, the old ones are kept."""
+    # The version is in the keys, so after a change the widgets start from the new text.
+    key = f"{prefix}_{n.note_id}_v{n.version}"
+    if not st.toggle(t("eval_note_change", lang), key=f"{key}_open"):
+        return
+    with st.form(key=f"{key}_form", border=True):
+        see, why, do = _texts(key, lang, n)
+        save = st.form_submit_button(t("eval_note_save_edit", lang), key=f"{key}_save")
+    withdraw = st.button(t("eval_note_withdraw", lang), key=f"{key}_withdraw")
+    if withdraw and _stored(lambda: notes.withdraw(n.note_id, author_id=who.id), lang):
+        st.session_state[f"{prefix}_done"] = "eval_note_withdrawn_done"
+        st.rerun()
+    if save:
+        change = lambda: notes.edit(  # noqa: E731 - as in _new_note
+            n.note_id, author_id=who.id, what_we_see=see, why=why, what_we_do=do
+        )
+        if _stored(change, lang):
+            st.session_state[f"{prefix}_done"] = "eval_note_updated"
+            st.rerun()
+
+
+def _stored(write: Callable[[], object], lang: str) -> bool:
+    """Run one write to the notes store; False, with the reason shown, when it was refused."""
+    try:
+        write()
+    except notes.NoteError as e:
+        key = f"eval_note_err_{e.code}"
+        msg = t(key, lang, limit=e.limit) if key in _ERRORS else t("eval_note_err_other", lang)
+        st.error(msg)
+    except (duckdb.Error, OSError) as e:  # the store is locked, read-only or full
+        st.error(f"{t('eval_note_err_other', lang)} ({e})")
+    else:
+        return True
+    return False
+
+
+_ERRORS = {
+    "eval_note_err_author_missing",
+    "eval_note_err_empty",
+    "eval_note_err_too_long",
+    "eval_note_err_rate_limited",
+    "eval_note_err_not_author",
+    "eval_note_err_withdrawn",
+}
 
 
 # ====================================================================== measures

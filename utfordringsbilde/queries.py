@@ -317,7 +317,7 @@ def run_history(con: Con, log: Path | None = None, limit: int = 20) -> pd.DataFr
     too. `current` marks the run that built this warehouse; `after_build` a run after it.
     """
     stored = con.execute(f"SELECT {', '.join(RUN_COLUMNS)} FROM etl_run ORDER BY started_at").df()
-    logged = []
+    logged: dict[str, dict[str, object]] = {}  # the last line of a run is its outcome
     path = log if log is not None else runs_log_path()
     if path.exists():
         for line in path.read_text(encoding="utf-8").splitlines():
@@ -326,8 +326,10 @@ def run_history(con: Con, log: Path | None = None, limit: int = 20) -> pd.DataFr
             except ValueError:
                 continue  # a torn last line from a crash: skip it, keep the rest
             if isinstance(item, dict) and item.get("run_id"):
-                logged.append({c: item.get(c) for c in RUN_COLUMNS})
-    frames = [f for f in (stored, pd.DataFrame(logged, columns=RUN_COLUMNS)) if not f.empty]
+                logged[str(item["run_id"])] = {c: item.get(c) for c in RUN_COLUMNS}
+    frames = [
+        f for f in (stored, pd.DataFrame(list(logged.values()), columns=RUN_COLUMNS)) if not f.empty
+    ]
     if not frames:
         return pd.DataFrame(columns=[*RUN_COLUMNS, "current", "after_build"])
     runs = pd.concat(frames, ignore_index=True)

@@ -94,6 +94,8 @@ class Source(ABC):
     error: ClassVar[type[Exception]] = RuntimeError  # "the catalog's description is wrong"
     needs_code_map: ClassVar[bool] = False  # True: its codes go through KLASS renumberings
     probe: ClassVar[str | None] = None  # a cheap path that answers 2xx while the API is up
+    # The largest answer read from this source; None: MAX_RESPONSE_BYTES in settings.py.
+    max_response_bytes: ClassVar[int | None] = None
 
     @property
     def url(self) -> str:

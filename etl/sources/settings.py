@@ -6,6 +6,11 @@ from datetime import date
 
 from etl.sources.base import RateLimit
 
+# The largest answer any source may send, unless it sets its own `max_response_bytes`: far
+# above the largest real answer (an SSB query of 800 000 cells is some 30 MB of JSON-stat),
+# and low enough that a runaway answer cannot take the machine's memory.
+MAX_RESPONSE_BYTES = 200 * 2**20
+
 # ------------------------------------------------------------------------------ SSB PxWebApi v2
 
 SSB_BASE = "https://data.ssb.no/api/pxwebapi/v2"

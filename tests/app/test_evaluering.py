@@ -133,11 +133,46 @@ def test_other_languages(demo_warehouse: Path, lang: str, title: str) -> None:
     assert ("Basis of the status" if lang == "en" else "Grunnlag for status") in labels
 
 
-def test_adding_a_note_through_the_form(demo_warehouse: Path) -> None:
+def _sign_in(monkeypatch: pytest.MonkeyPatch, email: str | None, name: str = "") -> None:
+    """Sign-in configured, with `email` signed in (None: signed out), as the Import tests do."""
+    from ui import access
+
+    who = None if email is None else access.Identity(id=email, name=name or email)
+    monkeypatch.setattr(access, "auth_configured", lambda: True)
+    monkeypatch.setattr(access, "signed_in_identity", lambda: who)
+
+
+def test_without_sign_in_configured_notes_are_read_only(demo_warehouse: Path) -> None:
+    """Issue 15: no form and no name field for anyone; the page says how to turn writing on."""
+    note = notes.add("3301", "lavinntekt", author="Kari", why=f"Lest {uuid.uuid4().hex[:6]}")
+    at = _started({"kommune": "3301"})
+    assert note.why in _html(at)
+    assert not at.get("form") and not at.text_area and not at.text_input
+    assert not any(b.key.startswith("eval_note_") for b in at.button)
+    text = _text(at)
+    assert "notatene kan leses, men ikke skrives her" in text
+    assert ".streamlit/secrets.toml" in text
+
+
+def test_signed_out_gets_a_login_button_and_no_form(
+    demo_warehouse: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _sign_in(monkeypatch, None)
+    at = _started({"kommune": "3301"})
+    assert at.button(key="eval_note_3301_lavinntekt_login")
+    assert not at.get("form") and not at.text_area
+    assert "Logg inn for å skrive notater" in _text(at)
+
+
+def test_adding_a_note_through_the_form(
+    demo_warehouse: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    name = f"Kari {uuid.uuid4().hex[:6]}"
+    email = f"{name.split()[1]}@drammen.kommune.no"
+    _sign_in(monkeypatch, email, name)
     at = _started({"kommune": "3301"})
     prefix = "eval_note_3301_lavinntekt"
-    author = f"Kari {uuid.uuid4().hex[:6]}"
-    at.text_input(key=f"{prefix}_author").input(author)
+    assert not at.text_input  # no name field: the author is who signed in
     at.selectbox(key=f"{prefix}_area").set_value("3301-D02")
     at.text_area(key=f"{prefix}_what_we_see").input("Andelen i Strømsø <b>faller</b> ikke.")
     at.text_area(key=f"{prefix}_why").input("Mange nyankomne familier.")
@@ -145,29 +180,63 @@ def test_adding_a_note_through_the_form(demo_warehouse: Path) -> None:
     at.button(key=f"{prefix}_submit").click().run()
     assert not at.exception, [e.value for e in at.exception]
 
-    stored = [n for n in notes.for_kommune("3301") if n.author == author]
+    stored = [n for n in notes.for_kommune("3301") if n.author == name]
     assert len(stored) == 1
     note = stored[0]
+    assert note.author_id == email
     assert note.target_id == "lavinntekt" and note.area_code == "3301-D02"
     assert note.what_we_see == "Andelen i Strømsø faller ikke."  # HTML stripped
     # The page shows it, the form is empty again, and the expander counts it.
     html = _html(at)
-    assert author in html and "Familiekoordinator fra august." in html
-    assert at.text_input(key=f"{prefix}_author").value == ""
+    assert name in html and "Familiekoordinator fra august." in html
+    assert email not in html  # the e-mail identifies; the name is what others see
+    assert at.text_area(key=f"{prefix}_what_we_see").value == ""
     assert any(s.value == "Notatet er lagret." for s in at.success)
     assert any(e.label.startswith("Historien bak kurven (") for e in at.expander)
 
 
-def test_an_empty_note_is_refused(demo_warehouse: Path) -> None:
+def test_the_author_edits_and_withdraws_through_the_page(
+    demo_warehouse: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    email = f"{uuid.uuid4().hex[:6]}@drammen.kommune.no"
+    mine = notes.add("3301", "lavinntekt", author="Kari", author_id=email, why="Første tekst")
+    theirs = notes.add("3301", "lavinntekt", author="Ola", author_id="ola@x.no", why="Olas tekst")
+    _sign_in(monkeypatch, email, "Kari")
+    at = _started({"kommune": "3301"})
+    prefix = "eval_note_3301_lavinntekt"
+    toggles = {tg.key for tg in at.toggle}
+    assert f"{prefix}_{mine.note_id}_v1_open" in toggles
+    assert not any(theirs.note_id in k for k in toggles)  # someone else's note: no controls
+
+    at.toggle(key=f"{prefix}_{mine.note_id}_v1_open").set_value(True).run()
+    key = f"{prefix}_{mine.note_id}_v1"
+    assert at.text_area(key=f"{key}_why").value == "Første tekst"
+    at.text_area(key=f"{key}_why").input("Andre tekst")
+    at.button(key=f"{key}_save").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any(s.value.startswith("Notatet er endret") for s in at.success)
+    html = _html(at)
+    assert "Andre tekst" in html and "Første tekst" not in html and "redigert " in html
+
+    at.toggle(key=f"{prefix}_{mine.note_id}_v2_open").set_value(True).run()
+    at.button(key=f"{prefix}_{mine.note_id}_v2_withdraw").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    html = _html(at)
+    assert "Andre tekst" not in html and "Trukket tilbake av forfatteren" in html
+    assert "Olas tekst" in html
+    assert [v.why for v in notes.history(mine.note_id)] == ["Første tekst", "Andre tekst", ""]
+
+
+def test_an_empty_note_is_refused(demo_warehouse: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _sign_in(monkeypatch, "ola@sandnes.kommune.no", "Ola")
     at = _started({"kommune": "1108"})
     prefix = "eval_note_1108_mobbing_7"
     before = len(notes.for_kommune("1108"))
-    at.text_input(key=f"{prefix}_author").input("Ola")
+    at.text_area(key=f"{prefix}_why").input("   ")
     at.button(key=f"{prefix}_submit").click().run()
     assert not at.exception
     assert [e.value for e in at.error] == ["Skriv noe i minst ett av feltene."]
     assert len(notes.for_kommune("1108")) == before
-    assert at.text_input(key=f"{prefix}_author").value == "Ola"  # kept for a second try
 
 
 def test_targets_are_worded_honestly() -> None:

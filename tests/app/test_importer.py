@@ -185,3 +185,29 @@ def test_signed_in_unreadable_file_is_a_message_not_a_traceback(
     report = at.dataframe[0].value
     assert report["row"].iloc[0] == row and report["column"].isna().iloc[0], report
     assert not [b for b in at.button if b.key == "load"]
+
+
+def test_who_imported_and_contacts_show_only_to_signed_in_users(
+    wh: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 15: the importer's e-mail and the file's `kontakt` are not on the public page."""
+    from ui import access
+
+    checked, run = local.import_file(
+        good_file("3301", 2024, tmp_path), target=wh, who="analytiker@drammen.kommune.no"
+    )
+    assert run is not None, checked.problems
+    assert "analytiker@drammen.kommune.no" in (run.message or "")
+    assert "a@b.no" in (run.message or "")
+
+    at = _page("kilder", {"kommune": "3301"})
+    shown = " ".join(at.dataframe[-1].value["message"].astype(str))
+    assert "good-3301.csv" in shown and "sha256" in shown  # the run itself is still there
+    assert "analytiker@" not in shown and "a@b.no" not in shown and "kontakt" not in shown
+    assert any("bare for innloggede" in c.value for c in at.caption)
+
+    monkeypatch.setattr(access, "auth_configured", lambda: True)
+    monkeypatch.setattr(access, "signed_in_user", lambda: "kollega@drammen.kommune.no")
+    at = _page("kilder", {"kommune": "3301"})
+    shown = " ".join(at.dataframe[-1].value["message"].astype(str))
+    assert "analytiker@drammen.kommune.no" in shown and "kontakt: a@b.no" in shown

@@ -5,7 +5,8 @@ It is an emulator, not a recorder: data answers are cut out of each table's full
 errors (unknown variable or value → 400, duplicate code → 500 with an empty body, too many
 cells → 400 "Too many cells selected", FHI: one entry per dimension, maxRowCount). Faults can
 be queued per route: a status (429 with Retry-After, 503, ...), a slow answer, a connection
-reset in the middle of the body, a truncated body.
+reset in the middle of the body, a truncated body, a body trickled one byte at a time, and an
+endless flood of bytes.
 """
 
 from __future__ import annotations
@@ -36,13 +37,17 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 @dataclass
 class Fault:
-    """One misbehaviour: kind is status, empty, sleep, reset or truncate."""
+    """One misbehaviour: kind is status, empty, sleep, reset, truncate, trickle (the real
+    answer, one byte every `seconds`), slow_headers (the status line and headers so) or
+    flood (valid JSON padded with `size` bytes of whitespace before it, sent without a
+    length as fast as the client reads)."""
 
     kind: str
     status: int = 503
     headers: dict[str, str] = field(default_factory=dict)
     body: Any = None
     seconds: float = 0.0
+    size: int = 0
     times: int | None = 1  # None: every time
 
     @staticmethod
@@ -550,6 +555,25 @@ class _Handler(BaseHTTPRequestHandler):
             ctype = "application/problem+json; charset=utf-8"
         if fault and fault.kind == "truncate":
             data = data[: len(data) // 2]
+        if fault and fault.kind == "trickle":
+            self._trickle(status, data, ctype, fault.seconds)
+            return
+        if fault and fault.kind == "slow_headers":
+            head = (
+                f"HTTP/1.1 {status} OK\r\nContent-Type: {ctype}\r\n"
+                f"Content-Length: {len(data)}\r\n\r\n"
+            ).encode()
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                for i in range(len(head)):
+                    time.sleep(fault.seconds)
+                    self.wfile.write(head[i : i + 1])
+                    self.wfile.flush()
+                self.wfile.write(data)
+            self.close_connection = True
+            return
+        if fault and fault.kind == "flood":
+            self._flood(status, data, ctype, fault.size)
+            return
         if fault and fault.kind == "reset":
             self.send_response(status)
             self.send_header("Content-Type", ctype)
@@ -575,6 +599,39 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(data)
         except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True
+
+    def _trickle(self, status: int, data: bytes, ctype: str, seconds: float) -> None:
+        """Headers at once, then the body one byte every `seconds` until the client leaves."""
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.flush()
+            for i in range(len(data)):
+                time.sleep(seconds)
+                self.wfile.write(data[i : i + 1])
+                self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        self.close_connection = True
+
+    def _flood(self, status: int, data: bytes, ctype: str, size: int) -> None:
+        """`size` bytes of whitespace, then the answer; no Content-Length, close at the end."""
+        block = b" " * 65536
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Connection", "close")
+            self.end_headers()
+            sent = 0
+            while sent < size:
+                self.wfile.write(block[: min(len(block), size - sent)])
+                sent += len(block)
+            self.wfile.write(data)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        self.close_connection = True
 
     def do_GET(self) -> None:
         self._serve("GET")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 import time
 
 import pytest
@@ -217,3 +218,87 @@ def test_settings_default_to_the_published_limits():
     assert s.rates["data.ssb.no"] == (30, 60.0)
     assert s.connect_timeout > 0 and s.read_timeout > 0
     assert s.max_attempts >= 3 and s.max_total_seconds <= 900
+
+
+# ------------------------------------------------------------------ deadlines and size caps
+
+
+def test_a_trickling_body_meets_the_request_deadline(api: FakeApis):
+    """Issue 15: a read timeout applies between bytes; each attempt has a wall-clock cap."""
+    api.fault(CONFIG, Fault("trickle", seconds=0.05, times=None))  # 489 bytes: 25 s a body
+    c = Client(dataclasses.replace(FAST, request_deadline=0.5, max_attempts=2))
+    start = time.monotonic()
+    with pytest.raises(ApiError) as err:
+        c.get_json(config_url())
+    assert time.monotonic() - start < 3.0
+    assert "no complete answer within the request deadline of 0.5 s" in str(err.value)
+    assert "bytes received" in str(err.value) and api.hits(CONFIG) == 2
+
+
+def test_a_trickle_once_is_retried(api: FakeApis):
+    api.fault(CONFIG, Fault("trickle", seconds=0.05))
+    c = Client(dataclasses.replace(FAST, request_deadline=0.5))
+    assert c.get_json(config_url())["maxDataCells"] == 800000
+    assert api.hits(CONFIG) == 2
+
+
+def test_the_run_deadline_bounds_every_request(api: FakeApis):
+    api.fault(CONFIG, Fault("trickle", seconds=0.05, times=None))
+    c = Client(dataclasses.replace(FAST, request_deadline=30.0, run_deadline=1.0))
+    c.begin_run()
+    start = time.monotonic()
+    with pytest.raises(http.RunDeadline) as err:
+        c.get_json(config_url())
+    assert time.monotonic() - start < 2.5
+    assert "the run's deadline of 1 s" in str(err.value) and not err.value.retryable
+    api.reset()
+    with pytest.raises(http.RunDeadline, match="not sent"):
+        c.get_json(config_url())  # later requests are not sent at all
+    assert api.hits(CONFIG) == 0
+
+
+def test_an_endless_body_is_cut_at_the_size_cap(api: FakeApis):
+    """Issue 15: a body is read as it comes and refused past the cap, not held in memory."""
+    api.fault(CONFIG, Fault("flood", size=200 * 2**20))
+    c = Client(dataclasses.replace(FAST, max_body_bytes=2**20))
+    start = time.monotonic()
+    with pytest.raises(ApiError) as err:
+        c.get_json(config_url())
+    assert time.monotonic() - start < 3.0
+    assert "larger than the 1.0 MB limit" in str(err.value)
+    # One read past the cap at most: 1 MB and up to 64 KB more, never the 200 MB sent.
+    assert re.search(r"stopped reading at 1\.[01] MB", str(err.value)), str(err.value)
+    assert api.hits(CONFIG) == 1  # not retried: it would be as large again
+
+
+def test_a_declared_length_over_the_cap_is_refused_unread(api: FakeApis):
+    c = Client(dataclasses.replace(FAST, max_body_bytes=100))
+    with pytest.raises(ApiError, match="declares 489 bytes"):
+        c.get_json(config_url())
+
+
+def test_the_cap_is_the_sources_own(api: FakeApis, monkeypatch: pytest.MonkeyPatch):
+    from etl.sources import REGISTRY
+    from etl.sources.base import Step
+    from etl.sources.settings import MAX_RESPONSE_BYTES
+
+    c = Client(FAST)
+    assert c.body_limit() == MAX_RESPONSE_BYTES
+    monkeypatch.setattr(type(REGISTRY["ssb"]), "max_response_bytes", 100)
+    step = Step("table config", ())
+    with pytest.raises(ApiError, match="limit for ssb"):
+        c.perform("ssb", step, lambda: c.get_json(config_url()), None)
+    assert c.perform("fhi", step, lambda: c.get_json(config_url()), None)["maxDataCells"]
+
+
+def test_trickled_headers_meet_the_request_deadline(api: FakeApis):
+    """The status line and headers come before the body loop: a timer cuts the connection."""
+    api.fault(CONFIG, Fault("slow_headers", seconds=0.05, times=None))  # ~90 bytes: 4.5 s
+    c = Client(dataclasses.replace(FAST, request_deadline=0.5, max_attempts=2))
+    start = time.monotonic()
+    with pytest.raises(ApiError) as err:
+        c.get_json(config_url())
+    assert time.monotonic() - start < 3.0
+    assert "no complete answer within the request deadline of 0.5 s" in str(err.value)
+    api.reset()
+    assert c.get_json(config_url())["maxDataCells"] == 800000  # the session is still usable

@@ -370,6 +370,54 @@ def test_a_failed_run_reaches_the_dashboard_with_its_cause(
     assert "unge_utenfor" in (built["message"] or "")  # the baseline's partial cause
 
 
+def test_a_trickling_table_fails_at_the_request_deadline(
+    api: FakeApis, catalog: Catalog, config: dict[str, Kommune], paths: Paths, previous: Path
+):
+    """Issue 15: a body trickled 1 byte every 2 s no longer holds a run for minutes."""
+    api.fault("POST /fhi/nokkel/table/337/data", Fault("trickle", seconds=2.0, times=None))
+    before = digest(previous)
+    client = Client(dataclasses.replace(IMPATIENT, read_timeout=5.0, request_deadline=1.0))
+    start = time.monotonic()
+    with pytest.raises(LoadError) as err:
+        run(catalog, config, paths, client=client)
+    assert time.monotonic() - start < 15
+    assert "fhi table 337" in str(err.value)
+    assert "request deadline of 1 s" in str(err.value)
+    assert digest(previous) == before
+
+
+def test_the_run_deadline_names_source_table_and_limit(
+    api: FakeApis, catalog: Catalog, config: dict[str, Kommune], paths: Paths, previous: Path
+):
+    api.fault("POST /fhi/nokkel/table/337/data", Fault("trickle", seconds=0.2, times=None))
+    client = Client(dataclasses.replace(IMPATIENT, request_deadline=30.0, run_deadline=2.0))
+    start = time.monotonic()
+    with pytest.raises(LoadError) as err:
+        run(catalog, config, paths, client=client)
+    assert time.monotonic() - start < 10
+    assert "fhi table 337" in str(err.value)
+    assert "the run's deadline of 2 s" in str(err.value)
+    assert read_runs(paths.runs)[-1].status == "failed"
+
+
+def test_an_oversize_answer_fails_with_the_sources_limit(
+    api: FakeApis,
+    catalog: Catalog,
+    config: dict[str, Kommune],
+    paths: Paths,
+    previous: Path,
+    monkeypatch: pytest.MonkeyPatch,
+):
+    from etl.sources import REGISTRY
+
+    monkeypatch.setattr(type(REGISTRY["fhi"]), "max_response_bytes", 2**20)
+    api.fault("POST /fhi/nokkel/table/337/data", Fault("flood", size=64 * 2**20))
+    with pytest.raises(LoadError) as err:
+        run(catalog, config, paths, client=Client(IMPATIENT))
+    assert "fhi table 337" in str(err.value)
+    assert "larger than the 1.0 MB limit for fhi" in str(err.value)
+
+
 def test_renamed_dimension_fails_clearly(
     api: FakeApis, catalog: Catalog, config: dict[str, Kommune], paths: Paths, previous: Path
 ):

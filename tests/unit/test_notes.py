@@ -167,3 +167,85 @@ def test_notes_survive_a_warehouse_rebuild(tmp_path: Path, monkeypatch: pytest.M
     assert done.returncode == 0, done.stderr
     assert (wh.stat().st_ino, wh.stat().st_mtime_ns) != before  # the warehouse was replaced
     assert notes.for_kommune("3301") == [note]
+
+
+def test_edit_and_withdraw_keep_the_history(tmp_path: Path) -> None:
+    """Issue 15: the author edits and withdraws; every version stays, the newest is shown."""
+    path = tmp_path / "notes.duckdb"
+    t0 = dt.datetime(2025, 3, 1, 9, 0, tzinfo=dt.UTC)
+    note = _add(path, author_id="kari@drammen.kommune.no", now=t0)
+    assert note.author_id == "kari@drammen.kommune.no" and not note.edited
+    edited = notes.edit(
+        note.note_id,
+        author_id="kari@drammen.kommune.no",
+        what_we_see="Ny tekst",
+        path=path,
+        now=t0 + dt.timedelta(days=1),
+    )
+    assert edited.version == 2 and edited.edited and edited.created_at == note.created_at
+    (shown,) = notes.for_kommune("3301", path)
+    assert shown.what_we_see == "Ny tekst" and shown.why == "" and shown.edited
+    assert shown.updated_at == dt.datetime(2025, 3, 2, 9, 0)
+
+    gone = notes.withdraw(
+        note.note_id, author_id="kari@drammen.kommune.no", path=path, now=t0 + dt.timedelta(days=2)
+    )
+    assert gone.withdrawn and not gone.edited
+    (shown,) = notes.for_kommune("3301", path)
+    assert shown.withdrawn and shown.what_we_see == "" and shown.author == "Kari Nordmann"
+    versions = notes.history(note.note_id, path)
+    assert [v.version for v in versions] == [1, 2, 3]
+    assert versions[0].what_we_see == "Lavinntekt øker i Strømsø."
+    assert versions[1].what_we_see == "Ny tekst"
+    with pytest.raises(notes.NoteError, match="withdrawn"):
+        notes.edit(note.note_id, author_id="kari@drammen.kommune.no", why="x", path=path)
+
+
+def test_only_the_author_may_change_a_note(tmp_path: Path) -> None:
+    path = tmp_path / "notes.duckdb"
+    note = _add(path, author_id="kari@drammen.kommune.no")
+    for who in ("ola@drammen.kommune.no", ""):
+        with pytest.raises(notes.NoteError, match="not_author"):
+            notes.edit(note.note_id, author_id=who, why="Kapret", path=path)
+        with pytest.raises(notes.NoteError, match="not_author"):
+            notes.withdraw(note.note_id, author_id=who, path=path)
+    with pytest.raises(notes.NoteError, match="not_found"):
+        notes.withdraw("nope", author_id="kari@drammen.kommune.no", path=path)
+    with pytest.raises(notes.NoteError, match="empty"):
+        notes.edit(note.note_id, author_id="kari@drammen.kommune.no", path=path)
+    assert notes.history(note.note_id, path) == [note]
+
+
+def test_writes_per_author_are_limited_per_hour(tmp_path: Path) -> None:
+    path = tmp_path / "notes.duckdb"
+    t0 = dt.datetime(2025, 3, 1, 9, 0, tzinfo=dt.UTC)
+    for i in range(notes.MAX_WRITES_PER_HOUR):
+        _add(path, author_id="bot@example.org", now=t0 + dt.timedelta(seconds=i))
+    with pytest.raises(notes.NoteError) as err:
+        _add(path, author_id="bot@example.org", now=t0 + dt.timedelta(minutes=30))
+    assert err.value.code == "rate_limited" and err.value.limit == notes.MAX_WRITES_PER_HOUR
+    _add(path, author_id="kari@example.org", now=t0 + dt.timedelta(minutes=30))  # others may
+    _add(path, author_id="bot@example.org", now=t0 + dt.timedelta(minutes=61))  # an hour later
+    assert len(notes.for_kommune("3301", path)) == notes.MAX_WRITES_PER_HOUR + 2
+
+
+def test_a_store_from_before_versions_is_read_and_not_editable(tmp_path: Path) -> None:
+    import duckdb
+
+    path = tmp_path / "notes.duckdb"
+    with duckdb.connect(str(path)) as con:
+        con.execute(
+            "CREATE TABLE note (note_id VARCHAR PRIMARY KEY, kommune VARCHAR, target_id VARCHAR,"
+            " area_code VARCHAR, what_we_see VARCHAR, why VARCHAR, what_we_do VARCHAR,"
+            " author VARCHAR, created_at TIMESTAMP)"
+        )
+        con.execute(
+            "INSERT INTO note VALUES ('old', '3301', 'lavinntekt', NULL, 'Gammel', '', '',"
+            " 'Ordfører (ikke meg)', '2024-05-01 10:00:00')"
+        )
+    (old,) = notes.for_kommune("3301", path)
+    assert old.author == "Ordfører (ikke meg)" and old.author_id == "" and old.version == 1
+    with pytest.raises(notes.NoteError, match="not_author"):
+        notes.withdraw("old", author_id="", path=path)
+    new = _add(path, author_id="kari@drammen.kommune.no")
+    assert [n.note_id for n in notes.for_kommune("3301", path)] == [new.note_id, "old"]

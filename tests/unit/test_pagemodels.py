@@ -82,3 +82,21 @@ def test_catalog_row_per_indicator(demo_warehouse: Path) -> None:
     assert len(table) == len(inds)
     assert {"Unit", "Period", "Hidden cells"} <= set(table.columns)
     assert list(kilder.missing(meta).columns) == ["indicator_id", "reason"]
+
+
+def test_public_run_messages_name_no_people() -> None:
+    """Issue 15: who imported and the file's contacts are cut; the rest of the message stays."""
+    from utfordringsbilde.pagemodels import kilder
+
+    msg = (
+        "import: file a.csv (sha256 0123abcd) by Kari at Oslo <k@x.no> at 2025-01-02T03:04:05Z: "
+        "6 district rows of ungdata_x for Drammen (3301); kilde: Ungdata; kontakt: a@b.no, "
+        "Per (tlf 1); demo: yes"
+    )
+    public = kilder.public_message(msg)
+    assert public == (
+        "import: file a.csv (sha256 0123abcd) at 2025-01-02T03:04:05Z: 6 district rows of "
+        "ungdata_x for Drammen (3301); kilde: Ungdata; demo: yes"
+    )
+    assert kilder.public_message(None) is None
+    assert kilder.public_message("fhi: 12 tables") == "fhi: 12 tables"

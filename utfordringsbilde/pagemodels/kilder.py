@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pandas as pd
 
@@ -42,3 +43,27 @@ def missing(meta: dict[str, str]) -> pd.DataFrame:
     """Indicators the build left out, with the reason; empty when none is missing."""
     reasons = json.loads(meta.get("missing_indicators", "{}"))
     return pd.DataFrame(reasons.items(), columns=["indicator_id", "reason"])
+
+
+# An import run's message (etl/sources/local.py) names who imported ("… (sha256 …) by WHO at
+# 2025-01-01T12:00:00Z: …") and the file's `kontakt` values ("; kontakt: a, b"), up to the
+# next "; key: " note or the end.
+_WHO = re.compile(r"(\(sha256 [0-9a-f]+\)) by .*? at (\d{4}-\d\d-\d\dT[\d:]+Z:)", re.S)
+_CONTACT = re.compile(r"; kontakt: .*?(?=; [a-z_]+: |$)", re.S)
+
+
+def public_message(message: str | None) -> str | None:
+    """A run's message without who imported and without the file's contact persons."""
+    if not message:
+        return message
+    return _CONTACT.sub("", _WHO.sub(r"\1 at \2", message))
+
+
+def runs(table: pd.DataFrame, signed_in: bool) -> pd.DataFrame:
+    """The ETL runs as shown: whole for a signed-in user; for the public, messages without
+    people's names and e-mail addresses (`public_message`)."""
+    if signed_in or "message" not in table.columns:
+        return table
+    out = table.copy()
+    out["message"] = [public_message(m) for m in out["message"]]
+    return out
