@@ -166,6 +166,24 @@ def heatmap_html(ov: Overview, inds: pd.DataFrame, view: View, landet_name: str)
     )
 
 
+def heatmap(ov: Overview, inds: pd.DataFrame, view: View, landet_name: str) -> str:
+    """`heatmap_html`, remembered per view and shown indicators; `ov` must be `view`'s overview.
+
+    The same view gives the same table on every rerun, so it is built once.
+    """
+    ids = tuple(str(i) for i in inds["indicator_id"])
+    return _heatmap(replace(view, district=None), ids, landet_name, ov, inds)
+
+
+@st.cache_data(max_entries=64, ttl=3600, show_spinner=False)
+def _heatmap(
+    view: View, ids: tuple[str, ...], landet_name: str, _ov: Overview, _inds: pd.DataFrame
+) -> str:
+    # The key is the view (warehouse signature, kommune, year, language) and the shown ids;
+    # the overview and indicator rows follow from them and are not hashed.
+    return heatmap_html(_ov, _inds, view, landet_name)
+
+
 def legend_html(lang: str) -> str:
     """The colour-and-symbol key for comparisons and source symbols."""
     items = []
