@@ -74,17 +74,28 @@ def time_page(kommune: str, page: str, runs: int, district: str | None) -> tuple
     return statistics.median(cpu), statistics.median(wall)
 
 
-def sessions_rss(kommune: str, n: int) -> float:
-    """RSS growth in MB after `n` sessions have each shown the overview and district page."""
+def collect_cpu(runs: int = 5) -> tuple[float, int]:
+    """Median CPU seconds of one `gc.collect(2)` as postScriptGC runs it, and tracked objects."""
+    times = []
+    for _ in range(runs):
+        c0 = time.process_time()
+        gc.collect(2)
+        times.append(time.process_time() - c0)
+    return statistics.median(times), len(gc.get_objects())
+
+
+def sessions_rss(kommune: str, n: int) -> tuple[float, list[object]]:
+    """RSS growth in MB while `n` sessions have each shown the overview and district page,
+    rerunning each page 5 times; the sessions are returned so that they stay alive."""
     before = _rss_mb()
     apps = []
     for _ in range(n):
         for page in ("oversikt", "distrikt"):
             at = _app(kommune, page, None)
-            for _ in range(2):
+            for _ in range(7):
                 at.run()  # type: ignore[attr-defined]
             apps.append(at)
-    return _rss_mb() - before
+    return _rss_mb() - before, apps
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -123,8 +134,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{page:<11} {kommune:<8} {cpu * 1000:6.0f}  {wall * 1000:7.0f}", flush=True)
             gc.collect()
     if args.sessions:
-        grown = sessions_rss((args.kommune or ["0301"])[0], args.sessions)
+        grown, _apps = sessions_rss((args.kommune or ["0301"])[0], args.sessions)
         print(f"RSS growth for {args.sessions} sessions: {grown:.0f} MB (now {_rss_mb():.0f} MB)")
+    cost, objects = collect_cpu()
+    print(f"one gc.collect(2) now: {cost * 1000:.0f} ms CPU over {objects:,} tracked objects")
     print(f"load average after: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     return 0
 
