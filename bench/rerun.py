@@ -105,7 +105,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--kommune", action="append", help="kommune code(s); default 0301, 3301")
     parser.add_argument("--pages", default=",".join(PAGES))
     parser.add_argument("--gc", choices=["on", "off"], help="runner.postScriptGC for this run")
-    parser.add_argument("--sessions", type=int, default=0, help="also: RSS after N sessions")
+    parser.add_argument(
+        "--sessions", type=int, default=0, help="first open N sessions, kept alive while timing"
+    )
     parser.add_argument("--target", type=Path, default=national.TARGET)
     args = parser.parse_args(argv)
 
@@ -126,6 +128,13 @@ def main(argv: list[str] | None = None) -> int:
 
     print(f"load average before: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     print(f"runner.postScriptGC = {post_gc}; {args.runs} warm reruns per page, median")
+    alive: list[object] = []
+    if args.sessions:
+        # Sessions first: a server's heap holds them all, and the after-run gc.collect walks
+        # that heap on every rerun of every session.
+        rss0 = _rss_mb()
+        grown, alive = sessions_rss((args.kommune or ["0301"])[0], args.sessions)
+        print(f"RSS growth for {args.sessions} sessions: {grown:.0f} MB (from {rss0:.0f} MB)")
     print("page        kommune  cpu_ms  wall_ms")
     for kommune in args.kommune or ["0301", "3301"]:
         for page in args.pages.split(","):
@@ -133,9 +142,7 @@ def main(argv: list[str] | None = None) -> int:
             cpu, wall = time_page(kommune, page, args.runs, district)
             print(f"{page:<11} {kommune:<8} {cpu * 1000:6.0f}  {wall * 1000:7.0f}", flush=True)
             gc.collect()
-    if args.sessions:
-        grown, _apps = sessions_rss((args.kommune or ["0301"])[0], args.sessions)
-        print(f"RSS growth for {args.sessions} sessions: {grown:.0f} MB (now {_rss_mb():.0f} MB)")
+    print(f"RSS now {_rss_mb():.0f} MB with {len(alive)} session pages alive")
     cost, objects = collect_cpu()
     print(f"one gc.collect(2) now: {cost * 1000:.0f} ms CPU over {objects:,} tracked objects")
     print(f"load average after: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
