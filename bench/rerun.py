@@ -6,8 +6,9 @@ changed, as a widget click that hits only cached data does. Per rerun it takes
 `time.process_time()`: CPU time of this process, which another busy process on the machine
 moves far less than wall time (wall time is printed too, to show the load). AppTest's own work
 (turning the page's messages into its element tree) is counted as well, so the figures are a
-little above a server's. Streamlit's after-run `gc.collect()` (`runner.postScriptGC`) runs as on
-a server; `--gc on|off` overrides `.streamlit/config.toml`. AppTest compiles the page scripts
+little above a server's. AppTest's runner skips Streamlit's after-run `gc.collect(2)`
+(`runner.postScriptGC`), so the bench runs it after each rerun when the option is on, as a
+server does; `--gc on|off` overrides `.streamlit/config.toml`. AppTest compiles the page scripts
 afresh on every run, which a server does once: the bench gives it one shared script cache.
 """
 
@@ -56,7 +57,9 @@ def _app(kommune: str, page: str, district: str | None) -> object:
     return at
 
 
-def time_page(kommune: str, page: str, runs: int, district: str | None) -> tuple[float, float]:
+def time_page(
+    kommune: str, page: str, runs: int, district: str | None, post_gc: bool
+) -> tuple[float, float]:
     """Median CPU and wall seconds of a warm rerun of `page` for `kommune`."""
     at = _app(kommune, page, district)
     # The first run is Streamlit's legacy pages/ mode (see ui.frame.page); the next fill the
@@ -69,6 +72,9 @@ def time_page(kommune: str, page: str, runs: int, district: str | None) -> tuple
     for _ in range(runs):
         c0, w0 = time.process_time(), time.perf_counter()
         at.run()  # type: ignore[attr-defined]
+        if post_gc:
+            # AppTest's runner skips Streamlit's after-run collection; a server runs it.
+            gc.collect(2)
         cpu.append(time.process_time() - c0)
         wall.append(time.perf_counter() - w0)
     return statistics.median(cpu), statistics.median(wall)
@@ -139,7 +145,7 @@ def main(argv: list[str] | None = None) -> int:
     for kommune in args.kommune or ["0301", "3301"]:
         for page in args.pages.split(","):
             district = None
-            cpu, wall = time_page(kommune, page, args.runs, district)
+            cpu, wall = time_page(kommune, page, args.runs, district, post_gc)
             print(f"{page:<11} {kommune:<8} {cpu * 1000:6.0f}  {wall * 1000:7.0f}", flush=True)
             gc.collect()
     print(f"RSS now {_rss_mb():.0f} MB with {len(alive)} session pages alive")
