@@ -43,7 +43,7 @@ def _share_script_cache() -> None:
 
     shared = ScriptCache()
     for module in (app_test, local_script_runner):
-        module.ScriptCache = lambda: shared  # type: ignore[attr-defined,assignment]
+        module.ScriptCache = lambda: shared  # type: ignore[attr-defined]
 
 
 def _app(kommune: str, page: str, district: str | None) -> object:

@@ -133,7 +133,9 @@ def overviews(demo_warehouse: Path) -> dict[tuple[str, int | None], Overview]:
             ).fetchall()
         ]
         year = queries.years(con, kommuner[0])[-1]
-        out = {(k, None): overview.build(con, k) for k in kommuner}
+        out: dict[tuple[str, int | None], Overview] = {
+            (k, None): overview.build(con, k) for k in kommuner
+        }
         out[(kommuner[0], year)] = overview.build(con, kommuner[0], year)
     return out
 

@@ -29,7 +29,7 @@ def test_number_is_babels_string_for_many_values() -> None:
     )
     values: list[float | int] = [*floats.tolist(), *floats[:500]]  # Python and numpy floats
     values += [int(v) for v in rng.integers(-(10**9), 10**9, 1000)]
-    values += [np.int64(v) for v in rng.integers(-(10**6), 10**6, 200)]
+    values += [np.int64(v) for v in rng.integers(-(10**6), 10**6, 200)]  # type: ignore[misc]
     checked = 0
     for lang in ("nb", "nn", "en", "xx"):
         for decimals in (0, 1, 2, 3):
