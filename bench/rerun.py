@@ -90,9 +90,9 @@ def collect_cpu(runs: int = 5) -> tuple[float, int]:
     return statistics.median(times), len(gc.get_objects())
 
 
-def sessions_rss(kommune: str, n: int) -> tuple[float, list[object]]:
+def sessions_rss(kommune: str, n: int, post_gc: bool) -> tuple[float, list[object]]:
     """RSS growth in MB while `n` sessions have each shown the overview and district page,
-    rerunning each page 5 times; the sessions are returned so that they stay alive."""
+    rerunning each page 7 times; the sessions are returned so that they stay alive."""
     before = _rss_mb()
     apps = []
     for _ in range(n):
@@ -100,6 +100,8 @@ def sessions_rss(kommune: str, n: int) -> tuple[float, list[object]]:
             at = _app(kommune, page, None)
             for _ in range(7):
                 at.run()  # type: ignore[attr-defined]
+                if post_gc:
+                    gc.collect(2)
             apps.append(at)
     return _rss_mb() - before, apps
 
@@ -139,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
         # Sessions first: a server's heap holds them all, and the after-run gc.collect walks
         # that heap on every rerun of every session.
         rss0 = _rss_mb()
-        grown, alive = sessions_rss((args.kommune or ["0301"])[0], args.sessions)
+        grown, alive = sessions_rss((args.kommune or ["0301"])[0], args.sessions, post_gc)
         print(f"RSS growth for {args.sessions} sessions: {grown:.0f} MB (from {rss0:.0f} MB)")
     print("page        kommune  cpu_ms  wall_ms")
     for kommune in args.kommune or ["0301", "3301"]:
