@@ -3,6 +3,9 @@ time; definition, source and period under every chart, a table alternative besid
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+import pandas as pd
 import streamlit as st
 
 from ui import components, data, downloads, frame, state
@@ -10,6 +13,8 @@ from ui.state import View
 from utfordringsbilde.i18n import t
 from utfordringsbilde.pagemodels import indikator as model
 from utfordringsbilde.pagemodels.common import names
+
+Export = Callable[[str], pd.DataFrame]  # built_at → the page's export table
 
 
 @frame.page
@@ -29,29 +34,11 @@ def render(view: View) -> None:
         st.info(t("no_district_data", lang, kommune=view.kommune_name))
     else:
         st.markdown(model.verdict_summary(d, lang))
-        modes = model.mode_labels(lang)
-        mode = state.url_radio(t("view_mode", lang), "indikator_visning", "visning", modes)
-        url["visning"] = model.url_value(mode, model.MODES)
-        if mode == "trakt" and not model.funnel_possible(ind, d):
-            st.info(t("funnel_unavailable", lang))
-        main = model.main_chart(ind, d, mode, view.kommune_name, lang)
-        components.figure(main, lang, "indikator_hoved")
         export = lambda built: model.export_rows(ov, d, inds, ind_id, built, lang)  # noqa: E731
-        downloads.block(view, export, main.title, ind.source, "indikator_last_ned", main.fig)
-
-        # Map: the kommune's own boundaries when it has them for every district, else tiles.
-        st.subheader(t("map_heading", lang))
-        shapes = data.district_shapes(view.sig, view.kommune)
-        kind = model.MAP_KINDS[1]
-        if model.has_outlines(shapes, d):
-            kinds = model.map_labels(lang)
-            kind = state.url_radio(t("map_kind", lang), "indikator_kart", "kart", kinds)
-            url["kart"] = model.url_value(kind, model.MAP_KINDS)
-        mapped = model.map_chart(ind, d, shapes, kind, view.kommune_name, lang)
-        components.figure(mapped, lang, "indikator_kart_figur")
-        downloads.block(
-            view, export, mapped.title, ind.source, "indikator_kart_last_ned", mapped.fig
-        )
+        url["visning"] = _main_chart(view, ind, d, export)
+        outlined, kind = _map(view, ind, d, export)
+        if outlined:
+            url["kart"] = kind
 
     # By sex: the sources give it for the kommune, fylke and landet, not for districts.
     sex_codes = model.areas(view.kommune, ov.fylke)
@@ -63,20 +50,73 @@ def render(view: View) -> None:
 
     # Over time, for the kommune, fylke, landet and the districts the user picks.
     st.subheader(t("trend_title", lang, indicator=ind.name))
-    default = [view.district] if view.district else []
-    chosen = state.url_multiselect(
-        t("areas_in_trend", lang), "indikator_omrader", "omrader", d.names, default,
-        t("choose_areas", lang),
-    )  # fmt: skip
-    url["omrader"] = ",".join(chosen) or None
-    codes = model.areas(view.kommune, ov.fylke, chosen)
-    trend = model.trend_chart(ind, data.series(view.sig, ind_id, codes), codes, lang)
-    if trend is None:
-        st.info(t("no_data", lang))
-    else:
-        components.figure(trend, lang, "indikator_trend")
+    url["omrader"] = _trend(view, ind, d, ov.fylke)
     state.sync_url(view, **url)
 
     for line in model.about(ind, lang):
         st.markdown(line)
     st.caption(model.source_line(ind, lang))
+
+
+# Each control below changes only its own part of the page: as a fragment, a click reruns
+# that part and not the whole page (issue 16). Each writes its own URL parameter, since the
+# page's final sync does not run on a fragment's rerun; on a full run it returns the value.
+
+
+@st.fragment
+def _main_chart(view: View, ind: model.Indicator, d: model.Districts, export: Export) -> str | None:
+    """The bars or funnel with its downloads; returns the `visning` URL value."""
+    lang = view.lang
+    modes = model.mode_labels(lang)
+    mode = state.url_radio(t("view_mode", lang), "indikator_visning", "visning", modes)
+    value = model.url_value(mode, model.MODES)
+    state.sync_url(view, visning=value)
+    if mode == "trakt" and not model.funnel_possible(ind, d):
+        st.info(t("funnel_unavailable", lang))
+    main = model.main_chart(ind, d, mode, view.kommune_name, lang)
+    components.figure(main, lang, "indikator_hoved")
+    downloads.block(view, export, main.title, ind.source, "indikator_last_ned", main.fig)
+    return value
+
+
+@st.fragment
+def _map(
+    view: View, ind: model.Indicator, d: model.Districts, export: Export
+) -> tuple[bool, str | None]:
+    """The map with its downloads: the kommune's own boundaries when it has them for every
+    district, else tiles. Returns whether there was a choice, and its `kart` URL value."""
+    lang = view.lang
+    st.subheader(t("map_heading", lang))
+    shapes = data.district_shapes(view.sig, view.kommune)
+    kind = model.MAP_KINDS[1]
+    outlined = model.has_outlines(shapes, d)
+    value = None
+    if outlined:
+        kinds = model.map_labels(lang)
+        kind = state.url_radio(t("map_kind", lang), "indikator_kart", "kart", kinds)
+        value = model.url_value(kind, model.MAP_KINDS)
+        state.sync_url(view, kart=value)
+    mapped = model.map_chart(ind, d, shapes, kind, view.kommune_name, lang)
+    components.figure(mapped, lang, "indikator_kart_figur")
+    downloads.block(view, export, mapped.title, ind.source, "indikator_kart_last_ned", mapped.fig)
+    return outlined, value
+
+
+@st.fragment
+def _trend(view: View, ind: model.Indicator, d: model.Districts, fylke: str | None) -> str | None:
+    """The trend for the kommune, fylke, landet and the chosen districts; `omrader` value."""
+    lang = view.lang
+    default = [view.district] if view.district else []
+    chosen = state.url_multiselect(
+        t("areas_in_trend", lang), "indikator_omrader", "omrader", d.names, default,
+        t("choose_areas", lang),
+    )  # fmt: skip
+    value = ",".join(chosen) or None
+    state.sync_url(view, omrader=value)
+    codes = model.areas(view.kommune, fylke, chosen)
+    trend = model.trend_chart(ind, data.series(view.sig, ind.id, codes), codes, lang)
+    if trend is None:
+        st.info(t("no_data", lang))
+    else:
+        components.figure(trend, lang, "indikator_trend")
+    return value

@@ -50,24 +50,33 @@ def table_alternative(table: pd.DataFrame, lang: str, **kwargs: Any) -> None:
         st.dataframe(table, hide_index=True, **kwargs)
 
 
-def _cell(row: pd.Series | None, unit: str, decimals: int, label: str, ref: bool, lang: str) -> str:
-    if row is None:
-        return f'<td class="ub-ref">..<span class="ub-sr"> {escape(t("no_data", lang))}</span></td>'
-    flag = row["flag"] if isinstance(row["flag"], str) else None
+def _cell(
+    value: Any,
+    ci_low: Any,
+    ci_high: Any,
+    flag: Any,
+    verdict: Any,
+    unit: str,
+    decimals: int,
+    label: str,
+    ref: bool,
+    lang: str,
+) -> str:
+    flag = flag if isinstance(flag, str) else None
     if flag:
         meaning = flag_meaning(flag, lang)
         return (
             f'<td class="ub-suppressed" title="{escape(label)}: {escape(meaning)}">'
             f'{escape(flag)}<span class="ub-sr"> {escape(meaning)}</span></td>'
         )
-    text = numbers.value(row["value"], unit, decimals, lang, with_unit=False)
-    ci = numbers.interval(row["ci_low"], row["ci_high"], decimals, lang)
-    tip = f"{label}: {numbers.value(row['value'], unit, decimals, lang)}"
+    text = numbers.value(value, unit, decimals, lang, with_unit=False)
+    ci = numbers.interval(ci_low, ci_high, decimals, lang)
+    tip = f"{label}: {numbers.value(value, unit, decimals, lang)}"
     if ci:
         tip += f" ({t('interval', lang)} {ci})"
     if ref:
         return f'<td class="ub-ref" title="{escape(tip)}">{escape(text)}</td>'
-    verdict = str(row["verdict"])
+    verdict = str(verdict)
     word = verdict_label(verdict, lang)
     style = f"background:{palette.background(verdict)};color:{palette.foreground(verdict)}"
     return (
@@ -77,6 +86,20 @@ def _cell(row: pd.Series | None, unit: str, decimals: int, label: str, ref: bool
     )
 
 
+def _no_data(lang: str) -> str:
+    return f'<td class="ub-ref">..<span class="ub-sr"> {escape(t("no_data", lang))}</span></td>'
+
+
+def _compared(row: Any, unit: str, decimals: int, label: str, lang: str) -> str:
+    """A compared cell from a row of `Overview.cells` or `.barometer`; no data for None."""
+    if row is None:
+        return _no_data(lang)
+    return _cell(
+        row.value, row.ci_low, row.ci_high, row.flag, row.verdict, unit, decimals, label,
+        False, lang,
+    )  # fmt: skip
+
+
 def heatmap_html(ov: Overview, inds: pd.DataFrame, view: View, landet_name: str) -> str:
     """The districts × indicators table: each cell coloured and marked by its comparison.
 
@@ -84,8 +107,14 @@ def heatmap_html(ov: Overview, inds: pd.DataFrame, view: View, landet_name: str)
     Each indicator name links to the Indikator page for it.
     """
     lang = view.lang
+    # Plain dict lookups of row tuples: this runs on every rerun of the overview, for some
+    # thousand cells, and a pandas object per cell was most of the page's time (issue 16).
     cells = {(r.indicator_id, r.area_code): r for r in ov.cells.itertuples(index=False)}
     baro = {r.indicator_id: r for r in ov.barometer.itertuples(index=False)}
+    # Landet's value is the benchmark of an indicator's first barometer row.
+    land_rows: dict[str, Any] = {}
+    for r in ov.barometer.itertuples(index=False):
+        land_rows.setdefault(r.indicator_id, r)
     dists = list(ov.districts.itertuples(index=False))
     cols = len(dists) + 3
     # The kommune and landet come first: they are the yardsticks, and stay in view on a
@@ -94,6 +123,7 @@ def heatmap_html(ov: Overview, inds: pd.DataFrame, view: View, landet_name: str)
     head += f'<th scope="col" class="ub-refcol">{escape(landet_name)}</th>'
     head += "".join(f'<th scope="col">{escape(d.name)}</th>' for d in dists)
     rows: list[str] = []
+    link_view = replace(view, district=None)
     for _theme, group in inds.groupby("theme_order", sort=True):
         theme_name = label(group.iloc[0], "theme", lang)
         rows.append(
@@ -106,24 +136,20 @@ def heatmap_html(ov: Overview, inds: pd.DataFrame, view: View, landet_name: str)
             unit = str(ind.unit)
             dec = int(ind.decimals)
             # The district is left out: the link is about the indicator across all of them.
-            params = state.url_params(replace(view, district=None), indikator=ind.indicator_id)
+            params = state.url_params(link_view, indikator=ind.indicator_id)
             href = "indikator?" + urlencode(params)
             unit_txt = numbers.unit_name(unit, lang)
             k = baro.get(ind.indicator_id)
-            tds = [
-                _cell(_series(k), unit, dec, f"{ov.kommune_name} · {name}", False, lang),
-                _cell(
-                    cells_land(ov, ind.indicator_id),
-                    unit,
-                    dec,
-                    f"{landet_name} · {name}",
-                    True,
-                    lang,
-                ),
-            ]
+            b = land_rows.get(ind.indicator_id)
+            land_label = f"{landet_name} · {name}"
+            if b is None or pd.isna(b.benchmark):
+                land = _no_data(lang)
+            else:
+                land = _cell(b.benchmark, None, None, None, None, unit, dec, land_label, True, lang)
+            tds = [_compared(k, unit, dec, f"{ov.kommune_name} · {name}", lang), land]
             for d in dists:
                 row = cells.get((ind.indicator_id, d.area_code))
-                tds.append(_cell(_series(row), unit, dec, f"{d.name} · {name}", False, lang))
+                tds.append(_compared(row, unit, dec, f"{d.name} · {name}", lang))
             rows.append(
                 f'<tr><th scope="row" class="ub-ind"><a href="{escape(href)}" target="_self" '
                 f'title="{escape(str(name))}">{escape(str(short))}</a> '
@@ -138,20 +164,22 @@ def heatmap_html(ov: Overview, inds: pd.DataFrame, view: View, landet_name: str)
     )
 
 
-def _series(row: object) -> pd.Series | None:
-    if row is None:
-        return None
-    return pd.Series(row._asdict())  # type: ignore[attr-defined]
+def heatmap(ov: Overview, inds: pd.DataFrame, view: View, landet_name: str) -> str:
+    """`heatmap_html`, remembered per view and shown indicators; `ov` must be `view`'s overview.
+
+    The same view gives the same table on every rerun, so it is built once.
+    """
+    ids = tuple(str(i) for i in inds["indicator_id"])
+    return _heatmap(replace(view, district=None), ids, landet_name, ov, inds)
 
 
-def cells_land(ov: Overview, indicator_id: str) -> pd.Series | None:
-    """Landet's row for an indicator, as the barometer holds it (value = benchmark)."""
-    b = ov.barometer[ov.barometer["indicator_id"] == indicator_id]
-    if b.empty or pd.isna(b.iloc[0]["benchmark"]):
-        return None
-    return pd.Series(
-        {"value": b.iloc[0]["benchmark"], "ci_low": None, "ci_high": None, "flag": None}
-    )
+@st.cache_data(max_entries=64, ttl=3600, show_spinner=False)
+def _heatmap(
+    view: View, ids: tuple[str, ...], landet_name: str, _ov: Overview, _inds: pd.DataFrame
+) -> str:
+    # The key is the view (warehouse signature, kommune, year, language) and the shown ids;
+    # the overview and indicator rows follow from them and are not hashed.
+    return heatmap_html(_ov, _inds, view, landet_name)
 
 
 def legend_html(lang: str) -> str:

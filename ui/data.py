@@ -63,7 +63,10 @@ def risk_factors(sig: warehouse.Signature) -> pd.DataFrame:
 
 @st.cache_data(max_entries=32, ttl=3600, show_spinner=False)
 def overview_data(sig: warehouse.Signature, kommune: str, year: int | None) -> overview.Overview:
-    return overview.build(warehouse.cursor(_connection(sig)), kommune, year)
+    # The catalog never changes within a warehouse: taken from its own cache, not queried.
+    return overview.build(
+        warehouse.cursor(_connection(sig)), kommune, year, indicators=indicators(sig)
+    )
 
 
 @st.cache_data(max_entries=64, ttl=3600, show_spinner=False)

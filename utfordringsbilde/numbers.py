@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
-from babel.numbers import format_decimal
+from babel import Locale
+from babel.numbers import NumberPattern, parse_pattern
 
 from utfordringsbilde.i18n import number_locale, t
 from utfordringsbilde.vocab import Flag
@@ -18,8 +20,26 @@ def number(x: float | int | None, decimals: int = 0, lang: str = "nb") -> str:
     """`x` with grouping and a fixed number of decimals in the language's format; '' for None."""
     if x is None or _missing(x):
         return ""
+    if x == 0:
+        # 0.0 and -0.0 are equal keys to a cache but babel writes them "0" and "-0".
+        pattern, locale = _pattern(decimals, lang)
+        return pattern.apply(x, locale)
+    return _formatted(x, decimals, lang)
+
+
+@lru_cache(maxsize=1 << 16, typed=True)
+def _formatted(x: float | int, decimals: int, lang: str) -> str:
+    # A page shows some thousand numbers on every rerun, mostly the same ones: remember them
+    # (typed, so 1 and 1.0 are kept apart) rather than going through babel each time.
+    pattern, locale = _pattern(decimals, lang)
+    return pattern.apply(x, locale)
+
+
+@lru_cache(maxsize=64)
+def _pattern(decimals: int, lang: str) -> tuple[NumberPattern, Locale]:
+    """babel's parsed pattern and locale; `format_decimal` would parse both on every call."""
     pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
-    return format_decimal(x, format=pattern, locale=number_locale(lang))
+    return parse_pattern(pattern), Locale.parse(number_locale(lang))
 
 
 def value(

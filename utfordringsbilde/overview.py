@@ -48,10 +48,19 @@ def _compare_to(cells: pd.DataFrame, bench_area: str, polarity: pd.Series) -> pd
     return out
 
 
-def build(con: Con, kommune: str, year: int | None = None, level: str | None = None) -> Overview:
+def build(
+    con: Con,
+    kommune: str,
+    year: int | None = None,
+    level: str | None = None,
+    indicators: pd.DataFrame | None = None,
+) -> Overview:
     """Districts of one level (default: the kommune's default level, see queries.districts)
-    compared with the kommune, and the kommune compared with landet."""
-    inds = queries.indicators(con)
+    compared with the kommune, and the kommune compared with landet.
+
+    `indicators` is `queries.indicators(con)`, for a caller that keeps it per warehouse.
+    """
+    inds = queries.indicators(con) if indicators is None else indicators
     dists = queries.districts(con, kommune, level)
     areas = queries.comparison_areas(con, kommune)
     info = queries.area(con, kommune)

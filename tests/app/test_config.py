@@ -21,3 +21,16 @@ def test_error_details_and_developer_options_are_hidden(monkeypatch: pytest.Monk
             assert config.get_where_defined(key).endswith(str(Path(".streamlit", "config.toml")))
     finally:
         config.get_config_options(force_reparse=True)
+
+
+def test_no_collection_after_every_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Measured in bench/rerun.py: a full gc.collect per rerun costs more than the page itself.
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setattr(config, "_config_options", None)
+    try:
+        config.get_config_options(force_reparse=True)
+        assert config.get_option("runner.postScriptGC") is False
+        where = config.get_where_defined("runner.postScriptGC")
+        assert where.endswith(str(Path(".streamlit", "config.toml")))
+    finally:
+        config.get_config_options(force_reparse=True)

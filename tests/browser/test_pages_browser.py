@@ -90,6 +90,25 @@ def test_funnel_and_map_in_the_browser(app_url: str, browser: Any) -> None:
         page.close()
 
 
+def test_switching_to_the_funnel_reruns_its_part_and_keeps_the_link(
+    app_url: str, browser: Any
+) -> None:
+    """The chart mode is a fragment (issue 16): its click still writes the link and draws."""
+    page = browser.new_page(viewport={"width": 1366, "height": 2400})
+    try:
+        _open(page, app_url, "indikator", "&indikator=trangboddhet")
+        assert "visning=" not in page.url
+        page.get_by_text("Traktdiagram (tar hensyn til størrelse)").click()
+        page.wait_for_url("**visning=trakt**", timeout=60_000)
+        assert "indikator=trangboddhet" in page.url and f"kommune={KOMMUNE}" in page.url
+        page.locator(".js-plotly-plot").first.get_by_text("95 %-grense").first.wait_for(
+            timeout=60_000
+        )
+        assert page.locator('[data-testid="stException"]').count() == 0
+    finally:
+        page.close()
+
+
 def test_levekar_warning_is_above_the_fold(app_url: str, browser: Any) -> None:
     page = browser.new_page(viewport={"width": 1366, "height": 768})
     try:

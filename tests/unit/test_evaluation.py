@@ -481,3 +481,23 @@ def test_every_status_test_and_level_has_words_in_every_language() -> None:
     for key in keys:
         assert all(t(key, lang) for lang in languages()), key  # KeyError for a missing key
     assert set(evaluation.STATUS_STYLE) == set(evaluation.SHOWN_ORDER)
+
+
+def test_period_label_is_the_series_label_of_that_period_end(
+    evaluations: dict[str, evaluation.Evaluation],
+) -> None:
+    """Same labels as a pandas filter on the series gives (issue 16 made it a plain scan)."""
+    checked = multi_year = 0
+    for ev in evaluations.values():
+        for r in ev.targets:
+            for a in (r.kommune, *r.districts):
+                for period in [*a.series["period_to"], None, 1900]:
+                    hit = a.series[a.series["period_to"] == period]
+                    if period is None:
+                        expected = ""
+                    else:
+                        expected = str(hit["label"].iloc[0]) if not hit.empty else str(period)
+                    assert evaluation.period_label(a, period) == expected
+                    checked += 1
+                    multi_year += "–" in expected
+    assert checked > 50 and multi_year > 0
