@@ -217,3 +217,13 @@ def test_settings_default_to_the_published_limits():
     assert s.rates["data.ssb.no"] == (30, 60.0)
     assert s.connect_timeout > 0 and s.read_timeout > 0
     assert s.max_attempts >= 3 and s.max_total_seconds <= 900
+
+
+def test_unresolvable_host_is_not_retried():
+    """Offline or a typo: a failed name lookup fails at once instead of after six tries."""
+    c = Client(dataclasses.replace(FAST, max_attempts=4, backoff_initial=0.5))
+    started = time.monotonic()
+    with pytest.raises(ApiError, match="host name not resolved") as info:
+        c.get_json("http://nonexistent.invalid/nothing")
+    assert info.value.attempts == 1
+    assert time.monotonic() - started < 5
