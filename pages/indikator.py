@@ -3,6 +3,7 @@ time; definition, source and period under every chart, a table alternative besid
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from ui import components, data, downloads, frame, state
@@ -36,7 +37,9 @@ def render(view: View) -> None:
             st.info(t("funnel_unavailable", lang))
         main = model.main_chart(ind, d, mode, view.kommune_name, lang)
         components.figure(main, lang, "indikator_hoved")
-        export = lambda built: model.export_rows(ov, d, inds, ind_id, built, lang)  # noqa: E731
+        def export(built: str) -> pd.DataFrame:
+            return model.export_rows(data.cursor(), ov, d, inds, ind_id, built, lang)
+
         downloads.block(view, export, main.title, ind.source, "indikator_last_ned", main.fig)
 
         # Map: the kommune's own boundaries when it has them for every district, else tiles.

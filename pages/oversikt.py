@@ -59,7 +59,7 @@ def render(view: View) -> None:
 
     downloads.block(
         view,
-        lambda built: model.export_rows(ov, shown, built, lang),
+        lambda built: model.export_rows(data.cursor(), ov, shown, built, lang),
         title,
         sources,
         "oversikt_last_ned",

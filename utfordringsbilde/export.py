@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import io
 import math
+import re
+import unicodedata
 from collections.abc import Mapping
 
 import pandas as pd
@@ -17,9 +19,9 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from utfordringsbilde import numbers
+from utfordringsbilde import numbers, stats
 from utfordringsbilde.i18n import flag_meaning, source_label, trend_label, verdict_label
-from utfordringsbilde.vocab import Flag
+from utfordringsbilde.vocab import Direction, Flag, Polarity
 
 # Column ids in export order; headers come from HEADERS in the chosen language.
 COLUMNS = [
@@ -41,7 +43,12 @@ COLUMNS = [
     "trend",
     "source",
     "fetched_at",
+    "value_exact",
 ]
+
+# The decimals each row's value is shown with: not a column of the file, it sets the
+# CSV's digits and the XLSX number format (absent: the number as it is).
+DECIMALS = "_decimals"
 
 HEADERS: dict[str, tuple[str, str, str]] = {
     "indicator_id": ("Indikator-id", "Indikator-id", "Indicator id"),
@@ -62,6 +69,7 @@ HEADERS: dict[str, tuple[str, str, str]] = {
     "trend": ("Utvikling", "Utvikling", "Trend"),
     "source": ("Kilde", "Kjelde", "Source"),
     "fetched_at": ("Hentet", "Henta", "Fetched at"),
+    "value_exact": ("Verdi uten avrunding", "Verdi utan avrunding", "Value, unrounded"),
 }
 
 _LANG = {"nb": 0, "nn": 1, "en": 2}
@@ -96,6 +104,7 @@ def export_table(
         ind = info.loc[r.indicator_id]
         flag = r.flag if isinstance(r.flag, str) else None
         trend = getattr(r, "trend_direction", None)
+        dec = _decimals(ind)
         rows.append(
             {
                 "indicator_id": r.indicator_id,
@@ -103,10 +112,10 @@ def export_table(
                 "area_code": r.area_code,
                 "area_name": area_names.get(r.area_code, r.area_code),
                 "period": numbers.period(int(r.period_from), int(r.period_to)),
-                "value": flag if flag else _num(r.value),
+                "value": flag if flag else _round(_num(r.value), dec),
                 "unit": numbers.unit_name(str(ind["unit"]), lang),
-                "ci_low": None if flag else _num(r.ci_low),
-                "ci_high": None if flag else _num(r.ci_high),
+                "ci_low": None if flag else _round(_num(r.ci_low), dec),
+                "ci_high": None if flag else _round(_num(r.ci_high), dec),
                 "numerator": None if flag == Flag.SUPPRESSED else _num(r.numerator),
                 "denominator": _num(r.denominator),
                 "flag": flag or "",
@@ -116,9 +125,71 @@ def export_table(
                 "trend": trend_label(str(trend), lang) if isinstance(trend, str) else "",
                 "source": source_label(str(ind["source"]), str(ind["source_table"]), lang=lang),
                 "fetched_at": fetched_at,
+                "value_exact": None if flag else _num(r.value),
+                DECIMALS: dec,
             }
         )
-    return pd.DataFrame(rows, columns=COLUMNS)
+    return pd.DataFrame(rows, columns=[*COLUMNS, DECIMALS])
+
+
+def _decimals(ind: pd.Series) -> int | None:
+    """The decimals the page shows the indicator with (counts none); None if not known."""
+    if str(ind.get("unit")) == "count":
+        return 0
+    dec = _num(ind.get("decimals"))
+    return None if dec is None else int(dec)
+
+
+def _round(x: float | None, decimals: int | None) -> float | None:
+    return x if x is None or decimals is None else round(x, decimals)
+
+
+def _row_decimals(table: pd.DataFrame) -> list[int | None]:
+    if DECIMALS not in table.columns:
+        return [None] * len(table)
+    return [None if _num(d) is None else int(d) for d in table[DECIMALS]]
+
+
+# Columns shown at the row's display precision; the counts are whole numbers.
+_ROUNDED = ("value", "ci_low", "ci_high")
+_WHOLE = ("numerator", "denominator")
+
+
+# Anything but letters (æ, ø, å included), digits, `_` and `.`: what Windows, macOS or a
+# shell would refuse or misread in a file name, and spaces and punctuation besides.
+_UNSAFE = re.compile(r"[^\w.]+")
+_NAME_BYTES = 200  # below the 255-byte limit of common file systems, with room for a suffix
+
+
+def filename(title: str, ext: str) -> str:
+    """A file-system-safe name for `title` that keeps æ, ø, å and the whole title when it fits:
+    `vedvarende-lavinntekt-strømsø.csv` (other characters become `-`)."""
+    stem = _UNSAFE.sub("-", unicodedata.normalize("NFC", title).lower()).strip("-.")
+    stem = re.sub(r"-{2,}", "-", stem)
+    while len(stem.encode("utf-8")) > _NAME_BYTES:
+        cut = stem.rfind("-", 0, len(stem) - 1)
+        stem = stem[:cut] if cut > 20 else stem[:-1]
+    return f"{stem or 'utfordringsbilde'}.{ext}"
+
+
+def with_trends(cells: pd.DataFrame, history: pd.DataFrame, inds: pd.DataFrame) -> pd.DataFrame:
+    """`cells` with `trend_direction`: each area × indicator's trend over `history`
+    (its series oldest first, as `queries.series_for_areas` returns it)."""
+    polarity = inds.set_index("indicator_id")["polarity"].to_dict()
+    found: dict[tuple[str, str], str] = {}
+    for (area, ind_id), ser in history.groupby(["area_code", "indicator_id"], sort=False):
+        found[(str(area), str(ind_id))] = stats.trend(
+            ser["value"].to_numpy(float),
+            ser["ci_low"].to_numpy(float),
+            ser["ci_high"].to_numpy(float),
+            str(polarity.get(ind_id, Polarity.NONE)),
+        ).direction
+    return cells.assign(
+        trend_direction=[
+            found.get((str(a), str(i)), Direction.COULD_NOT_BE_CALCULATED)
+            for a, i in zip(cells["area_code"], cells["indicator_id"], strict=True)
+        ]
+    )
 
 
 def _headers(lang: str) -> list[str]:
@@ -135,10 +206,13 @@ def _text(x: str) -> str:
     return "'" + x if x.startswith(_FORMULA_START) else x
 
 
-def _csv_cell(x: object) -> str:
-    """A cell as Norwegian Excel reads it: decimal comma, no grouping, symbols as text."""
+def _csv_cell(x: object, decimals: int | None = None) -> str:
+    """A cell as Norwegian Excel reads it: decimal comma, no grouping, symbols as text;
+    with `decimals`, a number has exactly that many (`12,0` as the page shows it)."""
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return ""
+    if isinstance(x, int | float) and not isinstance(x, bool) and decimals is not None:
+        return f"{x:.{decimals}f}".replace(".", ",")
     if isinstance(x, float):
         text = repr(round(x, 6))
         return text[:-2] if text.endswith(".0") else text.replace(".", ",")
@@ -155,12 +229,31 @@ def _xlsx_cell(x: object) -> object:
     return x
 
 
-def to_csv(table: pd.DataFrame, lang: str = "nb") -> bytes:
-    """CSV in UTF-8 with BOM, `;` separator and decimal comma, as Norwegian Excel expects."""
-    out = table.map(_csv_cell)
+def to_csv(table: pd.DataFrame, lang: str = "nb", marker: str = "") -> bytes:
+    """CSV in UTF-8 with BOM, `;` separator and decimal comma, as Norwegian Excel expects.
+
+    Values and intervals have the decimals the page shows. A `marker` (the demo note) is a
+    line of its own above the header, so simulated figures cannot pass for real ones.
+    """
+    decs = _row_decimals(table)
+    out = table[COLUMNS].copy().astype(object)
+    for col in COLUMNS:
+        digits = decs if col in _ROUNDED else [0] * len(table) if col in _WHOLE else None
+        out[col] = [
+            _csv_cell(x, digits[i] if digits else None) for i, x in enumerate(table[col])
+        ]
     out.columns = _headers(lang)
     text = out.to_csv(sep=";", index=False, lineterminator="\r\n")
+    if marker:
+        text = _text(marker).replace(";", ",") + "\r\n" + text
     return text.encode("utf-8-sig")
+
+
+def _number_format(decimals: int | None) -> str:
+    """An Excel number format with grouping and `decimals` places; General if unknown."""
+    if decimals is None:
+        return "General"
+    return "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
 
 
 def to_xlsx(table: pd.DataFrame, title: str, note: str, lang: str = "nb") -> bytes:
@@ -175,8 +268,18 @@ def to_xlsx(table: pd.DataFrame, title: str, note: str, lang: str = "nb") -> byt
     ws.append(_headers(lang))
     for cell in ws[4]:
         cell.font = Font(bold=True)
-    for row in table.itertuples(index=False):
+    decs = _row_decimals(table)
+    formats = {
+        i: (lambda d: _number_format(d)) if col in _ROUNDED else (lambda d: "#,##0")
+        for i, col in enumerate(COLUMNS)
+        if col in _ROUNDED or col in _WHOLE
+    }
+    for r, row in enumerate(table[COLUMNS].itertuples(index=False)):
         ws.append([_xlsx_cell(x) for x in row])
+        for i, fmt in formats.items():
+            cell = ws.cell(row=ws.max_row, column=i + 1)
+            if cell.data_type == "n" and cell.value is not None:
+                cell.number_format = fmt(decs[r])
     for i, col in enumerate(COLUMNS, start=1):
         width = max(len(HEADERS[col][_LANG.get(lang, 0)]), 10)
         ws.column_dimensions[get_column_letter(i)].width = min(width + 2, 40)

@@ -28,11 +28,25 @@ def test_barometer_table_shows_symbols_and_words(ov: overview.Overview) -> None:
     assert sources == sorted(set(sources)) and {"FHI", "SSB"} <= set(sources)
 
 
-def test_export_rows_hold_districts_and_kommune(ov: overview.Overview) -> None:
+def test_export_rows_hold_districts_and_kommune(
+    demo_warehouse: Path, ov: overview.Overview
+) -> None:
     one = ov.indicators.iloc[:1]
-    rows = oversikt.export_rows(ov, one, "2026-11-22", "nb")
+    with duckdb.connect(str(demo_warehouse), read_only=True) as con:
+        rows = oversikt.export_rows(con, ov, one, "2026-11-22", "nb")
     codes = set(rows.iloc[:, 2])
     assert ov.kommune in codes and set(ov.districts["area_code"]) <= codes
+    # Every row has its trend, as the district export has (none left empty).
+    assert (rows["trend"] != "").all()
+    assert rows["trend"].str.contains("Økende|Synkende|Ingen sikker|Kan ikke", regex=True).all()
+
+
+def test_indicator_export_rows_have_trends(demo_warehouse: Path, ov: overview.Overview) -> None:
+    ind_id = str(ov.indicators["indicator_id"].iloc[0])
+    with duckdb.connect(str(demo_warehouse), read_only=True) as con:
+        d = indikator.districts(ov, ind_id)
+        rows = indikator.export_rows(con, ov, d, ov.indicators, ind_id, "2026-11-22", "nb")
+    assert len(rows) and (rows["trend"] != "").all()
 
 
 def test_district_table_one_row_per_indicator(demo_warehouse: Path, ov: overview.Overview) -> None:

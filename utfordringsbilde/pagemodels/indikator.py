@@ -9,10 +9,11 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
-from utfordringsbilde import charts, export, funnel, geo, indicator, numbers
+from utfordringsbilde import charts, export, funnel, geo, indicator, numbers, queries
 from utfordringsbilde.i18n import source_label, t, verdict_label
 from utfordringsbilde.overview import Overview
 from utfordringsbilde.pagemodels.common import text
+from utfordringsbilde.queries import Con
 
 # URL values (`visning`, `kart`), the first being the default that the URL leaves out.
 MODES = ("stolper", "trakt")
@@ -232,15 +233,28 @@ def trend_chart(
 
 
 def export_rows(
-    ov: Overview, d: Districts, inds: pd.DataFrame, ind_id: str, built: str, lang: str
+    con: Con,
+    ov: Overview,
+    d: Districts,
+    inds: pd.DataFrame,
+    ind_id: str,
+    built: str,
+    lang: str,
 ) -> pd.DataFrame:
-    """The districts against the kommune and the kommune against landet, for analysts."""
+    """The districts against the kommune and the kommune against landet, with their trends."""
     names = {**d.names, ov.kommune: ov.kommune_name}
     kom_row = ov.barometer[ov.barometer["indicator_id"] == ind_id]
+    history = queries.series_for_areas(con, [*names], [ind_id])
     return pd.concat(
         [
-            export.export_table(d.cells, inds, names, ov.kommune_name, built, lang),
-            export.export_table(kom_row, inds, names, t("landet", lang), built, lang),
+            export.export_table(
+                export.with_trends(d.cells, history, inds),
+                inds, names, ov.kommune_name, built, lang,
+            ),
+            export.export_table(
+                export.with_trends(kom_row, history, inds),
+                inds, names, t("landet", lang), built, lang,
+            ),
         ],
         ignore_index=True,
     )
