@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import math
 import re
+import textwrap
 import unicodedata
 from collections.abc import Mapping
 
@@ -289,28 +290,137 @@ def to_xlsx(table: pd.DataFrame, title: str, note: str, lang: str = "nb") -> byt
     return buf.getvalue()
 
 
+# Average glyph width as a share of the font size in the sans fonts Chromium falls back to
+# (Arial, Liberation Sans, DejaVu Sans is wider): an estimate that errs on the wide side.
+_GLYPH = 0.6
+_TAG = re.compile(r"<[^>]+>")
+EXPORT_WIDTH = 1200
+_EDGE = 16  # pixels kept free at each side of the canvas
+
+
+def _text_width(text: object, size: float) -> float:
+    """Estimated pixel width of a plotly label (its longest `<br>` line, tags dropped)."""
+    lines = _TAG.sub("", str(text).replace("<br>", "\n")).split("\n")
+    return max((len(line) for line in lines), default=0) * size * _GLYPH
+
+
+def _font_size(font: object, default: float = 14.0) -> float:
+    size = getattr(font, "size", None)
+    return float(size) if size else default
+
+
+def _category_labels(fig: go.Figure, axis: str) -> list[object]:
+    """The text labels on the figure's `axis` ("x" or "y"): tick texts, else string data."""
+    labels: list[object] = []
+    for name in [n for n in fig.layout if n.startswith(f"{axis}axis")]:
+        labels += list(fig.layout[name].ticktext or ())
+    if labels:
+        return labels
+    for trace in fig.data:
+        values = getattr(trace, axis, None)
+        if values is not None and getattr(trace, "type", "") in ("bar", "scatter", "box"):
+            labels += [v for v in values if isinstance(v, str)]
+    return labels
+
+
+def _legend_rows(fig: go.Figure, width: int, size: float) -> int:
+    """How many rows a horizontal legend of the figure's named traces takes at `width`."""
+    items = [
+        _text_width(tr.name, size) + 45
+        for tr in fig.data
+        if tr.name and tr.showlegend is not False
+    ]
+    if not items or fig.layout.showlegend is False:
+        return 0
+    rows, used = 1, 0.0
+    for w in items:
+        if used and used + w > width - 2 * _EDGE:
+            rows, used = rows + 1, 0.0
+        used += w
+    return rows
+
+
+def export_layout(fig: go.Figure, note: str, width: int = EXPORT_WIDTH) -> go.Figure:
+    """The figure laid out for a file: margins from its own label widths, the title wrapped
+    to the canvas, the legend and then the note (`note`) in rows of their own at the bottom,
+    so no text leaves the canvas or lies over other text."""
+    out = go.Figure(fig)
+    base = _font_size(out.layout.font)
+    margin = dict(out.layout.margin.to_plotly_json()) if out.layout.margin else {}
+    height = int(out.layout.height or 600)
+    old_b = int(margin.get("b") or 0)
+
+    # Left: the longest category label on the y axis, plus the tick gap.
+    y_labels = _category_labels(out, "y")
+    left = max((_text_width(x, base) for x in y_labels), default=0.0) + 24
+    margin["l"] = int(max(float(margin.get("l") or 0), left, _EDGE))
+    margin["r"] = int(max(float(margin.get("r") or 0), 40))
+
+    # Title: from the canvas edge plus _EDGE, wrapped to the width it has.
+    title_size = _font_size(out.layout.title.font, 18) if out.layout.title else 18
+    title = out.layout.title.text if out.layout.title else None
+    if title:
+        chars = max(20, int((width - 2 * _EDGE) / (title_size * _GLYPH)))
+        lines = textwrap.wrap(_TAG.sub("", str(title).replace("<br>", " ")), chars)
+        extra = (len(lines) - 1) * int(title_size * 1.3)
+        out.update_layout(
+            title={
+                "text": "<br>".join(lines),
+                "x": _EDGE / width,
+                "xref": "container",
+                "xanchor": "left",
+            }
+        )
+        margin["t"] = int(margin.get("t") or 60) + extra
+        height += extra
+
+    # Bottom: the axis' own room, then the legend's rows, then one line for the note.
+    legend_size = _font_size(out.layout.legend.font, base) if out.layout.legend else base
+    rows = _legend_rows(out, width, legend_size)
+    has_x_title = bool(out.layout.xaxis.title.text) if out.layout.xaxis else False
+    axis_room = max(old_b, 40 + (35 if has_x_title else 0))
+    note_room = 34
+    legend_room = int(rows * legend_size * 1.9)
+    margin["b"] = axis_room + legend_room + note_room
+    height += margin["b"] - old_b
+    if rows:
+        out.update_layout(
+            legend={
+                "orientation": "h",
+                "yref": "container",
+                "y": note_room / height,
+                "yanchor": "bottom",
+                "xref": "container",
+                "x": _EDGE / width,
+                "xanchor": "left",
+            }
+        )
+    plot_height = height - margin["t"] - margin["b"]
+    out.add_annotation(
+        text=note,
+        xref="paper",
+        yref="paper",
+        x=0,
+        y=-(margin["b"] - 8) / plot_height,
+        xanchor="left",
+        yanchor="bottom",
+        showarrow=False,
+        font={"size": 11, "color": "#444444"},
+    )
+    out.update_layout(margin=margin, height=height, width=width)
+    return out
+
+
 def chart_image(fig: go.Figure, fmt: str, source: str, built_at: str) -> bytes:
     """The figure as PNG or SVG, with source and date written into the image itself."""
     if fmt not in ("png", "svg"):
         raise ValueError(f"unknown image format {fmt!r}; use png or svg")
-    out = go.Figure(fig)
-    out.add_annotation(
-        text=f"{source} · {built_at}",
-        xref="paper",
-        yref="paper",
-        x=0,
-        y=0,
-        # Below the axis title and the legend: a fixed distance in pixels, whatever the height.
-        yshift=-95,
-        xanchor="left",
-        yanchor="top",
-        showarrow=False,
-        font={"size": 11, "color": "#444444"},
-    )
-    margin = dict(out.layout.margin.to_plotly_json()) if out.layout.margin else {}
-    out.update_layout(margin={**margin, "b": max(int(margin.get("b") or 0), 125)})
-    width = 1200
-    height = int(out.layout.height or 600)
+    out = export_layout(fig, f"{source} · {built_at}")
     return bytes(
-        out.to_image(format=fmt, width=width, height=height, scale=1 if fmt == "svg" else 2)
+        out.to_image(
+            format=fmt,
+            width=EXPORT_WIDTH,
+            height=int(out.layout.height),
+            scale=1 if fmt == "svg" else 2,
+        )
     )

@@ -219,3 +219,59 @@ def test_xlsx_text_cannot_become_a_formula() -> None:
     assert [ws.cell(row=r, column=4).value for r in (5, 6, 7)] == ["'" + h for h in HOSTILE[:3]]
     assert ws.cell(row=5, column=6).value == pytest.approx(-31.25)
     assert ws.cell(row=5, column=6).data_type == "n"
+
+
+def _page_figures(warehouse_path: object) -> dict[str, go.Figure]:
+    """The figures each page offers as PNG/SVG, built as the pages build them (demo data)."""
+    from pathlib import Path
+
+    import duckdb
+
+    from utfordringsbilde import charts, levekar, overview, profile, queries
+    from utfordringsbilde.pagemodels import distrikt, indikator, oversikt
+
+    with duckdb.connect(str(Path(str(warehouse_path))), read_only=True) as con:
+        ov = overview.build(con, "3301")
+        inds = ov.indicators
+        figs = {
+            "oversikt": charts.barometer(oversikt.barometer(ov, inds), inds, ov.kommune_name, "nb")
+        }
+        code, name = distrikt.chosen(ov, None)
+        prof = profile.build(con, ov, code)
+        rows = distrikt.spine_rows(prof)
+        figs["distrikt"] = charts.spine(rows, inds, name, ov.kommune_name, "nb")
+        ind_id = str(inds.loc[inds["unit"] == "percent", "indicator_id"].iloc[0])
+        ind = indikator.describe(inds, ind_id, "nb")
+        d = indikator.districts(ov, ind_id)
+        for mode in indikator.MODES:
+            chart = indikator.main_chart(ind, d, mode, ov.kommune_name, "nb")
+            figs[f"indikator_{mode}"] = chart.fig
+        codes = indikator.areas(ov.kommune, ov.fylke, list(d.names)[:3])
+        trend = indikator.trend_chart(ind, queries.series(con, ind_id, codes), codes, "nb")
+        assert trend is not None
+        figs["indikator_trend"] = trend.fig
+        options = levekar.available(ov.cells, inds, ov.districts["area_code"].tolist())
+        result = levekar.build(ov.cells, ov.districts, inds, levekar.default_components(options))
+        figs["levekar"] = charts.levekar_bars(result.table, "Levekårsindeks i Drammen", "nb", "")
+    return figs
+
+
+@pytest.mark.skipif(not shutil.which("chromium"), reason="chart images need Chromium (kaleido)")
+def test_exported_figures_keep_all_text_on_the_canvas(demo_warehouse: object) -> None:
+    """Each page's PNG: the outermost pixel columns and rows are background, so no label,
+    title or note runs off the edge (the names of Fjell and Strømsø were cut to `ell`, `ø`)."""
+    from PIL import Image
+
+    note = "Kilde: SSB, FHI · DEMODATA (simulerte tall)"
+    clipped = {}
+    for page, fig in _page_figures(demo_warehouse).items():
+        img = Image.open(io.BytesIO(export.chart_image(fig, "png", note, "2026-11-22")))
+        px = img.convert("RGB").load()
+        w, h = img.size
+        edge = 6  # pixels at scale 2
+        border = [(x, y) for x in (*range(edge), *range(w - edge, w)) for y in range(h)]
+        border += [(x, y) for y in (*range(edge), *range(h - edge, h)) for x in range(w)]
+        dark = [p for p in border if sum(px[p]) < 600]
+        if dark:
+            clipped[page] = dark[:3]
+    assert not clipped
