@@ -891,9 +891,8 @@ def alt_text(fig: go.Figure, lang: str = "nb", title: str = "") -> str:
             ]
             if ys:
                 parts.append(f"{_plain(tr.name)} {numbers.number(ys[-1], 1, lang)}")
-        detail = f"{len(lines)} {t('alt_series', lang)}; {t('alt_latest', lang)}: " + ", ".join(
-            parts
-        )
+        word = t("alt_series_one" if len(lines) == 1 else "alt_series", lang)
+        detail = f"{len(lines)} {word}; {t('alt_latest', lang)}: " + ", ".join(parts)
     elif maps:
         kind, detail = t("alt_map", lang), ""
     elif points:

@@ -1355,6 +1355,10 @@ STRINGS: dict[str, tuple[str, str, str]] = {
         "{name}: fila er {size} MB; grensa er {limit} MB.",
         "{name}: the file is {size} MB; the limit is {limit} MB.",
     ),
+    # --- keys added by the ux work ---
+    "areas_n_one": ("{n} område", "{n} område", "{n} area"),
+    "areas_n_many": ("{n} områder", "{n} område", "{n} areas"),
+    "alt_series_one": ("serie", "serie", "series"),
 }
 
 # Comparison verdicts: label per language.

@@ -21,8 +21,9 @@ UNIT_SUFFIX: dict[str, tuple[str, str, str]] = {
 
 UNIT_NAME: dict[str, tuple[str, str, str]] = {
     "percent": ("prosent", "prosent", "per cent"),
-    "per_1000": ("per 1 000", "per 1 000", "per 1,000"),
-    "per_10000": ("per 10 000", "per 10 000", "per 10,000"),
+    # A no-break space in the number: "(per 1 000)" never breaks between "1" and "000".
+    "per_1000": ("per 1\u00a0000", "per 1\u00a0000", "per 1,000"),
+    "per_10000": ("per 10\u00a0000", "per 10\u00a0000", "per 10,000"),
     "count": ("antall", "tal", "count"),
     "score": ("poeng", "poeng", "points"),
     "years": ("år", "år", "years"),

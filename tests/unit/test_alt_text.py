@@ -48,3 +48,19 @@ def test_lines_give_each_series_latest_value() -> None:
         "Linjediagram: Trend. 2 seriar; siste verdi: Drammen 12,5, Landet 10,0. "
         "Tala står i tabellen ved diagrammet."
     )
+
+
+def test_one_line_is_one_series_not_one_serier() -> None:
+    frame = pd.DataFrame(
+        {
+            "area_name": ["Drammen"] * 2,
+            "period_from": [2023, 2024],
+            "period_to": [2023, 2024],
+            "value": [10.0, 11.0],
+            "ci_low": [math.nan] * 2,
+            "ci_high": [math.nan] * 2,
+            "flag": [None] * 2,
+        }
+    )
+    text = charts.alt_text(charts.trend(frame, "percent", 1, "Trend", "nb"), "nb")
+    assert "1 serie;" in text and "serier" not in text

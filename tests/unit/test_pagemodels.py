@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import duckdb
@@ -96,3 +97,22 @@ def test_catalog_row_per_indicator(demo_warehouse: Path) -> None:
     assert len(table) == len(inds)
     assert {"Unit", "Period", "Hidden cells"} <= set(table.columns)
     assert list(kilder.missing(meta).columns) == ["indicator_id", "reason"]
+
+
+def test_verdict_summary_counts_areas_in_the_plural(ov: overview.Overview) -> None:
+    ind_id = str(ov.indicators.loc[ov.indicators["unit"] == "percent", "indicator_id"].iloc[0])
+    d = indikator.districts(ov, ind_id)
+    n = len(d.cells)
+    assert n > 1
+    assert indikator.verdict_summary(d, "nb").startswith(f"**{n} områder:**")
+    assert indikator.verdict_summary(d, "nn").startswith(f"**{n} område:**")
+    assert indikator.verdict_summary(d, "en").startswith(f"**{n} areas:**")
+
+
+def test_units_never_break_inside_a_number() -> None:
+    from utfordringsbilde import numbers
+
+    for lang in ("nb", "nn", "en"):
+        for unit in ("per_1000", "per_10000"):
+            for text in (numbers.unit_name(unit, lang), numbers.value(1234.5, unit, 1, lang)):
+                assert not re.search(r"\d \d", text), text

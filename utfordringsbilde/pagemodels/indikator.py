@@ -133,7 +133,9 @@ def verdict_summary(d: Districts, lang: str) -> str:
     ]
     if not parts:
         return ""
-    return f"**{len(d.cells)} {t('areas_col', lang).lower()}:** " + ", ".join(parts) + "."
+    n = len(d.cells)
+    areas = t("areas_n_one" if n == 1 else "areas_n_many", lang, n=numbers.number(n, 0, lang))
+    return f"**{areas}:** " + ", ".join(parts) + "."
 
 
 def funnel_possible(ind: Indicator, d: Districts) -> bool:
