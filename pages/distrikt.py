@@ -9,6 +9,7 @@ from ui.state import View
 from utfordringsbilde import charts, narrative
 from utfordringsbilde.i18n import t
 from utfordringsbilde.pagemodels import distrikt as model
+from utfordringsbilde.pagemodels.common import provider_names
 
 
 @frame.page
@@ -39,7 +40,7 @@ def render(view: View) -> None:
         view,
         lambda built: model.export_rows(prof, inds, district, name, view.kommune_name, built, lang),
         t("spine_title", lang, district=name, kommune=view.kommune_name),
-        "SSB, FHI",
+        provider_names(inds["source"], lang),
         "distrikt_last_ned",
         fig=fig,
     )

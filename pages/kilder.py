@@ -23,10 +23,11 @@ def render(view: View) -> None:
     catalog = model.catalog(data.indicators(view.sig), info["summary"], lang)
     st.dataframe(catalog, hide_index=True, width="stretch")
 
-    missing = model.missing(data.meta(view.sig))
+    missing = model.missing(data.meta(view.sig), lang)
     if not missing.empty:
         st.subheader(t("missing_indicators", lang))
         st.dataframe(missing, hide_index=True)
 
     st.subheader(t("etl_runs", lang))
-    st.dataframe(info["runs"], hide_index=True, width="stretch")
+    st.dataframe(model.runs(info["runs"], lang), hide_index=True, width="stretch")
+    st.caption(t("times_note", lang))

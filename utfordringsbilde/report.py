@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import datetime as dt
 import io
 import sys
 import time
@@ -20,7 +19,6 @@ import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import date
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -45,7 +43,6 @@ from utfordringsbilde.plan import load_plans
 from utfordringsbilde.queries import Con
 
 FORMATS = ("pdf", "pptx")
-OSLO = ZoneInfo("Europe/Oslo")  # notes are stored in UTC and read in Norway
 FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"))
 
 
@@ -450,11 +447,6 @@ def _plan_section(
             doc.para(slides.plain(gap))
 
 
-def note_time(created: dt.datetime) -> str:
-    """A note's UTC time as Oslo local time, `30.11.2026 14:05`, as the page shows it."""
-    return created.replace(tzinfo=dt.UTC).astimezone(OSLO).strftime("%d.%m.%Y %H:%M")
-
-
 def _notes_section(
     doc: _Pdf,
     ev: evaluation.Evaluation,
@@ -480,7 +472,7 @@ def _notes_section(
 
 def _note(doc: _Pdf, n: notes.Note, area_names: Mapping[str, str], lang: str) -> None:
     area = area_names.get(n.area_code, n.area_code) if n.area_code else None
-    head = f"{n.author} · {note_time(n.created_at)}"
+    head = f"{n.author} · {numbers.oslo_time(n.created_at)}"
     head += f" · {t('eval_note_area', lang)}: {area or t('eval_note_whole_kommune', lang)}"
     doc.small(head)
     for key, answer in (

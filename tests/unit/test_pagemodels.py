@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from utfordringsbilde import levekar, overview, profile, queries
+from utfordringsbilde import levekar, numbers, overview, profile, queries
 from utfordringsbilde.pagemodels import distrikt, indikator, kilder, oversikt
 from utfordringsbilde.pagemodels import levekar as levekar_model
 
@@ -26,7 +26,11 @@ def test_barometer_table_shows_symbols_and_words(ov: overview.Overview) -> None:
     flagged = ov.barometer["flag"].notna().to_numpy()
     assert (table.loc[flagged, ov.kommune_name].isin([":", "..", "."])).all()
     sources = oversikt.sources(ov.indicators).split(", ")
-    assert sources == sorted(set(sources)) and {"FHI", "SSB"} <= set(sources)
+    assert len(sources) == len(set(sources))
+    assert "Folkehelseinstituttet (FHI)" in sources and "Statistisk sentralbyrå (SSB)" in sources
+    # Providers by name in the chosen language, never the warehouse's codes (`LOCAL`).
+    assert "kommunens egne tall" in sources and "LOCAL" not in ", ".join(sources)
+    assert "Statistics Norway (SSB)" in oversikt.sources(ov.indicators, "en")
 
 
 def test_export_rows_hold_districts_and_kommune(
@@ -96,7 +100,7 @@ def test_catalog_row_per_indicator(demo_warehouse: Path) -> None:
     table = kilder.catalog(inds, summary, "en")
     assert len(table) == len(inds)
     assert {"Unit", "Period", "Hidden cells"} <= set(table.columns)
-    assert list(kilder.missing(meta).columns) == ["indicator_id", "reason"]
+    assert list(kilder.missing(meta, "en").columns) == ["Indicator", "Reason"]
 
 
 def test_verdict_summary_counts_areas_in_the_plural(ov: overview.Overview) -> None:
@@ -116,3 +120,27 @@ def test_units_never_break_inside_a_number() -> None:
         for unit in ("per_1000", "per_10000"):
             for text in (numbers.unit_name(unit, lang), numbers.value(1234.5, unit, 1, lang)):
                 assert not re.search(r"\d \d", text), text
+
+
+def test_etl_runs_read_as_words_numbers_and_oslo_time(demo_warehouse: Path) -> None:
+    with duckdb.connect(str(demo_warehouse), read_only=True) as con:
+        raw = queries.etl_runs(con)
+    for lang, started, rows in (("nb", "Startet", "Rader"), ("en", "Started", "Rows")):
+        runs = kilder.runs(raw, lang)
+        assert started in runs.columns and rows in runs.columns
+        assert "run_id" not in runs.columns and "started_at" not in runs.columns
+        cells = runs.astype(str).to_numpy().ravel().tolist()
+        assert "None" not in cells and "nan" not in cells
+    nb = kilder.runs(raw, "nb")
+    assert nb["Rader"].iloc[0] == numbers.number(int(raw["rows"].iloc[0]), 0, "nb")
+    assert "\u00a0" in nb["Rader"].iloc[0]  # 16 688, grouped
+    assert nb["Status"].iloc[0] == "fullført" and nb["Kilde"].iloc[0] == "simulerte demotall"
+    assert nb["Startet"].iloc[0] == numbers.oslo_time(raw["started_at"].iloc[0])
+
+
+def test_oslo_time_is_local_summer_and_winter() -> None:
+    import datetime as dt
+
+    assert numbers.oslo_time(dt.datetime(2026, 12, 1, 10, 47)) == "01.12.2026 11:47"
+    assert numbers.oslo_time("2026-07-01T10:47:01") == "01.07.2026 12:47"
+    assert numbers.oslo_time(None) == ""

@@ -7,6 +7,7 @@ from collections.abc import Callable
 import pandas as pd
 
 from utfordringsbilde import numbers
+from utfordringsbilde.i18n import STRINGS, t
 
 
 def text(row: object, field: str, lang: str) -> str:
@@ -33,3 +34,15 @@ def formatter(inds: pd.DataFrame, lang: str) -> Callable[..., str]:
         return numbers.value(value, unit, dec, lang, flag(f))
 
     return fmt
+
+
+def provider_name(provider: str, lang: str) -> str:
+    """A data provider as people know it: `Statistisk sentralbyrå (SSB)`, never `LOCAL`."""
+    key = f"provider_{provider.lower()}"
+    return t(key, lang) if key in STRINGS else provider.upper()
+
+
+def provider_names(providers: object, lang: str) -> str:
+    """The distinct providers named in `providers`, in a fixed order, joined by commas."""
+    unique = sorted({str(p).lower() for p in providers})  # type: ignore[attr-defined]
+    return ", ".join(provider_name(p, lang) for p in unique)

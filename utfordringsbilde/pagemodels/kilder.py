@@ -7,8 +7,8 @@ import json
 import pandas as pd
 
 from utfordringsbilde import numbers
-from utfordringsbilde.i18n import source_label, t
-from utfordringsbilde.pagemodels.common import text
+from utfordringsbilde.i18n import STRINGS, source_label, t
+from utfordringsbilde.pagemodels.common import provider_name, text
 
 
 def catalog(inds: pd.DataFrame, summary: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -38,7 +38,33 @@ def catalog(inds: pd.DataFrame, summary: pd.DataFrame, lang: str) -> pd.DataFram
     )
 
 
-def missing(meta: dict[str, str]) -> pd.DataFrame:
+def missing(meta: dict[str, str], lang: str = "nb") -> pd.DataFrame:
     """Indicators the build left out, with the reason; empty when none is missing."""
     reasons = json.loads(meta.get("missing_indicators", "{}"))
-    return pd.DataFrame(reasons.items(), columns=["indicator_id", "reason"])
+    columns = [t("missing_col_indicator", lang), t("missing_col_reason", lang)]
+    return pd.DataFrame(reasons.items(), columns=columns)
+
+
+def _status(status: object, lang: str) -> str:
+    key = f"run_status_{status}"
+    return t(key, lang) if key in STRINGS else str(status or "")
+
+
+def runs(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The ETL runs for people: translated columns, Oslo times, provider names, grouped
+    row counts, and nothing where the log has no value (never `None`)."""
+    return pd.DataFrame(
+        {
+            t("run_col_started", lang): [numbers.oslo_time(x) for x in frame["started_at"]],
+            t("run_col_finished", lang): [numbers.oslo_time(x) for x in frame["finished_at"]],
+            t("run_col_source", lang): [provider_name(str(x), lang) for x in frame["source"]],
+            t("run_col_status", lang): [_status(x, lang) for x in frame["status"]],
+            t("run_col_rows", lang): [
+                "" if pd.isna(x) else numbers.number(int(x), 0, lang) for x in frame["rows"]
+            ],
+            t("run_col_message", lang): [
+                "" if x is None or pd.isna(x) else str(x) for x in frame["message"]
+            ],
+            t("run_col_id", lang): [str(x) for x in frame["run_id"]],
+        }
+    )

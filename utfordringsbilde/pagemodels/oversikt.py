@@ -7,7 +7,7 @@ import pandas as pd
 from utfordringsbilde import export, queries
 from utfordringsbilde.i18n import t, verdict_label
 from utfordringsbilde.overview import Overview
-from utfordringsbilde.pagemodels.common import formatter, names, text
+from utfordringsbilde.pagemodels.common import formatter, names, provider_names, text
 from utfordringsbilde.queries import Con
 
 
@@ -30,9 +30,10 @@ def barometer(ov: Overview, shown: pd.DataFrame) -> pd.DataFrame:
     return ov.barometer[ov.barometer["indicator_id"].isin(shown["indicator_id"])]
 
 
-def sources(shown: pd.DataFrame) -> str:
-    """The providers of the shown indicators, for captions and notes: `FHI, SSB`."""
-    return ", ".join(sorted({str(s).upper() for s in shown["source"]}))
+def sources(shown: pd.DataFrame, lang: str = "nb") -> str:
+    """The providers of the shown indicators by name, for captions and notes:
+    `Folkehelseinstituttet (FHI), kommunens egne tall, Statistisk sentralbyrå (SSB)`."""
+    return provider_names(shown["source"], lang)
 
 
 def barometer_table(ov: Overview, shown: pd.DataFrame, lang: str) -> pd.DataFrame:
