@@ -22,7 +22,7 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 
 install: $(VENV)/.runtime ## Create .venv and install the runtime dependencies
 
-run: $(VENV)/.runtime ## Set up, build the warehouse if missing, and serve the dashboard on :8501
+run: $(VENV)/.runtime ## Set up, build the warehouse if missing, and serve the dashboard on port PORT (default 8501: PORT=8600 make run)
 	$(PY) -m etl ensure
 	$(PY) -m streamlit run dashboard.py --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
 
