@@ -19,7 +19,9 @@ def render(view: View) -> None:
     lang = view.lang
     inds = data.indicators(view.sig)
     label = names(inds, "name", lang)
-    ind_id = state.url_selectbox(t("choose_indicator", lang), "indikator_valg", "indikator", label)
+    ind_id = state.url_selectbox(
+        t("choose_indicator", lang), "indikator_valg", "indikator", label, model.default(inds)
+    )
     ind = model.describe(inds, ind_id, lang)
     st.title(ind.name)
 
@@ -57,7 +59,7 @@ def render(view: View) -> None:
         )
 
     # By sex: the sources give it for the kommune, fylke and landet, not for districts.
-    sex_codes = model.areas(view.kommune, ov.fylke)
+    sex_codes = model.areas(view.kommune, ov.fylke, unit=ind.unit)
     by_sex_data = data.sex_breakdown(view.sig, ind_id, sex_codes, view.year)
     by_sex = model.sex_chart(ind, by_sex_data, sex_codes, lang)
     if by_sex is not None:
@@ -72,7 +74,7 @@ def render(view: View) -> None:
         t("choose_areas", lang),
     )  # fmt: skip
     url["omrader"] = ",".join(chosen) or None
-    codes = model.areas(view.kommune, ov.fylke, chosen)
+    codes = model.areas(view.kommune, ov.fylke, chosen, ind.unit)
     trend = model.trend_chart(ind, data.series(view.sig, ind_id, codes), codes, lang)
     if trend is None:
         st.info(t("no_data", lang))

@@ -21,7 +21,8 @@ def render(view: View) -> None:
 
     st.subheader(t("catalog", lang))
     catalog = model.catalog(data.indicators(view.sig), info["summary"], lang)
-    st.dataframe(catalog, hide_index=True, width="stretch")
+    # A table that wraps, not a grid: the grid hid unit, period and definition to the right.
+    st.table(catalog.set_index(catalog.columns[0]))
 
     missing = model.missing(data.meta(view.sig), lang)
     if not missing.empty:
@@ -29,5 +30,6 @@ def render(view: View) -> None:
         st.dataframe(missing, hide_index=True)
 
     st.subheader(t("etl_runs", lang))
-    st.dataframe(model.runs(info["runs"], lang), hide_index=True, width="stretch")
+    runs = model.runs(info["runs"], lang)
+    st.table(runs.set_index(runs.columns[0]))
     st.caption(t("times_note", lang))

@@ -37,7 +37,9 @@ def barometer(frame: pd.DataFrame, inds: pd.DataFrame, kommune: str, lang: str) 
     """Kommune vs landet per indicator: the value as % of landet's, marked by verdict."""
     info = inds.set_index("indicator_id")
     short = f"short_{lang}" if f"short_{lang}" in inds.columns else "short_nb"
-    data = frame[frame["relative"].notna()].copy()
+    # A head count as a share of landet's (20 000 of 1.1 million children) says nothing.
+    counts = frame["indicator_id"].map(info["unit"]).eq("count")
+    data = frame[frame["relative"].notna() & ~counts].copy()
     data["label"] = data["indicator_id"].map(lambda i: info.at[i, short] or info.at[i, "short_nb"])
     fig = go.Figure()
     for verdict, group in data.groupby("verdict", sort=False):

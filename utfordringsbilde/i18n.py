@@ -130,7 +130,7 @@ STRINGS: dict[str, tuple[str, str, str]] = {
         "Rapporten og lysbileta blir laga når du klikkar, og tek nokre sekund.",
         "The report and slides are made when you click and take a few seconds.",
     ),
-    "nav_meeting": ("Møtemodus", "Møtemodus", "Meeting mode"),
+    "nav_meeting": ("Møtemodus", "Møtemodus", "Meeting"),
     "page_meeting": ("Møtemodus", "Møtemodus", "Meeting mode"),
     "nav_district": ("Distrikt", "Distrikt", "District"),
     "nav_levekar": ("Levekår", "Levekår", "Living conditions"),
@@ -1380,6 +1380,12 @@ STRINGS: dict[str, tuple[str, str, str]] = {
     "times_note": ("Tider er norsk tid.", "Tider er norsk tid.", "Times are Norwegian time."),
     "missing_col_indicator": ("Indikator", "Indikator", "Indicator"),
     "missing_col_reason": ("Årsak", "Årsak", "Reason"),
+    "choose_district_here": (
+        "Velg et område her eller i menyen til venstre for å se profilen.",
+        "Vel eit område her eller i menyen til venstre for å sjå profilen.",
+        "Choose a district here or in the sidebar to see its profile.",
+    ),
+    "nav_overview": ("Utfordringsbilde", "Utfordringsbilete", "Overview"),
 }
 
 # Comparison verdicts: label per language.

@@ -154,9 +154,12 @@ def test_imported_district_values_show_on_the_pages(wh: Path, tmp_path: Path, ko
     assert f"{district} · {name}: 10,0\u00a0%" in html
 
     at = _page("kilder", {"kommune": kommune})
-    runs = at.dataframe[-1].value
-    assert "local" in runs.astype(str).to_string()
-    assert run.finished_at and run.finished_at[:10] in runs.astype(str).to_string()
+    runs = at.table[-1].value
+    from utfordringsbilde.numbers import oslo_time
+
+    # The run is listed by its provider's name and in Oslo time, as every time on screen is.
+    assert "kommunens egne tall" in runs.astype(str).to_string()
+    assert run.finished_at and oslo_time(run.finished_at) in runs.astype(str).to_string()
 
 
 @pytest.mark.parametrize("kind", ["broken_xml", "long_field"])

@@ -144,3 +144,22 @@ def test_oslo_time_is_local_summer_and_winter() -> None:
     assert numbers.oslo_time(dt.datetime(2026, 12, 1, 10, 47)) == "01.12.2026 11:47"
     assert numbers.oslo_time("2026-07-01T10:47:01") == "01.07.2026 12:47"
     assert numbers.oslo_time(None) == ""
+
+
+def test_indicator_page_opens_on_a_compared_indicator(ov: overview.Overview) -> None:
+    inds = ov.indicators
+    assert inds["unit"].iloc[0] == "count"  # the catalogue starts with a head count
+    first = indikator.default(inds)
+    assert inds.set_index("indicator_id").at[first, "unit"] != "count"
+
+
+def test_counts_are_not_drawn_beside_landet(ov: overview.Overview) -> None:
+    from utfordringsbilde import charts
+
+    assert indikator.areas("3301", "33", ["3301-D01"], "count") == ("3301-D01", "3301")
+    assert indikator.areas("3301", "33", [], "percent") == ("3301", "33", "0")
+    inds = ov.indicators
+    count_names = set(inds.loc[inds["unit"] == "count", "short_nb"])
+    fig = charts.barometer(oversikt.barometer(ov, inds), inds, ov.kommune_name, "nb")
+    drawn = {y for tr in fig.data if tr.y is not None for y in tr.y}
+    assert count_names and not (count_names & drawn)

@@ -105,9 +105,22 @@ def url_value(choice: str, options: Sequence[str]) -> str | None:
     return choice if choice != options[0] else None
 
 
-def areas(kommune: str, fylke: str | None, chosen: Sequence[str] = ()) -> tuple[str, ...]:
-    """The areas a chart compares: the chosen districts, the kommune, its fylke and landet."""
-    return tuple(c for c in (*chosen, kommune, fylke, "0") if c)
+def areas(
+    kommune: str, fylke: str | None, chosen: Sequence[str] = (), unit: str = ""
+) -> tuple[str, ...]:
+    """The areas a chart compares: the chosen districts, the kommune, its fylke and landet.
+
+    A count (`unit` "count") is drawn for the districts and the kommune only: on one axis with
+    landet's 1.1 million children, the kommune's 20 000 would be a flat line at 0.
+    """
+    wider = () if unit == "count" else (fylke, "0")
+    return tuple(c for c in (*chosen, kommune, *wider) if c)
+
+
+def default(inds: pd.DataFrame) -> str:
+    """The indicator the page opens on: the first one that is compared (not a head count)."""
+    compared = inds.loc[inds["unit"] != "count", "indicator_id"]
+    return str(compared.iloc[0] if not compared.empty else inds["indicator_id"].iloc[0])
 
 
 def about(ind: Indicator, lang: str) -> list[str]:
