@@ -1386,6 +1386,11 @@ STRINGS: dict[str, tuple[str, str, str]] = {
         "Choose a district here or in the sidebar to see its profile.",
     ),
     "nav_overview": ("Utfordringsbilde", "Utfordringsbilete", "Overview"),
+    "definition_nb_only": (
+        "Definisjon",
+        "Definisjon (på bokmål)",
+        "Definition (in Norwegian)",
+    ),
 }
 
 # Comparison verdicts: label per language.

@@ -163,3 +163,10 @@ def test_counts_are_not_drawn_beside_landet(ov: overview.Overview) -> None:
     fig = charts.barometer(oversikt.barometer(ov, inds), inds, ov.kommune_name, "nb")
     drawn = {y for tr in fig.data if tr.y is not None for y in tr.y}
     assert count_names and not (count_names & drawn)
+
+
+def test_catalogue_says_its_definitions_are_in_bokmal(demo_warehouse: Path) -> None:
+    with duckdb.connect(str(demo_warehouse), read_only=True) as con:
+        inds, summary = queries.indicators(con), queries.source_summary(con)
+    assert "Definition (in Norwegian)" in kilder.catalog(inds, summary, "en").columns
+    assert "Definisjon" in kilder.catalog(inds, summary, "nb").columns

@@ -33,7 +33,11 @@ def catalog(inds: pd.DataFrame, summary: pd.DataFrame, lang: str) -> pd.DataFram
             t("suppressed_col", lang): [
                 int(held.at[i, "suppressed"]) if i in held.index else 0 for i in ids
             ],
-            t("definition", lang): inds["definition_nb"].tolist(),
+            # The catalogue's definitions are written in bokmål only; the header says so
+            # rather than passing them off as the screen's language.
+            t("definition" if lang == "nb" else "definition_nb_only", lang): inds[
+                "definition_nb"
+            ].tolist(),
         }
     )
 
