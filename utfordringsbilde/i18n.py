@@ -37,9 +37,9 @@ STRINGS: dict[str, tuple[str, str, str]] = {
         "Data built {built} · source: {source} · mode: {mode}",
     ),
     "no_warehouse": (
-        "Fant ingen database. Kjør `make run` eller `python -m etl demo`.",
-        "Fann ingen database. Køyr `make run` eller `python -m etl demo`.",
-        "No warehouse found. Run `make run` or `python -m etl demo`.",
+        "Fant ingen database. Kjør `make run` eller `.venv/bin/python -m etl demo`.",
+        "Fann ingen database. Køyr `make run` eller `.venv/bin/python -m etl demo`.",
+        "No warehouse found. Run `make run` or `.venv/bin/python -m etl demo`.",
     ),
     "overview_intro": (
         "Hvert område sammenlignet med {kommune}. Fargen og symbolet sier om forskjellen "
