@@ -16,11 +16,18 @@ from utfordringsbilde.vocab import Flag, Verdict
 FONT = "Source Sans Pro, Segoe UI, Arial, sans-serif"
 
 
+# Characters of an 18 px title that fit a chart in the page's column at 1366 px (about 900 px):
+# plotly never wraps a title, so a longer one is broken into lines (it was cut at "2022–202").
+TITLE_CHARS = 72
+
+
 def _layout(fig: go.Figure, title: str, height: int) -> go.Figure:
+    lines = textwrap.wrap(title, TITLE_CHARS, break_on_hyphens=False) or [title]
+    extra = 24 * (len(lines) - 1)
     fig.update_layout(
-        title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 18}},
-        height=height,
-        margin={"l": 10, "r": 20, "t": 60, "b": 40},
+        title={"text": "<br>".join(lines), "x": 0, "xanchor": "left", "font": {"size": 18}},
+        height=height + extra,
+        margin={"l": 10, "r": 20, "t": 60 + extra, "b": 40},
         font={"family": FONT, "size": 14, "color": "#1A1A1A"},
         plot_bgcolor="#FFFFFF",
         paper_bgcolor="#FFFFFF",
