@@ -459,7 +459,9 @@ def funnel(
                 mode="markers+text",
                 text=group["area_name"],
                 textposition=[where[i] for i in group.index],
-                textfont={"size": 13},
+                # A halo in the background colour: a name stays readable where it crosses
+                # a limit line.
+                textfont={"size": 13, "shadow": "auto"},
                 cliponaxis=False,
                 marker={
                     "color": palette.background(v),
