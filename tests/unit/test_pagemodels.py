@@ -170,3 +170,11 @@ def test_catalogue_says_its_definitions_are_in_bokmal(demo_warehouse: Path) -> N
         inds, summary = queries.indicators(con), queries.source_summary(con)
     assert "Definition (in Norwegian)" in kilder.catalog(inds, summary, "en").columns
     assert "Definisjon" in kilder.catalog(inds, summary, "nb").columns
+
+
+def test_funnel_names_stay_readable_over_the_limit_lines(ov: overview.Overview) -> None:
+    ind = indikator.describe(ov.indicators, "trangboddhet", "nb")
+    d = indikator.districts(ov, "trangboddhet")
+    fig = indikator.main_chart(ind, d, "trakt", ov.kommune_name, "nb").fig
+    named = [tr for tr in fig.data if tr.mode and "text" in tr.mode]
+    assert named and all(tr.textfont.shadow == "auto" for tr in named)
