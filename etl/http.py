@@ -506,11 +506,15 @@ class Client:
         except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError) as e:
             if watch.cut:
                 raise self._late(ends, 0, method, shown) from e
+            # An unknown host stays unknown (offline, typo): retrying only delays the message.
+            unresolved = _unresolved(e)
             raise ApiError(
-                f"{method} {shown}: connection failed ({type(e).__name__}: {_short(e)})",
+                f"{method} {shown}: "
+                + ("host name not resolved" if unresolved else "connection failed")
+                + f" ({type(e).__name__}: {_short(e)})",
                 url=shown,
                 method=method,
-                retryable=True,
+                retryable=not unresolved,
             ) from e
         except requests.RequestException as e:
             raise ApiError(
@@ -676,6 +680,23 @@ def probe(url: str, timeout: float) -> bool:
 
 def _mb(n: int) -> str:
     return f"{n / 2**20:.1f} MB" if n >= 2**20 else f"{n} bytes"
+
+
+def _unresolved(exc: BaseException) -> bool:
+    """True when `exc` (or an exception behind it) is a failed host-name lookup."""
+    seen: set[int] = set()
+    todo: list[BaseException | None] = [exc]
+    while todo:
+        e = todo.pop()
+        if e is None or id(e) in seen:
+            continue
+        seen.add(id(e))
+        if isinstance(e, socket.gaierror) or type(e).__name__ == "NameResolutionError":
+            return True
+        # urllib3 keeps the cause in `reason` (MaxRetryError) as well as in __cause__.
+        todo += [e.__cause__, e.__context__, getattr(e, "reason", None)]
+        todo += [a for a in e.args if isinstance(a, BaseException)]
+    return False
 
 
 def _short(exc: BaseException) -> str:

@@ -9,7 +9,7 @@ from ui.frame import Page
 # carries its full name. The URL path must be the module's name: Streamlit's legacy pages/
 # mode finds a page by its file name (see ui.frame.page).
 PAGES = [
-    Page(oversikt.render, "page_overview", ":material/grid_view:", "oversikt"),
+    Page(oversikt.render, "nav_overview", ":material/grid_view:", "oversikt"),
     Page(distrikt.render, "nav_district", ":material/location_on:", "distrikt"),
     Page(indikator.render, "page_indicator", ":material/bar_chart:", "indikator"),
     Page(levekar.render, "nav_levekar", ":material/stacked_bar_chart:", "levekar"),

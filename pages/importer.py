@@ -36,7 +36,8 @@ def render(view: View) -> None:
     st.divider()
     if not access.auth_configured():
         st.info(t("import_no_auth", lang))
-        st.code(f"python -m etl import lokale-data.csv --kommune {view.kommune}", language="bash")
+        command = f".venv/bin/python -m etl import lokale-data.csv --kommune {view.kommune}"
+        st.code(command, language="bash")
         st.caption(t("import_auth_hint", lang))
         return
     user = access.signed_in_user()

@@ -23,7 +23,9 @@ def render(view: View) -> None:
     lang = view.lang
     inds = data.indicators(view.sig)
     label = names(inds, "name", lang)
-    ind_id = state.url_selectbox(t("choose_indicator", lang), "indikator_valg", "indikator", label)
+    ind_id = state.url_selectbox(
+        t("choose_indicator", lang), "indikator_valg", "indikator", label, model.default(inds)
+    )
     ind = model.describe(inds, ind_id, lang)
     st.title(ind.name)
 
@@ -34,14 +36,14 @@ def render(view: View) -> None:
         st.info(t("no_district_data", lang, kommune=view.kommune_name))
     else:
         st.markdown(model.verdict_summary(d, lang))
-        export = lambda built: model.export_rows(ov, d, inds, ind_id, built, lang)  # noqa: E731
+        export = lambda built: model.export_rows(data.cursor(), ov, d, inds, ind_id, built, lang)  # noqa: E731
         url["visning"] = _main_chart(view, ind, d, export)
         outlined, kind = _map(view, ind, d, export)
         if outlined:
             url["kart"] = kind
 
     # By sex: the sources give it for the kommune, fylke and landet, not for districts.
-    sex_codes = model.areas(view.kommune, ov.fylke)
+    sex_codes = model.areas(view.kommune, ov.fylke, unit=ind.unit)
     by_sex_data = data.sex_breakdown(view.sig, ind_id, sex_codes, view.year)
     by_sex = model.sex_chart(ind, by_sex_data, sex_codes, lang)
     if by_sex is not None:
@@ -113,7 +115,7 @@ def _trend(view: View, ind: model.Indicator, d: model.Districts, fylke: str | No
     )  # fmt: skip
     value = ",".join(chosen) or None
     state.sync_url(view, omrader=value)
-    codes = model.areas(view.kommune, fylke, chosen)
+    codes = model.areas(view.kommune, fylke, chosen, ind.unit)
     trend = model.trend_chart(ind, data.series(view.sig, ind.id, codes), codes, lang)
     if trend is None:
         st.info(t("no_data", lang))

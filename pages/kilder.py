@@ -21,9 +21,10 @@ def render(view: View) -> None:
 
     st.subheader(t("catalog", lang))
     catalog = model.catalog(data.indicators(view.sig), info["summary"], lang)
-    st.dataframe(catalog, hide_index=True, width="stretch")
+    # A table that wraps, not a grid: the grid hid unit, period and definition to the right.
+    st.table(catalog.set_index(catalog.columns[0]))
 
-    missing = model.missing(data.meta(view.sig))
+    missing = model.missing(data.meta(view.sig), lang)
     if not missing.empty:
         st.subheader(t("missing_indicators", lang))
         st.dataframe(missing, hide_index=True)
@@ -31,6 +32,8 @@ def render(view: View) -> None:
     st.subheader(t("etl_runs", lang))
     # Who imported and the file's contact persons are for colleagues, not the public.
     signed_in = access.signed_in_user() is not None
-    st.dataframe(model.runs(info["runs"], signed_in), hide_index=True, width="stretch")
+    runs = model.runs(info["runs"], lang, signed_in)
+    st.table(runs.set_index(runs.columns[0]))
+    st.caption(t("times_note", lang))
     if not signed_in:
         st.caption(t("sources_contact_signed_in_only", lang))

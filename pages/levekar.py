@@ -10,6 +10,7 @@ from ui.state import View
 from utfordringsbilde import charts, levekar
 from utfordringsbilde.i18n import t
 from utfordringsbilde.pagemodels import levekar as model
+from utfordringsbilde.pagemodels.common import provider_names
 
 
 @frame.page
@@ -57,7 +58,8 @@ def render(view: View) -> None:
         view,
         lambda built: model.export_rows(result, inds, built, lang),
         bars_title,
-        f"SSB, FHI · {short_warning}",
+        f"{provider_names(inds.loc[inds['indicator_id'].isin(chosen), 'source'], lang)}"
+        f" · {short_warning}",
         "levekar_last_ned",
         fig=bars,
     )

@@ -48,7 +48,7 @@ def render(view: View) -> None:
         st.info(t("no_data", lang))
     else:
         st.html(components.heatmap(ov, shown, view, t("landet", lang)))
-    sources = model.sources(shown)
+    sources = model.sources(shown, lang)
     year_txt = f" ({view.year})" if view.year else ""
     st.caption(t("source_caption", lang, sources=sources, year=year_txt))
 
@@ -59,7 +59,7 @@ def render(view: View) -> None:
 
     downloads.block(
         view,
-        lambda built: model.export_rows(ov, shown, built, lang),
+        lambda built: model.export_rows(data.cursor(), ov, shown, built, lang),
         title,
         sources,
         "oversikt_last_ned",

@@ -16,6 +16,7 @@ from ui.state import View
 from utfordringsbilde import charts, numbers, palette
 from utfordringsbilde.i18n import flag_meaning, label, t, verdict_label
 from utfordringsbilde.overview import Overview
+from utfordringsbilde.pagemodels.common import provider_name
 from utfordringsbilde.pagemodels.indikator import Chart
 from utfordringsbilde.vocab import Flag, Verdict
 
@@ -28,9 +29,10 @@ def banner(meta: dict[str, str], lang: str) -> None:
 
 def freshness(meta: dict[str, str], lang: str) -> str:
     """One line saying when the data was built, from what and in which mode."""
-    built = meta.get("built_at", "?").replace("T", " ")[:16]
+    built = numbers.oslo_time(meta.get("built_at")) or "?"
     mode = {"demo": "demo", "live": "live"}.get(meta.get("mode", ""), meta.get("mode", "?"))
-    return t("freshness", lang, built=built, source=meta.get("source", "?"), mode=mode)
+    source = ", ".join(provider_name(s, lang) for s in meta.get("source", "?").split(","))
+    return t("freshness", lang, built=built, source=source, mode=mode)
 
 
 def findings(sentences: list[str], lang: str) -> None:

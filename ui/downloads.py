@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from functools import partial
 
@@ -16,10 +15,6 @@ from utfordringsbilde import export, report
 from utfordringsbilde.i18n import t
 
 
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "utfordringsbilde"
-
-
 def buttons(
     table: Callable[[], pd.DataFrame],
     title: str,
@@ -28,14 +23,15 @@ def buttons(
     lang: str,
     fig: go.Figure | None = None,
     built_at: str = "",
+    marker: str = "",
 ) -> None:
-    """A row of download buttons; `table()` and the images are made only when clicked."""
-    name = _slug(title)
+    """A row of download buttons; tables and images are made only when their button is
+    clicked. `marker` (the demo note) heads the CSV, whose only note it is."""
     cols = st.columns(4 if fig is not None else 2)
     cols[0].download_button(
         "CSV",
-        data=lambda: export.to_csv(table(), lang),
-        file_name=f"{name}.csv",
+        data=lambda: export.to_csv(table(), lang, marker),
+        file_name=export.filename(title, "csv"),
         mime="text/csv",
         key=f"{key}_csv",
         icon=":material/download:",
@@ -44,7 +40,7 @@ def buttons(
     cols[1].download_button(
         "Excel",
         data=lambda: export.to_xlsx(table(), title, note, lang),
-        file_name=f"{name}.xlsx",
+        file_name=export.filename(title, "xlsx"),
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"{key}_xlsx",
         icon=":material/download:",
@@ -55,7 +51,7 @@ def buttons(
             col.download_button(
                 fmt.upper(),
                 data=partial(export.chart_image, fig, fmt, note, built_at),
-                file_name=f"{name}.{fmt}",
+                file_name=export.filename(title, fmt),
                 mime=mime,
                 key=f"{key}_{fmt}",
                 icon=":material/image:",
@@ -84,10 +80,12 @@ def block(
     lang = view.lang
     built = built_at(view)
     note = f"{t('source', lang)}: {sources}"
-    if data.meta(view.sig).get("mode") == "demo":
-        note += " · " + t("demo_note", lang)
-    # The table is built on click, not on every rerun (~75 ms for a large kommune's overview).
-    buttons(partial(table, built), title, note, key, lang, fig=fig, built_at=built)
+    marker = t("demo_note", lang) if data.meta(view.sig).get("mode") == "demo" else ""
+    if marker:
+        note += " · " + marker
+    buttons(
+        partial(table, built), title, note, key, lang, fig=fig, built_at=built, marker=marker
+    )
 
 
 def report_buttons(view: View, key: str) -> None:

@@ -242,10 +242,7 @@ def target_card(ev: Evaluation, r: TargetResult, lang: str, target_notes: list) 
 def basis(ev: Evaluation, r: TargetResult, a: AreaResult, lang: str) -> None:
     """What a status rests on: baseline, latest, target or direction, polarity and the test."""
     b = a.status.basis
-    base, bperiod = evaluation.baseline_parts(r, a, lang)
     latest, lperiod = evaluation.latest_parts(r, a, lang)
-    from_plan = r.target.baseline is not None and r.target.baseline.value is not None
-    source = t("eval_basis_from_plan" if from_plan else "eval_basis_from_data", lang)
     pol = {
         Polarity.HIGH_GOOD: t("eval_high_good", lang),
         Polarity.LOW_GOOD: t("eval_low_good", lang),
@@ -258,7 +255,7 @@ def basis(ev: Evaluation, r: TargetResult, a: AreaResult, lang: str) -> None:
         else t("eval_target_direction_only", lang)
     )
     rows = [
-        (t("eval_baseline", lang), f"{base} ({bperiod}), {source}" if bperiod else base),
+        (t("eval_baseline", lang), evaluation.baseline_row(r, a, lang)),
         (t("eval_latest", lang), f"{latest} ({lperiod})" if lperiod else latest),
         (t("eval_target", lang), target),
         (t("eval_good_direction", lang), pol),

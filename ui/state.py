@@ -53,6 +53,12 @@ def _choice(
     return str(value)
 
 
+def choose_district(code: str) -> None:
+    """Make `code` the sidebar's district (a button callback: the next run starts with it)."""
+    st.session_state["distrikt"] = code
+    st.session_state["view_distrikt"] = code
+
+
 def sidebar(sig: warehouse.Signature) -> View:
     """Draw the shared sidebar controls and return the selection."""
     _seed_from_url()
@@ -105,17 +111,23 @@ def sidebar(sig: warehouse.Signature) -> View:
     return view
 
 
-def seed_choice(key: str, param: str, options: Sequence[str]) -> None:
-    """Start a page's single-choice control from the URL unless the session holds a valid one."""
+def seed_choice(
+    key: str, param: str, options: Sequence[str], default: str | None = None
+) -> None:
+    """Start a page's single-choice control from the URL unless the session holds a valid one;
+    without one in the URL, from `default` (else the first option)."""
     if st.session_state.get(key) not in options:
         wanted = st.query_params.get(param)
-        st.session_state[key] = wanted if wanted in options else options[0]
+        fallback = default if default in options else options[0]
+        st.session_state[key] = wanted if wanted in options else fallback
 
 
-def url_selectbox(label: str, key: str, param: str, options: Mapping[str, str]) -> str:
-    """A selectbox over `options` (URL value → label), started from `?param=`."""
+def url_selectbox(
+    label: str, key: str, param: str, options: Mapping[str, str], default: str | None = None
+) -> str:
+    """A selectbox over `options` (URL value → label), started from `?param=` or `default`."""
     values = list(options)
-    seed_choice(key, param, values)
+    seed_choice(key, param, values, default)
     return str(st.selectbox(label, values, format_func=options.__getitem__, key=key))
 
 

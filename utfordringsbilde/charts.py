@@ -17,11 +17,18 @@ from utfordringsbilde.vocab import Flag, Verdict
 FONT = "Source Sans Pro, Segoe UI, Arial, sans-serif"
 
 
+# Characters of an 18 px title that fit a chart in the page's column at 1366 px (about 900 px):
+# plotly never wraps a title, so a longer one is broken into lines (it was cut at "2022–202").
+TITLE_CHARS = 72
+
+
 def _layout(fig: go.Figure, title: str, height: int) -> go.Figure:
+    lines = textwrap.wrap(title, TITLE_CHARS, break_on_hyphens=False) or [title]
+    extra = 24 * (len(lines) - 1)
     fig.update_layout(
-        title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 18}},
-        height=height,
-        margin={"l": 10, "r": 20, "t": 60, "b": 40},
+        title={"text": "<br>".join(lines), "x": 0, "xanchor": "left", "font": {"size": 18}},
+        height=height + extra,
+        margin={"l": 10, "r": 20, "t": 60 + extra, "b": 40},
         font={"family": FONT, "size": 14, "color": "#1A1A1A"},
         plot_bgcolor="#FFFFFF",
         paper_bgcolor="#FFFFFF",
@@ -37,7 +44,9 @@ def _layout(fig: go.Figure, title: str, height: int) -> go.Figure:
 def barometer(frame: pd.DataFrame, inds: pd.DataFrame, kommune: str, lang: str) -> go.Figure:
     """Kommune vs landet per indicator: the value as % of landet's, marked by verdict."""
     info = inds.set_index("indicator_id")
-    data = frame[frame["relative"].notna()].copy()
+    # A head count as a share of landet's (20 000 of 1.1 million children) says nothing.
+    counts = frame["indicator_id"].map(info["unit"]).eq("count")
+    data = frame[frame["relative"].notna() & ~counts].copy()
     data["label"] = data["indicator_id"].map(lambda i: label(info.loc[i], "short", lang))
     fig = go.Figure()
     for verdict, group in data.groupby("verdict", sort=False):
@@ -449,7 +458,9 @@ def funnel(
                 mode="markers+text",
                 text=group["area_name"],
                 textposition=[where[i] for i in group.index],
-                textfont={"size": 13},
+                # A halo in the background colour: a name stays readable where it crosses
+                # a limit line.
+                textfont={"size": 13, "shadow": "auto"},
                 cliponaxis=False,
                 marker={
                     "color": palette.background(v),

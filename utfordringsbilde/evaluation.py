@@ -708,6 +708,19 @@ def baseline_parts(r: TargetResult, a: AreaResult, lang: str, note: bool = True)
     return missing, str(base.period) if base is not None and base.period else ""
 
 
+def baseline_row(r: TargetResult, a: AreaResult, lang: str) -> str:
+    """The baseline as the basis box states it: `143,9 (2022), fra dataene`; a baseline that
+    nobody stated is only `ikke oppgitt (2024)`: it comes neither from the plan nor the data."""
+    base, period = baseline_parts(r, a, lang)
+    if not period:
+        return base
+    from_plan = r.target.baseline is not None and r.target.baseline.value is not None
+    if not from_plan and a.status.basis.baseline is None:
+        return f"{base} ({period})"
+    source = t("eval_basis_from_plan" if from_plan else "eval_basis_from_data", lang)
+    return f"{base} ({period}), {source}"
+
+
 def stand_in(r: TargetResult, a: AreaResult) -> bool:
     """True when the plan's baseline year has no value and another year stands in for it."""
     wanted = r.target.baseline.period if r.target.baseline else None

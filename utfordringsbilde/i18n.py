@@ -191,9 +191,15 @@ def add_keys(texts: Mapping[str, Entry], folder: Path | None = None) -> None:
             if any(not isinstance(v, str) for v in given.values()):
                 forms = (text,) if isinstance(text, str) else tuple(text)
                 plural = forms + ("",) * (catalog.num_plurals - len(forms))
-                catalog.add((key, f"{key}_plural"), plural)
+                msgid: str | tuple[str, str] = (key, f"{key}_plural")
+                string: str | tuple[str, ...] = plural
             else:
-                catalog.add(key, str(text))  # every text is a str here
+                msgid, string = key, str(text)  # every text is a str here
+            if key in catalog:
+                # Babel's add() keeps an existing message's text; a changed text must replace it.
+                catalog[key].string = string
+            else:
+                catalog.add(msgid, string)
         with path.open("wb") as f:
             write_po(f, catalog, width=100)
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from functools import lru_cache
+from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.numbers import NumberPattern, parse_pattern
@@ -75,3 +77,23 @@ def unit_name(unit: str, lang: str = "nb") -> str:
 def period(period_from: int, period_to: int) -> str:
     """A period label: `2024` for one year, `2022–2024` for a multi-year average."""
     return str(period_to) if period_from == period_to else f"{period_from}–{period_to}"
+
+
+OSLO = ZoneInfo("Europe/Oslo")
+
+
+def oslo_time(value: dt.datetime | str | None) -> str:
+    """A UTC time (as the warehouse and the notes store it, zone-less) in Oslo local time:
+    `01.12.2026 11:47`; '' when there is none. Every time on screen goes through here, so
+    no page shows UTC beside local time."""
+    if isinstance(value, str):
+        try:
+            when = dt.datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    elif isinstance(value, dt.datetime) and value == value:  # NaT is not equal to itself
+        when = value
+    else:
+        return ""
+    utc = when.replace(tzinfo=dt.UTC) if when.tzinfo is None else when
+    return utc.astimezone(OSLO).strftime("%d.%m.%Y %H:%M")

@@ -399,3 +399,22 @@ def district_shapes(con: Con, kommune: str, level: str | None = None) -> dict[st
         [level, kommune],
     ).fetchall()
     return {str(code): str(text) for code, text in rows}
+
+
+def series_for_areas(
+    con: Con, area_codes: Sequence[str], indicator_ids: Sequence[str]
+) -> pd.DataFrame:
+    """The indicators over time for the areas (sex and age totals), by area, indicator, period."""
+    codes, ids = list(area_codes), list(indicator_ids)
+    if not codes or not ids:
+        return con.execute(f"SELECT {OBS_COLUMNS} FROM observation o WHERE false").df()
+    return con.execute(
+        f"""
+        SELECT {OBS_COLUMNS}
+        FROM observation o
+        WHERE o.area_code IN ({_in(codes)}) AND o.indicator_id IN ({_in(ids)})
+          AND o.sex = 'all' AND o.age_group = 'all'
+        ORDER BY o.area_code, o.indicator_id, o.period_to
+        """,
+        [*codes, *ids],
+    ).df()

@@ -16,7 +16,7 @@ import io
 import sys
 import time
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 
@@ -28,7 +28,16 @@ from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.util import Emu, Inches, Pt
 
-from utfordringsbilde import evaluation, grammar, narrative, numbers, paths, slides, warehouse
+from utfordringsbilde import (
+    evaluation,
+    grammar,
+    narrative,
+    notes,
+    numbers,
+    paths,
+    slides,
+    warehouse,
+)
 from utfordringsbilde.i18n import label, languages, t
 from utfordringsbilde.plan import load_plans
 from utfordringsbilde.queries import Con
@@ -167,10 +176,10 @@ def pptx(deck: slides.Deck, images: dict[str, bytes]) -> bytes:
             12,
             colour=_DEMO if deck.demo else _GREY,
         )
-        notes = [s.alt] if s.alt else []
+        speaker = [s.alt] if s.alt else []
         if s.table is not None and not s.table.empty:
-            notes.append(s.table.to_string(index=False))
-        slide.notes_slide.notes_text_frame.text = "\n\n".join(notes) or footer
+            speaker.append(s.table.to_string(index=False))
+        slide.notes_slide.notes_text_frame.text = "\n\n".join(speaker) or footer
     buf = io.BytesIO()
     prs.save(buf)
     return buf.getvalue()
@@ -321,8 +330,11 @@ def pdf(
     images: dict[str, bytes],
     ev: evaluation.Evaluation | None,
     sources: pd.DataFrame,
+    plan_notes: Sequence[notes.Note] = (),
+    area_names: Mapping[str, str] | None = None,
 ) -> bytes:
-    """The status report for Arena 1: summary, plan evaluation, findings by district, sources.
+    """The status report for Arena 1: summary, plan evaluation with the notes Arena 1 wrote
+    ("the story behind the curve"), findings by district, sources.
 
     `sources` has one row per indicator the report mentions: name and source label.
     """
@@ -352,6 +364,7 @@ def pdf(
         doc.para(t("report_no_plan", lang))
     else:
         _plan_section(doc, deck, images, ev)
+        _notes_section(doc, ev, plan_notes, area_names or {}, lang)
 
     level = grammar.noun(narrative.level_lemma(deck.kommune), lang).singular
     doc.h1(f"3  {t('report_picture', lang, level=level)}")
@@ -434,6 +447,43 @@ def _plan_section(
             doc.para(slides.plain(gap))
 
 
+def _notes_section(
+    doc: _Pdf,
+    ev: evaluation.Evaluation,
+    plan_notes: Sequence[notes.Note],
+    area_names: Mapping[str, str],
+    lang: str,
+) -> None:
+    """The notes on the plan's targets, per target in plan order, newest first within one."""
+    if not plan_notes:
+        return
+    grouped = notes.by_target(list(plan_notes))
+    doc.h2(t("eval_notes", lang))
+    for r in ev.targets:
+        written = grouped.pop(r.target.id, [])
+        if written:
+            doc.para(r.name.get(lang) or r.name["nb"], size=11)
+        for n in written:
+            _note(doc, n, area_names, lang)
+    for rest in grouped.values():  # notes on a target the plan no longer has
+        for n in rest:
+            _note(doc, n, area_names, lang)
+
+
+def _note(doc: _Pdf, n: notes.Note, area_names: Mapping[str, str], lang: str) -> None:
+    area = area_names.get(n.area_code, n.area_code) if n.area_code else None
+    head = f"{n.author} · {numbers.oslo_time(n.created_at)}"
+    head += f" · {t('eval_note_area', lang)}: {area or t('eval_note_whole_kommune', lang)}"
+    doc.small(head)
+    for key, answer in (
+        ("eval_note_what_we_see", n.what_we_see),
+        ("eval_note_why", n.why),
+        ("eval_note_what_we_do", n.what_we_do),
+    ):
+        if answer:
+            doc.para(f"{t(key, lang)} {answer}", bullet=True)
+
+
 def _findings_section(doc: _Pdf, deck: slides.Deck, images: dict[str, bytes]) -> None:
     """Each finding slide: heading, sentences, chart and, for a series, its last periods."""
     lang = deck.lang
@@ -498,7 +548,10 @@ def build(
     images = chart_images(deck)
     if fmt == "pptx":
         return pptx(deck, images)
-    return pdf(deck, images, deck.evaluation, _source_table(deck))
+    names = dict(con.execute("SELECT area_code, name FROM area").fetchall())
+    return pdf(
+        deck, images, deck.evaluation, _source_table(deck), notes.for_kommune(kommune), names
+    )
 
 
 def filename(kommune_name: str, fmt: str, district: str | None = None) -> str:

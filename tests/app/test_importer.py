@@ -156,9 +156,12 @@ def test_imported_district_values_show_on_the_pages(wh: Path, tmp_path: Path, ko
     assert f"{district} · {name}: 10,0\u00a0%" in html
 
     at = _page("kilder", {"kommune": kommune})
-    runs = at.dataframe[-1].value
-    assert "local" in runs.astype(str).to_string()
-    assert run.finished_at and run.finished_at[:10] in runs.astype(str).to_string()
+    runs = at.table[-1].value
+    from utfordringsbilde.numbers import oslo_time
+
+    # The run is listed by its provider's name and in Oslo time, as every time on screen is.
+    assert "kommunens egne tall" in runs.astype(str).to_string()
+    assert run.finished_at and oslo_time(run.finished_at) in runs.astype(str).to_string()
 
 
 @pytest.mark.parametrize("kind", ["broken_xml", "long_field"])
@@ -201,7 +204,7 @@ def test_who_imported_and_contacts_show_only_to_signed_in_users(
     assert "a@b.no" in (run.message or "")
 
     at = _page("kilder", {"kommune": "3301"})
-    shown = " ".join(at.dataframe[-1].value["message"].astype(str))
+    shown = " ".join(at.table[-1].value["Melding"].astype(str))
     assert "good-3301.csv" in shown and "sha256" in shown  # the run itself is still there
     assert "analytiker@" not in shown and "a@b.no" not in shown and "kontakt" not in shown
     assert any("bare for innloggede" in c.value for c in at.caption)
@@ -209,5 +212,5 @@ def test_who_imported_and_contacts_show_only_to_signed_in_users(
     monkeypatch.setattr(access, "auth_configured", lambda: True)
     monkeypatch.setattr(access, "signed_in_user", lambda: "kollega@drammen.kommune.no")
     at = _page("kilder", {"kommune": "3301"})
-    shown = " ".join(at.dataframe[-1].value["message"].astype(str))
+    shown = " ".join(at.table[-1].value["Melding"].astype(str))
     assert "analytiker@drammen.kommune.no" in shown and "kontakt: a@b.no" in shown

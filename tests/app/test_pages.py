@@ -134,7 +134,7 @@ def test_district_profile_for_every_district(demo_warehouse: Path) -> None:
         at = _started({"kommune": kommune, "distrikt": district}, page="distrikt")
         assert not at.exception, (district, [e.value for e in at.exception])
         assert at.title[0].value.endswith(names[district]), at.title[0].value
-        assert at.dataframe, f"{district}: no table"
+        assert at.table, f"{district}: no table"
 
 
 def test_district_profile_sentences_only_claim_tested_differences(demo_warehouse: Path) -> None:
@@ -173,3 +173,21 @@ def test_overview_offers_exports_with_symbols(demo_warehouse: Path) -> None:
     at = _started({"kommune": row[0]})
     labels = [b.label for b in at.get("download_button")]
     assert {"CSV", "Excel", "PNG", "SVG"} <= set(labels)
+
+
+def test_district_profile_shows_no_district_while_the_sidebar_says_all(
+    demo_warehouse: Path,
+) -> None:
+    """With "all districts" in the sidebar the page asks for one; a choice there is the
+    sidebar's too, so the title and the sidebar never disagree."""
+    at = _started({"kommune": "3301"}, page="distrikt")
+    assert at.title[0].value == "Distriktsprofil"
+    assert at.sidebar.selectbox(key="distrikt").value == ""
+    buttons = [b for b in at.button if (b.key or "").startswith("distrikt_velg_")]
+    assert len(buttons) > 1
+    code = buttons[1].key.removeprefix("distrikt_velg_")
+    name = buttons[1].label
+    buttons[1].click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title[0].value == f"Distriktsprofil: {name}"
+    assert at.sidebar.selectbox(key="distrikt").value == code

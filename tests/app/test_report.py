@@ -147,3 +147,34 @@ def test_without_a_browser_the_report_keeps_the_charts_in_words(
     assert not any(page.images for page in reader.pages)
     text = " ".join(" ".join(p.extract_text() for p in reader.pages).split())
     assert "Figur: Stolpediagram" in text and "3 Utfordringsbildet etter" in text
+
+
+def test_pdf_report_holds_the_notes_arena_1_wrote(
+    demo_warehouse: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """"The story behind the curve": each note under its target, author and Oslo time."""
+    import datetime as dt
+
+    from utfordringsbilde import notes
+
+    path = tmp_path / "notes.duckdb"
+    monkeypatch.setenv("UB_NOTES", str(path))
+    target = load_plans()["3301"].targets[0].id
+    notes.add(
+        "3301",
+        target,
+        author="Kari Nordmann",
+        what_we_see="Flere barn bor trangt i Fjell",
+        why="Nye boliger er små",
+        what_we_do="Samarbeid med boligkontoret",
+        path=path,
+        now=dt.datetime(2026, 11, 30, 13, 5, tzinfo=dt.UTC),
+    )
+    with duckdb.connect(str(demo_warehouse), read_only=True) as con:
+        raw = report.build(con, "3301", "pdf")
+    text = " ".join(
+        " ".join(page.extract_text() for page in PdfReader(io.BytesIO(raw)).pages).split()
+    )
+    assert "Historien bak kurven" in text
+    assert "Flere barn bor trangt i Fjell" in text and "Samarbeid med boligkontoret" in text
+    assert "Kari Nordmann · 30.11.2026 14:05" in text  # 13:05 UTC is 14:05 in Oslo in winter

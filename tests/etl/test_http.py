@@ -302,3 +302,13 @@ def test_trickled_headers_meet_the_request_deadline(api: FakeApis):
     assert "no complete answer within the request deadline of 0.5 s" in str(err.value)
     api.reset()
     assert c.get_json(config_url())["maxDataCells"] == 800000  # the session is still usable
+
+
+def test_unresolvable_host_is_not_retried():
+    """Offline or a typo: a failed name lookup fails at once instead of after six tries."""
+    c = Client(dataclasses.replace(FAST, max_attempts=4, backoff_initial=0.5))
+    started = time.monotonic()
+    with pytest.raises(ApiError, match="host name not resolved") as info:
+        c.get_json("http://nonexistent.invalid/nothing")
+    assert info.value.attempts == 1
+    assert time.monotonic() - started < 5

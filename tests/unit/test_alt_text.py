@@ -48,3 +48,44 @@ def test_lines_give_each_series_latest_value() -> None:
         "Linjediagram: Trend. 2 seriar; siste verdi: Drammen 12,5, Landet 10,0. "
         "Tala står i tabellen ved diagrammet."
     )
+
+
+def test_one_line_is_one_series_not_one_serier() -> None:
+    frame = pd.DataFrame(
+        {
+            "area_name": ["Drammen"] * 2,
+            "period_from": [2023, 2024],
+            "period_to": [2023, 2024],
+            "value": [10.0, 11.0],
+            "ci_low": [math.nan] * 2,
+            "ci_high": [math.nan] * 2,
+            "flag": [None] * 2,
+        }
+    )
+    text = charts.alt_text(charts.trend(frame, "percent", 1, "Trend", "nb"), "nb")
+    assert "1 serie;" in text and "serier" not in text
+
+
+def test_long_titles_wrap_instead_of_being_cut() -> None:
+    """Plotly never wraps a title: a long one is broken into lines, the top margin grows, and
+    the alt text still reads it as one sentence."""
+    title = (
+        "Andel barn som bor i husholdninger med vedvarende lavinntekt: områdene i Drammen "
+        "etter størrelse, 2022–2024"
+    )
+    frame = pd.DataFrame(
+        {
+            "area_name": ["Drammen"] * 2,
+            "period_from": [2023, 2024],
+            "period_to": [2023, 2024],
+            "value": [10.0, 11.0],
+            "ci_low": [math.nan] * 2,
+            "ci_high": [math.nan] * 2,
+            "flag": [None] * 2,
+        }
+    )
+    fig = charts.trend(frame, "percent", 1, title, "nb")
+    lines = fig.layout.title.text.split("<br>")
+    assert len(lines) == 2 and all(len(x) <= charts.TITLE_CHARS for x in lines)
+    assert fig.layout.margin.t > 60
+    assert title in charts.alt_text(fig, "nb")

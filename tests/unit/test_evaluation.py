@@ -501,3 +501,20 @@ def test_period_label_is_the_series_label_of_that_period_end(
                     checked += 1
                     multi_year += "–" in expected
     assert checked > 50 and multi_year > 0
+
+
+def test_a_baseline_nobody_stated_is_not_from_the_data(
+    evaluations: dict[str, evaluation.Evaluation],
+) -> None:
+    """Not "Utgangspunkt: ikke oppgitt (2024), fra dataene": no figure, no source for it."""
+    seen = 0
+    for ev in evaluations.values():
+        for r in ev.targets:
+            for a in (r.kommune, *r.districts):
+                row = evaluation.baseline_row(r, a, "nb")
+                if row.startswith("ikke oppgitt"):
+                    seen += 1
+                    assert "fra dataene" not in row and "fra planen" not in row, row
+                elif a.status.basis.baseline is not None:
+                    assert row.endswith(("fra dataene", "tall fra planen")), row
+    assert seen, "the demo plans have a target without a stated baseline"

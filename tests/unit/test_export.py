@@ -49,24 +49,11 @@ def table() -> pd.DataFrame:
 
 
 def test_columns_analysts_need(table: pd.DataFrame) -> None:
-    assert list(table.columns) == export.COLUMNS
-    for col in (
-        "indicator",
-        "area_code",
-        "area_name",
-        "period",
-        "value",
-        "ci_low",
-        "ci_high",
-        "numerator",
-        "denominator",
-        "flag",
-        "flag_meaning",
-        "comparison",
-        "trend",
-        "source",
-        "fetched_at",
-    ):
+    # Besides the file's columns, only the private display decimals (`_decimals`).
+    assert [c for c in table.columns if not c.startswith("_")] == export.COLUMNS
+    for col in ("indicator", "area_code", "area_name", "period", "value", "ci_low", "ci_high",
+                "numerator", "denominator", "flag", "flag_meaning", "comparison", "trend",
+                "source", "fetched_at"):
         assert col in table.columns
     assert table.loc[0, "period"] == "2022–2024"
     assert table.loc[0, "comparison"] == "Dårligere"
@@ -99,8 +86,80 @@ def test_csv_golden(table: pd.DataFrame) -> None:
     text = export.to_csv(table, "nb").decode("utf-8-sig")
     assert text.split("\r\n")[3] == (
         "lavinntekt;Vedvarende lavinntekt;3301-D03;Konnerud;2022–2024;12;prosent;10;14,2;120;"
-        "1000;;;Drammen;Bedre;→ Ingen sikker endring;FHI 403;2026-11-22"
+        "1000;;;Drammen;Bedre;→ Ingen sikker endring;FHI 403;2026-11-22;12"
     )
+
+
+def _with_decimals(decimals: int) -> pd.DataFrame:
+    inds = INDS.assign(decimals=decimals)
+    cells = CELLS.assign(value=[21.908127, None, 12.0], ci_low=[20.04, None, 10.0])
+    return export.export_table(cells, inds, NAMES, "Drammen", "2026-11-22", "nb")
+
+
+def test_csv_numbers_at_display_precision_with_the_unrounded_value_beside() -> None:
+    text = export.to_csv(_with_decimals(1), "nb").decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
+    header = rows[0]
+    first, third = rows[1], rows[3]
+    assert first[5] == "21,9" and first[7] == "20,0" and third[5] == "12,0"
+    assert header[-1] == "Verdi uten avrunding" and first[-1] == "21,908127"
+    assert first[9] == "500" and rows[2][-1] == ""
+
+
+def test_csv_marks_demo_data_above_the_header(table: pd.DataFrame) -> None:
+    text = export.to_csv(table, "nb", "DEMODATA (simulerte tall)").decode("utf-8-sig")
+    lines = text.split("\r\n")
+    assert lines[0] == "DEMODATA (simulerte tall)"
+    assert lines[1].startswith("Indikator-id;")
+    assert not export.to_csv(table, "nb").decode("utf-8-sig").startswith("DEMO")
+
+
+def test_xlsx_cells_have_number_formats() -> None:
+    raw = export.to_xlsx(_with_decimals(2), "T", "Kilde", "nb")
+    ws = openpyxl.load_workbook(io.BytesIO(raw))["Data"]
+    assert ws.cell(row=5, column=6).value == pytest.approx(21.91)
+    assert ws.cell(row=5, column=6).number_format == "#,##0.00"
+    assert ws.cell(row=5, column=8).number_format == "#,##0.00"
+    assert ws.cell(row=5, column=10).number_format == "#,##0"
+    assert ws.cell(row=5, column=19).value == pytest.approx(21.908127)
+    assert ws.cell(row=6, column=6).value == ":"
+
+
+@pytest.mark.parametrize(
+    ("title", "name"),
+    [
+        ("Vedvarende lavinntekt – Strømsø", "vedvarende-lavinntekt-strømsø.csv"),
+        ("Bål/Ærø: 2022–2024?", "bål-ærø-2022-2024.csv"),
+        ("../../etc/passwd", "etc-passwd.csv"),
+    ],
+)
+def test_file_names_keep_norwegian_letters_and_are_safe(title: str, name: str) -> None:
+    assert export.filename(title, "csv") == name
+
+
+def test_file_names_are_not_cut_at_sixty_characters() -> None:
+    title = "Andel barn som bor i husholdninger med vedvarende lavinntekt – Åssiden og Fjell"
+    name = export.filename(title, "xlsx")
+    assert name.endswith("åssiden-og-fjell.xlsx") and len(name) > 60
+    assert len(export.filename("ø" * 400, "csv").encode()) <= 255
+
+
+def test_trends_fill_every_row() -> None:
+    history = pd.DataFrame(
+        {
+            "area_code": ["3301-D01"] * 5,
+            "indicator_id": ["lavinntekt"] * 5,
+            "value": [10.0, 12.0, 14.0, 16.0, 18.0],
+            "ci_low": [9.5, 11.5, 13.5, 15.5, 17.5],
+            "ci_high": [10.5, 12.5, 14.5, 16.5, 18.5],
+        }
+    )
+    cells = export.with_trends(
+        CELLS.drop(columns="trend_direction"), history, INDS.assign(polarity="low_good")
+    )
+    assert list(cells["trend_direction"]) == [
+        "increasing", "could_not_be_calculated", "could_not_be_calculated"
+    ]
 
 
 def test_xlsx_opens_with_columns_and_symbols(table: pd.DataFrame) -> None:
@@ -170,3 +229,59 @@ def test_each_row_is_credited_to_its_own_source() -> None:
     table = export.export_table(cells, INDS, NAMES, "Drammen", "2026-11-22", "nb")
     assert table["source"].tolist()[0].startswith("Ungdata Drammen.csv (")
     assert table["source"].tolist()[1:] == ["FHI 403", "FHI 403"]
+
+
+def _page_figures(warehouse_path: object) -> dict[str, go.Figure]:
+    """The figures each page offers as PNG/SVG, built as the pages build them (demo data)."""
+    from pathlib import Path
+
+    import duckdb
+
+    from utfordringsbilde import charts, levekar, overview, profile, queries
+    from utfordringsbilde.pagemodels import distrikt, indikator, oversikt
+
+    with duckdb.connect(str(Path(str(warehouse_path))), read_only=True) as con:
+        ov = overview.build(con, "3301")
+        inds = ov.indicators
+        figs = {
+            "oversikt": charts.barometer(oversikt.barometer(ov, inds), inds, ov.kommune_name, "nb")
+        }
+        code, name = distrikt.chosen(ov, None)
+        prof = profile.build(con, ov, code)
+        rows = distrikt.spine_rows(prof)
+        figs["distrikt"] = charts.spine(rows, inds, name, ov.kommune_name, "nb")
+        ind_id = str(inds.loc[inds["unit"] == "percent", "indicator_id"].iloc[0])
+        ind = indikator.describe(inds, ind_id, "nb")
+        d = indikator.districts(ov, ind_id)
+        for mode in indikator.MODES:
+            chart = indikator.main_chart(ind, d, mode, ov.kommune_name, "nb")
+            figs[f"indikator_{mode}"] = chart.fig
+        codes = indikator.areas(ov.kommune, ov.fylke, list(d.names)[:3])
+        trend = indikator.trend_chart(ind, queries.series(con, ind_id, codes), codes, "nb")
+        assert trend is not None
+        figs["indikator_trend"] = trend.fig
+        options = levekar.available(ov.cells, inds, ov.districts["area_code"].tolist())
+        result = levekar.build(ov.cells, ov.districts, inds, levekar.default_components(options))
+        figs["levekar"] = charts.levekar_bars(result.table, "Levekårsindeks i Drammen", "nb", "")
+    return figs
+
+
+@pytest.mark.skipif(not shutil.which("chromium"), reason="chart images need Chromium (kaleido)")
+def test_exported_figures_keep_all_text_on_the_canvas(demo_warehouse: object) -> None:
+    """Each page's PNG: the outermost pixel columns and rows are background, so no label,
+    title or note runs off the edge (the names of Fjell and Strømsø were cut to `ell`, `ø`)."""
+    from PIL import Image
+
+    note = "Kilde: SSB, FHI · DEMODATA (simulerte tall)"
+    clipped = {}
+    for page, fig in _page_figures(demo_warehouse).items():
+        img = Image.open(io.BytesIO(export.chart_image(fig, "png", note, "2026-11-22")))
+        px = img.convert("RGB").load()
+        w, h = img.size
+        edge = 6  # pixels at scale 2
+        border = [(x, y) for x in (*range(edge), *range(w - edge, w)) for y in range(h)]
+        border += [(x, y) for y in (*range(edge), *range(h - edge, h)) for x in range(w)]
+        dark = [p for p in border if sum(px[p]) < 600]
+        if dark:
+            clipped[page] = dark[:3]
+    assert not clipped

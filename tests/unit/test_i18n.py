@@ -144,6 +144,15 @@ def test_add_keys_appends_to_every_catalog(tmp_path: Path) -> None:
     assert not _problems(folder)
 
 
+def test_add_keys_replaces_the_text_of_an_existing_key(tmp_path: Path) -> None:
+    folder = tmp_path / "locale"
+    shutil.copytree(LOCALE, folder)
+    i18n.add_keys({"nav_meeting": ("Møte X", "Møte Y", "Meeting Z")}, folder)
+    i18n.compile_catalogs(folder)
+    assert _read(folder / "nb" / "LC_MESSAGES" / "messages.mo")["nav_meeting"] == "Møte X"
+    assert _read(folder / "en" / "LC_MESSAGES" / "messages.mo")["nav_meeting"] == "Meeting Z"
+
+
 def test_add_keys_makes_plural_entries_from_lists_of_forms(tmp_path: Path) -> None:
     folder = tmp_path / "locale"
     shutil.copytree(LOCALE, folder)

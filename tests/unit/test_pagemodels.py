@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from utfordringsbilde import levekar, overview, profile, queries
+from utfordringsbilde import levekar, numbers, overview, profile, queries
+from utfordringsbilde.config import load_catalog
 from utfordringsbilde.pagemodels import distrikt, indikator, kilder, oversikt
 from utfordringsbilde.pagemodels import levekar as levekar_model
 
@@ -25,14 +27,32 @@ def test_barometer_table_shows_symbols_and_words(ov: overview.Overview) -> None:
     flagged = ov.barometer["flag"].notna().to_numpy()
     assert (table.loc[flagged, ov.kommune_name].isin([":", "..", "."])).all()
     sources = oversikt.sources(ov.indicators).split(", ")
-    assert sources == sorted(set(sources)) and {"FHI", "SSB"} <= set(sources)
+    assert len(sources) == len(set(sources))
+    assert "Folkehelseinstituttet (FHI)" in sources and "Statistisk sentralbyrå (SSB)" in sources
+    # Providers by name in the chosen language, never the warehouse's codes (`LOCAL`).
+    assert "kommunens egne tall" in sources and "LOCAL" not in ", ".join(sources)
+    assert "Statistics Norway (SSB)" in oversikt.sources(ov.indicators, "en")
 
 
-def test_export_rows_hold_districts_and_kommune(ov: overview.Overview) -> None:
+def test_export_rows_hold_districts_and_kommune(
+    demo_warehouse: Path, ov: overview.Overview
+) -> None:
     one = ov.indicators.iloc[:1]
-    rows = oversikt.export_rows(ov, one, "2026-11-22", "nb")
+    with duckdb.connect(str(demo_warehouse), read_only=True) as con:
+        rows = oversikt.export_rows(con, ov, one, "2026-11-22", "nb")
     codes = set(rows.iloc[:, 2])
     assert ov.kommune in codes and set(ov.districts["area_code"]) <= codes
+    # Every row has its trend, as the district export has (none left empty).
+    assert (rows["trend"] != "").all()
+    assert rows["trend"].str.contains("Økende|Synkende|Ingen sikker|Kan ikke", regex=True).all()
+
+
+def test_indicator_export_rows_have_trends(demo_warehouse: Path, ov: overview.Overview) -> None:
+    ind_id = str(ov.indicators["indicator_id"].iloc[0])
+    with duckdb.connect(str(demo_warehouse), read_only=True) as con:
+        d = indikator.districts(ov, ind_id)
+        rows = indikator.export_rows(con, ov, d, ov.indicators, ind_id, "2026-11-22", "nb")
+    assert len(rows) and (rows["trend"] != "").all()
 
 
 def test_district_table_one_row_per_indicator(demo_warehouse: Path, ov: overview.Overview) -> None:
@@ -81,7 +101,7 @@ def test_catalog_row_per_indicator(demo_warehouse: Path) -> None:
     table = kilder.catalog(inds, summary, "en")
     assert len(table) == len(inds)
     assert {"Unit", "Period", "Hidden cells"} <= set(table.columns)
-    assert list(kilder.missing(meta).columns) == ["indicator_id", "reason"]
+    assert list(kilder.missing(meta, "en").columns) == ["Indicator", "Reason"]
 
 
 def test_public_run_messages_name_no_people() -> None:
@@ -100,3 +120,85 @@ def test_public_run_messages_name_no_people() -> None:
     )
     assert kilder.public_message(None) is None
     assert kilder.public_message("fhi: 12 tables") == "fhi: 12 tables"
+
+
+
+
+def test_verdict_summary_counts_areas_in_the_plural(ov: overview.Overview) -> None:
+    ind_id = str(ov.indicators.loc[ov.indicators["unit"] == "percent", "indicator_id"].iloc[0])
+    d = indikator.districts(ov, ind_id)
+    n = len(d.cells)
+    assert n > 1
+    assert indikator.verdict_summary(d, "nb").startswith(f"**{n} områder:**")
+    assert indikator.verdict_summary(d, "nn").startswith(f"**{n} område:**")
+    assert indikator.verdict_summary(d, "en").startswith(f"**{n} areas:**")
+
+
+def test_units_never_break_inside_a_number() -> None:
+    from utfordringsbilde import numbers
+
+    for lang in ("nb", "nn", "en"):
+        for unit in ("per_1000", "per_10000"):
+            for text in (numbers.unit_name(unit, lang), numbers.value(1234.5, unit, 1, lang)):
+                assert not re.search(r"\d \d", text), text
+
+
+def test_etl_runs_read_as_words_numbers_and_oslo_time(demo_warehouse: Path) -> None:
+    with duckdb.connect(str(demo_warehouse), read_only=True) as con:
+        raw = queries.etl_runs(con)
+    for lang, started, rows in (("nb", "Startet", "Rader"), ("en", "Started", "Rows")):
+        runs = kilder.runs(raw, lang, True)
+        assert started in runs.columns and rows in runs.columns
+        assert "run_id" not in runs.columns and "started_at" not in runs.columns
+        cells = runs.astype(str).to_numpy().ravel().tolist()
+        assert "None" not in cells and "nan" not in cells
+    nb = kilder.runs(raw, "nb", True)
+    assert nb["Rader"].iloc[0] == numbers.number(int(raw["rows"].iloc[0]), 0, "nb")
+    assert "\u00a0" in nb["Rader"].iloc[0]  # 16 688, grouped
+    assert nb["Status"].iloc[0] == "fullført" and nb["Kilde"].iloc[0] == "simulerte demotall"
+    assert nb["Startet"].iloc[0] == numbers.oslo_time(raw["started_at"].iloc[0])
+
+
+def test_oslo_time_is_local_summer_and_winter() -> None:
+    import datetime as dt
+
+    assert numbers.oslo_time(dt.datetime(2026, 12, 1, 10, 47)) == "01.12.2026 11:47"
+    assert numbers.oslo_time("2026-07-01T10:47:01") == "01.07.2026 12:47"
+    assert numbers.oslo_time(None) == ""
+
+
+def test_indicator_page_opens_on_a_compared_indicator(ov: overview.Overview) -> None:
+    inds = ov.indicators
+    assert inds["unit"].iloc[0] == "count"  # the catalogue starts with a head count
+    first = indikator.default(inds)
+    assert inds.set_index("indicator_id").at[first, "unit"] != "count"
+
+
+def test_counts_are_not_drawn_beside_landet(ov: overview.Overview) -> None:
+    from utfordringsbilde import charts
+
+    assert indikator.areas("3301", "33", ["3301-D01"], "count") == ("3301-D01", "3301")
+    assert indikator.areas("3301", "33", [], "percent") == ("3301", "33", "0")
+    inds = ov.indicators
+    count_names = set(inds.loc[inds["unit"] == "count", "short_nb"])
+    fig = charts.barometer(oversikt.barometer(ov, inds), inds, ov.kommune_name, "nb")
+    drawn = {y for tr in fig.data if tr.y is not None for y in tr.y}
+    assert count_names and not (count_names & drawn)
+
+
+def test_catalogue_definitions_are_in_the_screens_language(demo_warehouse: Path) -> None:
+    with duckdb.connect(str(demo_warehouse), read_only=True) as con:
+        inds, summary = queries.indicators(con), queries.source_summary(con)
+    english = kilder.catalog(inds, summary, "en")
+    defs = set(english["Definition"])
+    wanted = {i.definition["en"] for i in load_catalog().indicators if "en" in i.definition}
+    assert wanted and wanted <= defs
+    assert "Definisjon" in kilder.catalog(inds, summary, "nb").columns
+
+
+def test_funnel_names_stay_readable_over_the_limit_lines(ov: overview.Overview) -> None:
+    ind = indikator.describe(ov.indicators, "trangboddhet", "nb")
+    d = indikator.districts(ov, "trangboddhet")
+    fig = indikator.main_chart(ind, d, "trakt", ov.kommune_name, "nb").fig
+    named = [tr for tr in fig.data if tr.mode and "text" in tr.mode]
+    assert named and all(tr.textfont.shadow == "auto" for tr in named)

@@ -561,3 +561,15 @@ def test_goal_status_rejects_bad_input() -> None:
 
 def test_the_catalog_names_the_eight_risk_factors_of_the_vocabulary() -> None:
     assert [r.id for r in load_catalog().risk_factors] == list(RiskFactor)
+
+
+def test_plan_file_notes_are_in_norwegian() -> None:
+    """The notes on a target's baseline and target are shown under its status on a Norwegian
+    screen, so they are written in bokmål like the plan ("no year" was English)."""
+    english = re.compile(r"\b(the|is|no|of|and|from|without|figure|year|follows|gives)\b")
+    for kommune, plan in load_plans().items():
+        for target in plan.targets:
+            for part in (target.baseline, target.target):
+                note = getattr(part, "note", None) or ""
+                plain = re.sub(r"«[^»]*»", "", note)  # quotations from the plan stay as written
+                assert not english.search(plain), (kommune, target.id, note)

@@ -17,6 +17,11 @@ def chosen(ov: Overview, district: str | None) -> tuple[str, str]:
     return code, names[code]
 
 
+def choices(ov: Overview) -> list[tuple[str, str]]:
+    """The kommune's districts to choose from (code, name), in the kommune's order."""
+    return list(zip(ov.districts["area_code"], ov.districts["name"], strict=True))
+
+
 def spine_rows(prof: pd.DataFrame) -> pd.DataFrame:
     """The profile rows the spine chart can place: a position, or a symbol to show."""
     return prof[prof["spine_x"].notna() | prof["flag"].notna()]

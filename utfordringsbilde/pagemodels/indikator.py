@@ -9,10 +9,11 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
-from utfordringsbilde import charts, export, funnel, geo, indicator, numbers
+from utfordringsbilde import charts, export, funnel, geo, indicator, numbers, queries
 from utfordringsbilde.i18n import source_label, t, verdict_label
 from utfordringsbilde.overview import Overview
 from utfordringsbilde.pagemodels.common import text
+from utfordringsbilde.queries import Con
 
 # URL values (`visning`, `kart`), the first being the default that the URL leaves out.
 MODES = ("stolper", "trakt")
@@ -103,9 +104,22 @@ def url_value(choice: str, options: Sequence[str]) -> str | None:
     return choice if choice != options[0] else None
 
 
-def areas(kommune: str, fylke: str | None, chosen: Sequence[str] = ()) -> tuple[str, ...]:
-    """The areas a chart compares: the chosen districts, the kommune, its fylke and landet."""
-    return tuple(c for c in (*chosen, kommune, fylke, "0") if c)
+def areas(
+    kommune: str, fylke: str | None, chosen: Sequence[str] = (), unit: str = ""
+) -> tuple[str, ...]:
+    """The areas a chart compares: the chosen districts, the kommune, its fylke and landet.
+
+    A count (`unit` "count") is drawn for the districts and the kommune only: on one axis with
+    landet's 1.1 million children, the kommune's 20 000 would be a flat line at 0.
+    """
+    wider = () if unit == "count" else (fylke, "0")
+    return tuple(c for c in (*chosen, kommune, *wider) if c)
+
+
+def default(inds: pd.DataFrame) -> str:
+    """The indicator the page opens on: the first one that is compared (not a head count)."""
+    compared = inds.loc[inds["unit"] != "count", "indicator_id"]
+    return str(compared.iloc[0] if not compared.empty else inds["indicator_id"].iloc[0])
 
 
 def about(ind: Indicator, lang: str) -> list[str]:
@@ -131,7 +145,9 @@ def verdict_summary(d: Districts, lang: str) -> str:
     ]
     if not parts:
         return ""
-    return f"**{len(d.cells)} {t('areas_col', lang).lower()}:** " + ", ".join(parts) + "."
+    n = len(d.cells)
+    areas = t("areas_n_one" if n == 1 else "areas_n_many", lang, n=numbers.number(n, 0, lang))
+    return f"**{areas}:** " + ", ".join(parts) + "."
 
 
 def funnel_possible(ind: Indicator, d: Districts) -> bool:
@@ -231,15 +247,28 @@ def trend_chart(
 
 
 def export_rows(
-    ov: Overview, d: Districts, inds: pd.DataFrame, ind_id: str, built: str, lang: str
+    con: Con,
+    ov: Overview,
+    d: Districts,
+    inds: pd.DataFrame,
+    ind_id: str,
+    built: str,
+    lang: str,
 ) -> pd.DataFrame:
-    """The districts against the kommune and the kommune against landet, for analysts."""
+    """The districts against the kommune and the kommune against landet, with their trends."""
     names = {**d.names, ov.kommune: ov.kommune_name}
     kom_row = ov.barometer[ov.barometer["indicator_id"] == ind_id]
+    history = queries.series_for_areas(con, [*names], [ind_id])
     return pd.concat(
         [
-            export.export_table(d.cells, inds, names, ov.kommune_name, built, lang),
-            export.export_table(kom_row, inds, names, t("landet", lang), built, lang),
+            export.export_table(
+                export.with_trends(d.cells, history, inds),
+                inds, names, ov.kommune_name, built, lang,
+            ),
+            export.export_table(
+                export.with_trends(kom_row, history, inds),
+                inds, names, t("landet", lang), built, lang,
+            ),
         ],
         ignore_index=True,
     )

@@ -9,7 +9,7 @@ import pandas as pd
 
 from utfordringsbilde import numbers
 from utfordringsbilde.i18n import source_label, t
-from utfordringsbilde.pagemodels.common import text
+from utfordringsbilde.pagemodels.common import provider_name, text
 
 
 def catalog(inds: pd.DataFrame, summary: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -39,10 +39,18 @@ def catalog(inds: pd.DataFrame, summary: pd.DataFrame, lang: str) -> pd.DataFram
     )
 
 
-def missing(meta: dict[str, str]) -> pd.DataFrame:
+def missing(meta: dict[str, str], lang: str = "nb") -> pd.DataFrame:
     """Indicators the build left out, with the reason; empty when none is missing."""
     reasons = json.loads(meta.get("missing_indicators", "{}"))
-    return pd.DataFrame(reasons.items(), columns=["indicator_id", "reason"])
+    columns = [t("missing_col_indicator", lang), t("missing_col_reason", lang)]
+    return pd.DataFrame(reasons.items(), columns=columns)
+
+
+def _status(status: object, lang: str) -> str:
+    try:
+        return t(f"run_status_{status}", lang)
+    except KeyError:  # a status this version does not know: shown as stored
+        return str(status or "")
 
 
 # An import run's message (etl/sources/local.py) names who imported ("… (sha256 …) by WHO at
@@ -59,11 +67,23 @@ def public_message(message: str | None) -> str | None:
     return _CONTACT.sub("", _WHO.sub(r"\1 at \2", message))
 
 
-def runs(table: pd.DataFrame, signed_in: bool) -> pd.DataFrame:
-    """The ETL runs as shown: whole for a signed-in user; for the public, messages without
-    people's names and e-mail addresses (`public_message`)."""
-    if signed_in or "message" not in table.columns:
-        return table
-    out = table.copy()
-    out["message"] = [public_message(m) for m in out["message"]]
-    return out
+def runs(frame: pd.DataFrame, lang: str, signed_in: bool) -> pd.DataFrame:
+    """The ETL runs for people: translated columns, Oslo times, provider names, grouped
+    row counts, and nothing where the log has no value (never `None`). For the public,
+    messages leave out people's names and e-mail addresses (`public_message`)."""
+    shown = (lambda m: m) if signed_in else public_message
+    return pd.DataFrame(
+        {
+            t("run_col_started", lang): [numbers.oslo_time(x) for x in frame["started_at"]],
+            t("run_col_finished", lang): [numbers.oslo_time(x) for x in frame["finished_at"]],
+            t("run_col_source", lang): [provider_name(str(x), lang) for x in frame["source"]],
+            t("run_col_status", lang): [_status(x, lang) for x in frame["status"]],
+            t("run_col_rows", lang): [
+                "" if pd.isna(x) else numbers.number(int(x), 0, lang) for x in frame["rows"]
+            ],
+            t("run_col_message", lang): [
+                "" if x is None or pd.isna(x) else str(shown(str(x))) for x in frame["message"]
+            ],
+            t("run_col_id", lang): [str(x) for x in frame["run_id"]],
+        }
+    )

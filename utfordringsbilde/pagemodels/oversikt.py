@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from utfordringsbilde import export
+from utfordringsbilde import export, queries
 from utfordringsbilde.i18n import t, verdict_label
 from utfordringsbilde.overview import Overview
-from utfordringsbilde.pagemodels.common import formatter, names, text
+from utfordringsbilde.pagemodels.common import formatter, names, provider_names, text
+from utfordringsbilde.queries import Con
 
 
 def theme_names(inds: pd.DataFrame, lang: str) -> dict[str, str]:
@@ -29,9 +30,10 @@ def barometer(ov: Overview, shown: pd.DataFrame) -> pd.DataFrame:
     return ov.barometer[ov.barometer["indicator_id"].isin(shown["indicator_id"])]
 
 
-def sources(shown: pd.DataFrame) -> str:
-    """The providers of the shown indicators, for captions and notes: `FHI, SSB`."""
-    return ", ".join(sorted({str(s).upper() for s in shown["source"]}))
+def sources(shown: pd.DataFrame, lang: str = "nb") -> str:
+    """The providers of the shown indicators by name, for captions and notes:
+    `Folkehelseinstituttet (FHI), kommunens egne tall, Statistisk sentralbyrå (SSB)`."""
+    return provider_names(shown["source"], lang)
 
 
 def barometer_table(ov: Overview, shown: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -55,8 +57,11 @@ def barometer_table(ov: Overview, shown: pd.DataFrame, lang: str) -> pd.DataFram
     )
 
 
-def export_rows(ov: Overview, shown: pd.DataFrame, built: str, lang: str) -> pd.DataFrame:
-    """The whole view for analysts: districts against the kommune, the kommune against landet."""
+def export_rows(
+    con: Con, ov: Overview, shown: pd.DataFrame, built: str, lang: str
+) -> pd.DataFrame:
+    """The whole view for analysts: districts against the kommune, the kommune against landet,
+    each row with its trend."""
     area_names = {
         **dict(zip(ov.districts["area_code"], ov.districts["name"], strict=True)),
         ov.kommune: ov.kommune_name,
@@ -66,11 +71,19 @@ def export_rows(ov: Overview, shown: pd.DataFrame, built: str, lang: str) -> pd.
         cells["indicator_id"].isin(set(shown["indicator_id"])) & (cells["area_code"] != ov.kommune)
     ]
     inds = ov.indicators
+    kommune_rows = barometer(ov, shown).assign(area_code=ov.kommune)
+    history = queries.series_for_areas(
+        con, [*area_names], [str(i) for i in shown["indicator_id"]]
+    )
     return pd.concat(
         [
-            export.export_table(district_rows, inds, area_names, ov.kommune_name, built, lang),
             export.export_table(
-                barometer(ov, shown), inds, area_names, t("landet", lang), built, lang
+                export.with_trends(district_rows, history, inds),
+                inds, area_names, ov.kommune_name, built, lang,
+            ),
+            export.export_table(
+                export.with_trends(kommune_rows, history, inds),
+                inds, area_names, t("landet", lang), built, lang,
             ),
         ],
         ignore_index=True,
