@@ -41,3 +41,9 @@ CATALOG_MODELS: list[type[BaseModel]] = [
 )
 def test_catalog_field_is_documented(model: type[BaseModel], field: str) -> None:
     assert field in headings(), f"{model.__name__}.{field} has no heading in README.md or docs/"
+
+
+@pytest.mark.parametrize("what", ["an indicator", "a source", "a page", "a language"])
+def test_extending_walks_through_each_way_to_grow(what: str) -> None:
+    text = (ROOT / "docs" / "extending.md").read_text(encoding="utf-8")
+    assert f"## Adding {what}" in text, f"docs/extending.md has no 'Adding {what}' section"
