@@ -10,8 +10,8 @@ two full cells), the cheapest visible cell tied to it is hidden as well, as in s
 tau-argus' heuristics. Across levels (`protect_levels`): every district level of a kommune is
 a set of sums of the same grunnkretser, so the attacker of `disclosure.exposed_across_levels`
 differences them; a cell it pins gets the cheapest visible cell beside it inside a cell that
-contains it (else one sharing grunnkretser with it) hidden as well. Denominators stay published: they are the population, and the attacker
-already counts them as bounds.
+contains it (else one sharing grunnkretser with it) hidden as well. Denominators stay
+published: they are the population, and the attacker already counts them as bounds.
 """
 
 from __future__ import annotations
