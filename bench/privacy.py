@@ -3,11 +3,14 @@
 Builds the demo twice, once with the loader's old rule (primary + "no total with one hidden
 cell") and once with complementary suppression checked by the attacker, then prints per
 indicator the hidden district cells of each, the extra cells, and how many hidden cells the
-attacker narrows to one value in each. Figures, not verdicts.
+attacker narrows to one value in each. Then the price per level of the attacker who differences
+all district levels at once: the demo built with single-level protection only against the full
+build, hidden cells and cells pinned across levels per level. Figures, not verdicts.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import tempfile
@@ -21,21 +24,53 @@ import pandas as pd
 from utfordringsbilde import disclosure, suppression
 
 
-def published(path: Path) -> pd.DataFrame:
+def published(path: Path, levels: bool = False) -> pd.DataFrame:
     with duckdb.connect(str(path), read_only=True) as con:
-        return disclosure.published(con)
+        return disclosure.published(con, levels=levels)
 
 
-def _build(path: Path, safe: bool) -> tuple[pd.DataFrame, float]:
+def _build(path: Path, safe: bool, across: bool = True) -> tuple[pd.DataFrame, float]:
     from etl import demo
 
+    def keep(frame: pd.DataFrame, hidden: pd.Series, *args: object, **kw: object) -> pd.Series:
+        return hidden
+
     start = time.perf_counter()
-    if safe:
+    with contextlib.ExitStack() as stack:
+        if not safe:
+            stack.enter_context(mock.patch.object(suppression, "protect", keep))
+        if not safe or not across:
+            stack.enter_context(mock.patch.object(suppression, "protect_levels", keep))
         demo.build(target=path)
-    else:
-        with mock.patch.object(suppression, "protect", lambda frame, hidden, totals=None: hidden):
-            demo.build(target=path)
     return published(path), time.perf_counter() - start
+
+
+def across_levels(tmp: Path) -> pd.DataFrame:
+    """Hidden and cross-level-pinned cells per level: single-level protection vs all levels."""
+    single = tmp / "single.duckdb"
+    _build(single, safe=True, across=False)
+    start = time.perf_counter()
+    _build(tmp / "across.duckdb", safe=True)
+    took = time.perf_counter() - start
+    out = {}
+    for name in ("single", "across"):
+        path = tmp / f"{name}.duckdb"
+        obs = published(path, levels=True)
+        with duckdb.connect(str(path), read_only=True) as con:
+            members = disclosure.members(con)
+        t0 = time.perf_counter()
+        pinned = disclosure.exposed_across_levels(obs, members)
+        print(f"{name}: attacker across levels {time.perf_counter() - t0:.1f} s")
+        out[f"hidden_{name}"] = obs[obs["flag"].eq(":")].groupby("level").size()
+        out[f"pinned_{name}"] = pinned.groupby("level").size()
+        if name == "single":
+            out["cells"] = (
+                obs[obs["numerator"].notna() | obs["flag"].eq(":")].groupby("level").size()
+            )
+    table = pd.DataFrame(out).fillna(0).astype(int)
+    table["extra"] = table["hidden_across"] - table["hidden_single"]
+    print(f"build with the cross-level pass {took:.1f} s")
+    return table
 
 
 def _count(obs: pd.DataFrame) -> pd.Series:
@@ -47,7 +82,8 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["UB_RUNS_LOG"] = str(Path(tmp) / "runs.jsonl")
         old, t_old = _build(Path(tmp) / "old.duckdb", safe=False)
-        new, t_new = _build(Path(tmp) / "new.duckdb", safe=True)
+        new, t_new = _build(Path(tmp) / "new.duckdb", safe=True, across=False)
+        levels = across_levels(Path(tmp))
     start = time.perf_counter()
     exposed_old = disclosure.exposed(old).groupby("indicator_id").size()
     exposed_new = disclosure.exposed(new).groupby("indicator_id").size()
@@ -83,6 +119,8 @@ def main() -> int:
         f"cells {total['determined_before']} → {total['determined_now']}"
     )
     print(f"build {t_old:.1f} s old rule, {t_new:.1f} s safe; attacker {t_attack:.1f} s per pass")
+    print("\nacross levels (single-level protection → every level at once):")
+    print(levels.to_string())
     return 0
 
 

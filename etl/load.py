@@ -399,7 +399,7 @@ def _suppress_small_areas(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> i
         """
         SELECT s.rowid AS _rowid, s.indicator_id, s.area_code, s.period_from, s.period_to,
                s.sex, s.age_group, s.numerator, s.denominator, s.flag,
-               a.parent_code || '|' || a.level AS _parent
+               a.parent_code || '|' || a.level AS _parent, a.kommune_code, a.level
         FROM observation_stage s JOIN area a USING (area_code)
         WHERE a.level IN ('district', 'levekarssone', 'bydel', 'delomrade', 'grunnkrets')
           AND (s.numerator IS NOT NULL OR s.flag = ':')
@@ -419,6 +419,7 @@ def _suppress_small_areas(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> i
         """
     ).df()
     out = suppression.suppress(frame, rules, parent_column="_parent", totals=totals)
+    out = _protect_across_levels(con, frame, out, totals)
     changed = out[out["flag"].eq(":") & ~frame["flag"].eq(":")]
     if not changed.empty:
         con.register("_hidden", changed[["_rowid"]])
@@ -428,6 +429,56 @@ def _suppress_small_areas(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> i
         )
         con.unregister("_hidden")
     return int(out["flag"].eq(":").sum() - before)
+
+
+def _protect_across_levels(
+    con: duckdb.DuckDBPyConnection,
+    frame: pd.DataFrame,
+    out: pd.DataFrame,
+    totals: pd.DataFrame,
+    max_rounds: int = 5,
+) -> pd.DataFrame:
+    """`out` (suppressed `frame`) with complementary cells hidden until an attacker who
+    differences the district levels (all sums of the same grunnkretser) pins no hidden cell.
+
+    Hiding more can pin a newly hidden cell through its own level's periods and sexes, so
+    the single-level `protect` runs again after each pass, until neither adds a cell.
+    """
+    members = con.execute("SELECT area_code, grunnkrets_code FROM district_member").df()
+    if members.empty:
+        return out
+    kommune = con.execute(
+        """
+        SELECT s.indicator_id, s.area_code, s.period_from, s.period_to, s.sex, s.age_group,
+               s.numerator, s.denominator, s.flag, a.kommune_code, a.level
+        FROM observation_stage s JOIN area a USING (area_code)
+        WHERE a.level = 'kommune' AND (s.numerator IS NOT NULL OR s.flag = ':')
+        """
+    ).df()
+    cols = ["indicator_id", "area_code", "period_from", "period_to", "sex", "age_group",
+            "numerator", "denominator", "kommune_code", "level"]  # fmt: skip
+    hidden = out["flag"].eq(":").to_numpy()
+    # True counts with a hidden mask, as `protect` takes them; the kommune rows stay as they are.
+    cells = pd.concat([frame[cols], kommune[cols]], ignore_index=True)
+    n = len(frame)
+    mask = np.concatenate([hidden, kommune["flag"].eq(":").to_numpy()])
+    locked = pd.Series(np.arange(len(cells)) >= n)
+    since = None
+    for _ in range(max_rounds):
+        grown = suppression.protect_levels(cells, pd.Series(mask), members, locked, since)
+        new = grown.to_numpy() & ~mask
+        if not new.any():
+            break
+        single = suppression.protect(frame, pd.Series(grown[:n]), totals, since=new[:n])
+        since = np.concatenate([single.to_numpy(), grown.to_numpy()[n:]]) & ~mask
+        mask = mask | since
+    result = out.copy()
+    extra = mask[:n] & ~hidden
+    result.loc[extra, "flag"] = ":"
+    for col in suppression.HIDDEN_COLUMNS:
+        if col in result.columns:
+            result.loc[extra, col] = np.nan
+    return result
 
 
 def _compute_intervals(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:

@@ -123,12 +123,14 @@ def ranges(table: Table) -> tuple[np.ndarray, np.ndarray]:
     return low, high
 
 
-def determined(table: Table) -> np.ndarray:
+def determined(table: Table, among: np.ndarray | None = None) -> np.ndarray:
     """Hidden cells (indices into the table) whose count the attacker narrows to one value.
 
     Same answer as `ranges` with high - low < 1, found with fewer solves: every solution seen
     widens every cell's observed range, and only cells still narrow get their own solves. A
     cell whose denominator is 0 holds nobody: its 0 is no one's secret and is not reported.
+    With `among` (table indices), only those cells are checked and reported; the other hidden
+    cells are unknowns that are no one's published secret (a grunnkrets count never shown).
     """
     p = _Problem(table)
     n = len(p.cells)
@@ -136,6 +138,10 @@ def determined(table: Table) -> np.ndarray:
         return p.cells
     seen_lo, seen_hi = np.full(n, np.inf), np.full(n, -np.inf)
     empty = table.upper[p.cells] == 0
+    if among is not None:
+        empty |= ~np.isin(p.cells, among)
+        if empty.all():
+            return p.cells[:0]
     proven = np.zeros(n, dtype=bool)
 
     def see(x: np.ndarray | None) -> None:
@@ -382,19 +388,148 @@ def exposed(obs: pd.DataFrame) -> pd.DataFrame:
     return rows.iloc[sorted(found)]
 
 
-def published(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+def published(con: duckdb.DuckDBPyConnection, levels: bool = False) -> pd.DataFrame:
     """Every kommune, district and grunnkrets row of a warehouse as pages and exports show it.
 
     Kommune rows are the totals of their districts here (parent_code empty), not parts of a
-    larger table; export.export_table writes exactly these counts and denominators.
+    larger table; export.export_table writes exactly these counts and denominators. With
+    `levels`, the rows of every other district level (levekårssone, bydel, delområde) too,
+    for `exposed_across_levels`; `exposed` reads one level at a time (`by_level`).
     """
+    wanted = ("kommune", "grunnkrets", *(AREA_LEVELS if levels else AREA_LEVELS[:1]))
     return con.execute(
-        """
+        f"""
         SELECT o.area_code, CASE WHEN a.level = 'kommune' THEN NULL ELSE a.parent_code END
-                 AS parent_code,
+                 AS parent_code, a.kommune_code,
                o.indicator_id, o.period_from, o.period_to, o.sex, o.age_group,
                o.numerator, o.denominator, o.flag, a.level
         FROM observation o JOIN area a USING (area_code)
-        WHERE a.level IN ('kommune', 'district', 'grunnkrets')
+        WHERE a.level IN {tuple(wanted)!r}
         """
     ).df()
+
+
+def by_level(obs: pd.DataFrame) -> Iterator[pd.DataFrame]:
+    """`obs` of `published(levels=True)` split into what `exposed` can read: one district level
+    with the kommune rows above it (grunnkretser go with the kommune's own districts)."""
+    top = obs["level"].isin(["kommune", "district", "grunnkrets"])
+    yield obs[top]
+    for lv in AREA_LEVELS[1:]:
+        part = obs[obs["level"].eq(lv)]
+        if not part.empty:
+            yield pd.concat([obs[obs["level"].eq("kommune")], part], ignore_index=True)
+
+
+# ------------------------------------------------------------- every level at once
+
+
+# Levels whose areas are sets of grunnkretser (district_member); the kommune is all of them.
+AREA_LEVELS = ("district", "levekarssone", "bydel", "delomrade")
+GROUP = ["kommune_code", *KEY]
+
+
+@dataclass
+class LevelGroup:
+    """One kommune, indicator, period, sex and age group at every level at once.
+
+    The attacker's unknowns are the grunnkrets counts x_g; each published area cell is the sum
+    of its grunnkretser's x_g (`parts`), the kommune the sum of all of them. `rows` are the
+    area cells' positions in the frame; `grunnkrets` the position of each x_g's own row, or
+    -1 where no grunnkrets row is published.
+    """
+
+    rows: np.ndarray
+    parts: list[np.ndarray]
+    grunnkrets: np.ndarray
+
+    def table(self, hidden: np.ndarray, num: np.ndarray, den: np.ndarray) -> Table:
+        """The attacker's table: x_g first (table index g), then the area cells in `rows`."""
+        n_g = len(self.grunnkrets)
+        own = self.grunnkrets >= 0
+        at = np.where(own, self.grunnkrets, 0)
+        known_g = np.where(own & ~hidden[at], num[at], np.nan)
+        upper_g = np.where(own, den[at], np.inf)
+        known = np.concatenate([known_g, np.where(hidden[self.rows], np.nan, num[self.rows])])
+        upper = np.concatenate([upper_g, den[self.rows]])
+        eqs: Equations = [
+            (np.append(part, n_g + i), np.append(np.ones(len(part)), -1.0), 0.0)
+            for i, part in enumerate(self.parts)
+        ]
+        return Table(known=known, upper=upper, equations=eqs)
+
+    def positions(self) -> np.ndarray:
+        """Frame position of every table cell (x_g without a row: -1)."""
+        return np.concatenate([self.grunnkrets, self.rows])
+
+
+def level_groups(frame: pd.DataFrame, members: pd.DataFrame) -> Iterator[LevelGroup]:
+    """Every (kommune, KEY) group of `frame` as a LevelGroup.
+
+    `frame` has area_code, kommune_code, level, KEY, numerator and denominator, with rows of
+    any level from kommune down to grunnkrets; `members` is district_member (area_code,
+    grunnkrets_code). An area without members is left out: nothing ties it to the others.
+    """
+    f = frame.reset_index(drop=True)
+    parts_of = members.groupby("area_code")["grunnkrets_code"].agg(list).to_dict()
+    level = f["level"].astype(str).to_numpy()
+    area = f["area_code"].astype(str).to_numpy()
+    kommune = f["kommune_code"].astype(str).to_numpy()
+    # Each kommune's grunnkretser: every member of its areas and every grunnkrets row.
+    known_g: dict[str, set[str]] = {}
+    for a, k, lv in zip(area, kommune, level, strict=True):
+        if lv == "grunnkrets":
+            known_g.setdefault(k, set()).add(a)
+        elif lv in AREA_LEVELS:
+            known_g.setdefault(k, set()).update(parts_of.get(a, ()))
+    index = {k: {g: i for i, g in enumerate(sorted(gs))} for k, gs in known_g.items()}
+    for idx in f.groupby(GROUP, sort=False, dropna=False, observed=True).indices.values():
+        k = kommune[idx[0]]
+        gi = index.get(k)
+        if not gi:
+            continue
+        own = np.full(len(gi), -1, dtype=int)
+        rows: list[int] = []
+        parts: list[np.ndarray] = []
+        for r in idx.tolist():
+            lv = level[r]
+            if lv == "grunnkrets":
+                own[gi[area[r]]] = r
+            elif lv == "kommune":
+                rows.append(r)
+                parts.append(np.arange(len(gi)))
+            elif lv in AREA_LEVELS and area[r] in parts_of:
+                rows.append(r)
+                parts.append(np.asarray([gi[g] for g in parts_of[area[r]]], dtype=int))
+        if rows or (own >= 0).any():
+            yield LevelGroup(rows=np.asarray(rows, dtype=int), parts=parts, grunnkrets=own)
+
+
+def exposed_across_levels(obs: pd.DataFrame, members: pd.DataFrame) -> pd.DataFrame:
+    """Published rows with flag ':' pinned by an attacker who combines every level.
+
+    `obs` is `published` (area_code, kommune_code, level, KEY, numerator, denominator, flag);
+    every area cell of one kommune, indicator, period, sex and age group is a sum of the
+    same grunnkrets counts, so overlapping levels can be differenced (a hidden delområde
+    inside a visible district whose other delområder are visible). Cells without a count
+    ('..', '.') are unknowns, as in `exposed`.
+    """
+    rows = obs[obs["numerator"].notna() | obs["flag"].isin([":", "..", "."])]
+    rows = rows.reset_index(drop=True)
+    secret = rows["flag"].eq(":").to_numpy()
+    unknown = rows["numerator"].isna().to_numpy()
+    num = rows["numerator"].to_numpy(dtype=float)
+    den = rows["denominator"].to_numpy(dtype=float)
+    found: list[int] = []
+    for group in level_groups(rows, members):
+        pos = group.positions()
+        at = np.flatnonzero((pos >= 0) & secret[np.maximum(pos, 0)])
+        if not len(at):
+            continue
+        hit = determined(group.table(unknown, num, den), among=at)
+        found.extend(int(c) for c in pos[hit])
+    return rows.iloc[sorted(found)]
+
+
+def members(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """district_member: area_code, grunnkrets_code."""
+    return con.execute("SELECT area_code, grunnkrets_code FROM district_member").df()

@@ -7,8 +7,11 @@ male and female) has exactly one hidden part, the smallest visible part is hidde
 Complementary (`protect`): the attacker of `disclosure` then solves every published equation
 with 0 ≤ count ≤ denominator; while it narrows a hidden count to one value (two hidden zeros,
 two full cells), the cheapest visible cell tied to it is hidden as well, as in sdcTable's and
-tau-argus' heuristics. Denominators stay published: they are the population, and the attacker
-already counts them as bounds.
+tau-argus' heuristics. Across levels (`protect_levels`): every district level of a kommune is
+a set of sums of the same grunnkretser, so the attacker of `disclosure.exposed_across_levels`
+differences them; a cell it pins gets the cheapest visible cell beside it inside a cell that
+contains it (else one sharing grunnkretser with it) hidden as well. Denominators stay
+published: they are the population, and the attacker already counts them as bounds.
 """
 
 from __future__ import annotations
@@ -99,13 +102,18 @@ def secondary(
 
 
 def protect(
-    frame: pd.DataFrame, hidden: pd.Series, totals: pd.DataFrame | None = None
+    frame: pd.DataFrame,
+    hidden: pd.Series,
+    totals: pd.DataFrame | None = None,
+    since: np.ndarray | None = None,
 ) -> pd.Series:
     """Grow `hidden` until the attacker narrows no hidden count to a single value.
 
     `frame` has area_code, _parent, disclosure.KEY, numerator and denominator; `totals` the
     published parent totals (see `disclosure.equations`). A group whose cells are all hidden
     and still determined (a kommune total of 0) cannot be helped here and stays as it is.
+    With `since` (a mask of cells hidden since the last safe pass), only groups holding one
+    are checked: hiding a cell changes no other group's problem.
     """
     f = frame.reset_index(drop=True)
     mask = hidden.to_numpy(dtype=bool).copy()
@@ -118,7 +126,8 @@ def protect(
     )
     rank = np.empty(len(f), dtype=int)
     rank[cost] = np.arange(len(f))
-    for chunk in disclosure.chunks(f, mask):
+    fresh = mask if since is None else np.asarray(since, dtype=bool)
+    for chunk in disclosure.chunks(f, fresh):
         eqs = disclosure.equations(f.iloc[chunk], given)
         ties: dict[int, set[int]] = {}
         for cells, _, _ in eqs:
@@ -126,7 +135,7 @@ def protect(
                 ties.setdefault(c, set()).update(chunk[cells].tolist())
         for local, eq in disclosure.groups(len(chunk), eqs):
             rows = chunk[local]
-            if not mask[rows].any():
+            if not fresh[rows].any():
                 continue
             while True:
                 table = disclosure.Table(
@@ -143,6 +152,88 @@ def protect(
                     break
                 mask[min(near, key=lambda c: rank[c])] = True
     return pd.Series(mask, index=hidden.index)
+
+
+def protect_levels(
+    frame: pd.DataFrame,
+    hidden: pd.Series,
+    members: pd.DataFrame,
+    locked: pd.Series | None = None,
+    since: np.ndarray | None = None,
+) -> pd.Series:
+    """Grow `hidden` until the attacker of every level at once pins no hidden count.
+
+    `frame` has area_code, kommune_code, level, disclosure.KEY, numerator and denominator
+    (rows of any level, the kommune's included); `members` is district_member. While a hidden
+    cell is pinned (see `disclosure.exposed_across_levels`), the cheapest visible cell that
+    shares grunnkretser with it is hidden too, else the cheapest in its group. `locked` rows
+    (the kommune's published totals) are never hidden; with `since`, as in `protect`.
+    Complements come from `_complements`.
+    """
+    f = frame.reset_index(drop=True)
+    mask = hidden.to_numpy(dtype=bool).copy()
+    stay = np.zeros(len(f), dtype=bool) if locked is None else locked.to_numpy(dtype=bool)
+    num = f["numerator"].to_numpy(dtype=float)
+    den = f["denominator"].to_numpy(dtype=float)
+    unknown = np.isnan(num)
+    hidable = ~stay & ~unknown
+    fresh = mask if since is None else np.asarray(since, dtype=bool)
+    for group in disclosure.level_groups(f, members):
+        pos = group.positions()
+        at = np.maximum(pos, 0)
+        if not ((pos >= 0) & fresh[at]).any():
+            continue
+        n_g = len(group.grunnkrets)
+        # Grunnkretser of every table cell: x_g is itself, an area cell its parts.
+        cover = np.zeros((len(pos), n_g), dtype=bool)
+        cover[np.arange(n_g), np.arange(n_g)] = True
+        for i, part in enumerate(group.parts):
+            cover[n_g + i, part] = True
+        while True:
+            cells = np.flatnonzero((pos >= 0) & mask[at])
+            if not len(cells):
+                break
+            pinned = disclosure.determined(group.table(mask | unknown, num, den), among=cells)
+            if not len(pinned):
+                break
+            # One complement per pinned cell a round; a pinned cell that shares grunnkretser
+            # with a cell hidden this round waits for the next solve, which may free it.
+            touched = np.zeros(n_g, dtype=bool)
+            added = False
+            for t in pinned.tolist():
+                if (cover[t] & touched).any():
+                    continue
+                ok = (pos >= 0) & hidable[at] & ~mask[at]
+                near = _complements(cover, t, ok, (pos >= 0) & ~mask[at])
+                if not len(near):
+                    continue
+                # Smallest count first, then the smallest denominator: it loses the least.
+                pick = near[np.lexsort((den[at[near]], num[at[near]]))[0]]
+                mask[at[pick]] = True
+                touched |= cover[t] | cover[pick]
+                added = True
+            if not added:
+                break
+    return pd.Series(mask, index=hidden.index)
+
+
+def _complements(cover: np.ndarray, t: int, ok: np.ndarray, visible: np.ndarray) -> np.ndarray:
+    """Cells that can protect pinned cell `t` (rows of the grunnkrets incidence `cover`).
+
+    First the other cells inside the smallest visible cell that contains `t` (its siblings:
+    d1 = D1 − d2 is undone by hiding d2, while hiding D1 leaves D1 = kommune − D2), then any
+    cell sharing grunnkretser with `t`, then any cell of the group; `ok` marks hidable cells.
+    """
+    size = cover.sum(axis=1)
+    holds = visible & cover[:, cover[t]].all(axis=1)
+    holds[t] = False
+    for c in np.flatnonzero(holds)[np.argsort(size[holds], kind="stable")]:
+        inside = ~(cover & ~cover[c]).any(axis=1)
+        near = np.flatnonzero(ok & inside & (np.arange(len(cover)) != c))
+        if len(near):
+            return near
+    near = np.flatnonzero(ok & (cover @ cover[t]))
+    return near if len(near) else np.flatnonzero(ok)
 
 
 def suppress(

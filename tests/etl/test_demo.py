@@ -533,6 +533,22 @@ def test_no_hidden_cell_can_be_worked_out(con: duckdb.DuckDBPyConnection) -> Non
     assert exposed.empty, exposed[["indicator_id", "area_code", "period_to", "sex"]].head()
 
 
+def test_no_hidden_cell_can_be_worked_out_across_levels(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    """Differencing levels (delområder inside districts, levekårssoner sharing grunnkretser
+    with delområder, every level summing to the kommune) pins no hidden cell at any level."""
+    obs = disclosure.published(con, levels=True)
+    hidden = obs[obs["flag"].eq(":")]
+    assert set(hidden["level"]) >= {"district", "levekarssone", "delomrade"}
+    exposed = disclosure.exposed_across_levels(obs, disclosure.members(con))
+    assert exposed.empty, exposed[["indicator_id", "area_code", "level", "period_to"]].head()
+    # Each level on its own, with its periods tiling and its sexes, stays safe as well.
+    for part in disclosure.by_level(obs):
+        alone = disclosure.exposed(part)
+        assert alone.empty, alone[["indicator_id", "area_code", "level", "period_to"]].head()
+
+
 def test_an_ended_series_is_marked_in_the_warehouse(con: duckdb.DuckDBPyConnection) -> None:
     # 11994 stopped in 2022: the pages read that from the indicator table to say so.
     ended = dict(con.execute("SELECT indicator_id, source_ended FROM indicator").fetchall())

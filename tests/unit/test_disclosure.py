@@ -189,3 +189,49 @@ def _report_runtime() -> Iterator[None]:
         wall, cpu = (sum(x) for x in zip(*_runtime, strict=True))
         n = len(_runtime) * TABLES_PER_EXAMPLE
         print(f"\n{n} generated tables suppressed and attacked in {wall:.1f} s ({cpu:.1f} s CPU)")
+
+
+# --------------------------------------------------------------------------- across levels
+
+# Kommune k: grunnkretser g1..g4; own districts D1 = g1+g2, D2 = g3+g4; delområder
+# d1 = g1, d2 = g2, d3 = g3+g4.
+MEMBERS = pd.DataFrame(
+    [("D1", "g1"), ("D1", "g2"), ("D2", "g3"), ("D2", "g4"),
+     ("d1", "g1"), ("d2", "g2"), ("d3", "g3"), ("d3", "g4")],
+    columns=["area_code", "grunnkrets_code"],
+)  # fmt: skip
+
+
+def _levels(hidden: set[str]) -> pd.DataFrame:
+    counts = {"k": (60, 600), "D1": (25, 250), "D2": (35, 350), "d1": (3, 100),
+              "d2": (22, 150), "d3": (35, 350)}  # fmt: skip
+    level = {"k": "kommune", "D1": "district", "D2": "district"}
+    rows = [
+        {**BASE, "area_code": a, "kommune_code": "k", "level": level.get(a, "delomrade"),
+         "numerator": np.nan if a in hidden else n, "denominator": d,
+         "flag": ":" if a in hidden else None}
+        for a, (n, d) in counts.items()
+    ]  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def test_a_hidden_delomrade_inside_a_visible_district_is_pinned() -> None:
+    # d1 = D1 - d2: hiding d1 alone at its own level is differenced away by the districts.
+    hit = disclosure.exposed_across_levels(_levels({"d1"}), MEMBERS)
+    assert hit["area_code"].tolist() == ["d1"]
+    # With d2 hidden too, D1 = d1 + d2 leaves them 0..25 between them: nothing pinned.
+    assert disclosure.exposed_across_levels(_levels({"d1", "d2"}), MEMBERS).empty
+
+
+def test_protect_levels_hides_a_cell_sharing_grunnkretser() -> None:
+    from utfordringsbilde.suppression import protect_levels
+
+    frame = _levels(set())
+    raw = frame.assign(numerator=_levels(set())["numerator"])
+    hidden = pd.Series(frame["area_code"].eq("d1"))
+    out = protect_levels(raw, hidden, MEMBERS, locked=frame["level"].eq("kommune"))
+    extra = set(frame.loc[out & ~hidden, "area_code"])
+    # d2, beside d1 inside D1; hiding D1 instead would leave D1 = k - D2.
+    assert extra == {"d2"}
+    published = _levels(set(frame.loc[out, "area_code"]))
+    assert disclosure.exposed_across_levels(published, MEMBERS).empty
