@@ -26,6 +26,8 @@ class Page(NamedTuple):
     label: str  # i18n key of the navigation label
     icon: str
     url: str
+    # Pages about the kommune's districts show the empty state instead when it has no data.
+    needs_data: bool = True
 
 
 def render() -> View:
@@ -55,7 +57,7 @@ def navigation(view: View, pages: Sequence[Page]) -> StreamlitPage:
     """The top navigation; the page it returns draws itself for `view` when run."""
     entries = [
         st.Page(
-            partial(p.render, view),
+            _entry(p, view),
             title=t(p.label, view.lang),
             icon=p.icon,
             url_path=p.url,
@@ -64,6 +66,34 @@ def navigation(view: View, pages: Sequence[Page]) -> StreamlitPage:
         for i, p in enumerate(pages)
     ]
     return st.navigation(entries, position="top")
+
+
+def empty_state(view: View) -> None:
+    """Say that the warehouse has nothing for the kommune yet, and the command that fetches it."""
+    st.info(
+        t("no_kommune_data", view.lang, kommune=view.kommune_name, code=view.kommune),
+        icon=":material/database_off:",
+    )
+
+
+def _entry(p: Page, view: View) -> Callable[[], None]:
+    """What draws the page for `view`: itself, or for a kommune without data the empty state
+    (in place of a district page, above a page that works without it)."""
+    if view.has_data:
+        return partial(p.render, view)
+    if p.needs_data:
+        return partial(_empty, p.label, view)
+    return partial(_noted, p.render, view)
+
+
+def _empty(label: str, view: View) -> None:
+    st.title(f"{t(label, view.lang)}: {view.kommune_name}")
+    empty_state(view)
+
+
+def _noted(render: Render, view: View) -> None:
+    empty_state(view)
+    render(view)
 
 
 def page(render: Render) -> Render:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import pandas as pd
 
@@ -48,3 +48,20 @@ def provider_names(providers: object, lang: str) -> str:
     """The distinct providers named in `providers`, in a fixed order, joined by commas."""
     unique = sorted({str(p).lower() for p in providers})  # type: ignore[attr-defined]
     return ", ".join(provider_name(p, lang) for p in unique)
+
+
+# Norwegian alphabet order: æ, ø, å after z (Unicode puts å first).
+_NORWEGIAN_ORDER = str.maketrans({"æ": "{", "ø": "|", "å": "}"})
+
+
+def kommune_options(with_data: pd.DataFrame, national: Mapping[str, str]) -> dict[str, str]:
+    """Kommune number → "Name (number)" for the picker: the kommuner with data in the
+    warehouse first, then every other kommune of the country, each group by name."""
+
+    def by_name(item: tuple[str, str]) -> tuple[str, str]:
+        return item[1].casefold().translate(_NORWEGIAN_ORDER), item[0]
+
+    own = dict(zip(with_data["area_code"], with_data["name"], strict=True))
+    rest = {c: n for c, n in national.items() if c not in own}
+    ordered = sorted(own.items(), key=by_name) + sorted(rest.items(), key=by_name)
+    return {code: name for code, name in ordered}
