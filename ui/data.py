@@ -117,7 +117,14 @@ def series(
 @st.cache_data(max_entries=8, ttl=600, show_spinner=False)
 def sources(sig: warehouse.Signature) -> dict[str, Any]:
     cur = warehouse.cursor(_connection(sig))
-    return {"summary": queries.source_summary(cur), "runs": queries.etl_runs(cur)}
+    return {"summary": queries.source_summary(cur)}
+
+
+@st.cache_data(max_entries=8, ttl=30, show_spinner=False)
+def run_history(sig: warehouse.Signature) -> pd.DataFrame:
+    # Short-lived: a failed run leaves the warehouse (and so the signature) as it was, and
+    # is only in the runs log, which should show it soon after.
+    return queries.run_history(warehouse.cursor(_connection(sig)))
 
 
 @st.cache_data(max_entries=64, ttl=3600, show_spinner=False)

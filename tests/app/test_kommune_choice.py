@@ -93,3 +93,30 @@ def test_unknown_kommune_number_is_warned(demo_warehouse: Path) -> None:
     warnings = [w.value for w in at.sidebar.warning]
     assert any("9999" in w for w in warnings), warnings
     assert at.query_params["kommune"] != "9999"
+
+
+def test_sources_page_shows_a_failed_run_after_the_build(
+    demo_warehouse: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+
+    from ui import data
+
+    log = tmp_path / "runs.jsonl"
+    run = {
+        "run_id": "run-failed-after-build",
+        "source": "ssb",
+        "started_at": "2099-01-01T10:00:00",
+        "finished_at": "2099-01-01T10:01:00",
+        "status": "failed",
+        "rows": None,
+        "message": "SSB 503 for table 13502: service unavailable",
+    }
+    log.write_text(json.dumps(run) + "\n", encoding="utf-8")
+    monkeypatch.setenv("UB_RUNS_LOG", str(log))
+    data.run_history.clear()
+    at = _started({}, page="kilder")
+    cells = [str(c) for table in at.table for c in table.value.to_numpy().ravel()]
+    assert "SSB 503 for table 13502: service unavailable" in cells
+    assert any(c.startswith("feilet (etter at disse dataene ble bygd") for c in cells), cells
+    data.run_history.clear()
