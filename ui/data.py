@@ -72,6 +72,12 @@ def resolve_kommune(sig: warehouse.Signature, asked: str) -> queries.KommuneCode
     return queries.resolve_kommune(warehouse.cursor(_connection(sig)), asked)
 
 
+@st.cache_resource(ttl=3600)
+def level_names() -> dict[str, config.Text]:
+    """Each kommune file's name for its own districts (`districts.level_name`)."""
+    return {code: k.districts.level_name for code, k in config.load_kommuner().items()}
+
+
 @st.cache_data(max_entries=32, ttl=3600, show_spinner=False)
 def district_levels(sig: warehouse.Signature, kommune: str) -> list[str]:
     return queries.district_levels(warehouse.cursor(_connection(sig)), kommune)

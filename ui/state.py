@@ -11,6 +11,7 @@ import streamlit as st
 from ui import data
 from utfordringsbilde import warehouse
 from utfordringsbilde.i18n import DEFAULT, language_name, languages, t
+from utfordringsbilde.pagemodels.common import level_label
 
 # Session key → URL parameter. Page-local parameters (e.g. indikator) belong to the pages.
 PARAMS = {
@@ -126,7 +127,7 @@ def sidebar(sig: warehouse.Signature) -> View:
             t("district_level", lang),
             levels,
             "niva",
-            format_func=lambda lv: t(f"level_{lv}", lang),
+            format_func=lambda lv: level_label(lv, lang, data.level_names().get(kommune)),
         )
     dists = data.districts(sig, kommune, level)
     dist_names = dict(zip(dists["area_code"], dists["name"], strict=True))

@@ -224,3 +224,14 @@ def test_indicator_district_from_another_period_shows_its_own(ov: overview.Overv
     others = [c for c in shown if c != first["area_code"]]
     assert all(shown[c] == d.names[c] for c in others)
     assert older.period == d.period  # the compared period, not the odd row's
+
+
+def test_level_labels_use_the_kommune_files_name() -> None:
+    from utfordringsbilde.config import Districts, Text
+    from utfordringsbilde.pagemodels.common import level_label
+
+    own = Text({"nb": "kommunedel", "nn": "kommunedel", "en": "district"})
+    assert level_label("district", "nb", own) == "Kommunens egne områder (kommunedel)"
+    assert level_label("district", "nb", Districts().level_name) == "Kommunens egne områder"
+    assert level_label("district", "nb") == "Kommunens egne områder"
+    assert level_label("levekarssone", "nb", own) == "Levekårssoner"

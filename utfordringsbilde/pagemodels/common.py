@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping
 import pandas as pd
 
 from utfordringsbilde import numbers
+from utfordringsbilde.config import Districts, Text
 from utfordringsbilde.i18n import label, t
 
 
@@ -65,3 +66,12 @@ def kommune_options(with_data: pd.DataFrame, national: Mapping[str, str]) -> dic
     rest = {c: n for c, n in national.items() if c not in own}
     ordered = sorted(own.items(), key=by_name) + sorted(rest.items(), key=by_name)
     return {code: name for code, name in ordered}
+
+
+def level_label(level: str, lang: str, own_name: Text | None = None) -> str:
+    """A district level as the sidebar names it; the kommune's own districts with the name its
+    file gives them (`districts.level_name`) when it gives one other than the default."""
+    words = t(f"level_{level}", lang)
+    if level == "district" and own_name is not None and own_name != Districts().level_name:
+        return f"{words} ({own_name.get(lang)})"
+    return words
