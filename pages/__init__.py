@@ -15,6 +15,9 @@ PAGES = [
     Page(levekar.render, "nav_levekar", ":material/stacked_bar_chart:", "levekar"),
     Page(evaluering.render, "nav_evaluation", ":material/fact_check:", "evaluering"),
     Page(mote.render, "nav_meeting", ":material/slideshow:", "mote"),
-    Page(kilder.render, "nav_sources", ":material/database:", "kilder", needs_data=False),
-    Page(importer.render, "nav_import", ":material/upload_file:", "importer", needs_data=False),
+    Page(kilder.render, "nav_sources", ":material/database:", "kilder"),
+    Page(importer.render, "nav_import", ":material/upload_file:", "importer"),
 ]
+
+# Pages that work without the kommune's data (for one without, they show the empty state above).
+WITHOUT_DATA = frozenset({"kilder", "importer"})

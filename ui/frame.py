@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import runpy
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from functools import partial
 from typing import NamedTuple
 
@@ -26,8 +26,6 @@ class Page(NamedTuple):
     label: str  # i18n key of the navigation label
     icon: str
     url: str
-    # Pages about the kommune's districts show the empty state instead when it has no data.
-    needs_data: bool = True
 
 
 def render() -> View:
@@ -53,11 +51,17 @@ def render() -> View:
     return view
 
 
-def navigation(view: View, pages: Sequence[Page]) -> StreamlitPage:
-    """The top navigation; the page it returns draws itself for `view` when run."""
+def navigation(
+    view: View, pages: Sequence[Page], without_data: Collection[str] = ()
+) -> StreamlitPage:
+    """The top navigation; the page it returns draws itself for `view` when run.
+
+    For a kommune without data, a page shows the empty state instead, or above itself when
+    its URL path is one of `without_data` (pages that work without the kommune's data).
+    """
     entries = [
         st.Page(
-            _entry(p, view),
+            _entry(p, view, p.url not in without_data),
             title=t(p.label, view.lang),
             icon=p.icon,
             url_path=p.url,
@@ -76,12 +80,12 @@ def empty_state(view: View) -> None:
     )
 
 
-def _entry(p: Page, view: View) -> Callable[[], None]:
+def _entry(p: Page, view: View, needs_data: bool) -> Callable[[], None]:
     """What draws the page for `view`: itself, or for a kommune without data the empty state
-    (in place of a district page, above a page that works without it)."""
+    (in place of a page that needs the data, above one that does not)."""
     if view.has_data:
         return partial(p.render, view)
-    if p.needs_data:
+    if needs_data:
         return partial(_empty, p.label, view)
     return partial(_noted, p.render, view)
 
