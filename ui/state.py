@@ -71,10 +71,13 @@ def _notice(kommune: str, name: Callable[[str], str], lang: str) -> None:
     if not notice:
         return
     kind, key, asked, code = notice
-    if code is not None and code != kommune:
+    if code is None:  # an unknown number: about the kommune shown in its place, this first time
+        code = kommune
+        st.session_state["view_notice"] = (kind, key, asked, code)
+    if code != kommune:
         del st.session_state["view_notice"]  # another kommune chosen since: no longer true
         return
-    text = t(key, lang, asked=asked, kommune=name(code or kommune), code=code or kommune)
+    text = t(key, lang, asked=asked, kommune=name(code), code=code)
     (st.sidebar.info if kind == "info" else st.sidebar.warning)(text)
 
 

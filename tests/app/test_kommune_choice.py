@@ -93,7 +93,19 @@ def test_unknown_kommune_number_is_warned(demo_warehouse: Path) -> None:
     at = _started({"kommune": "9999"})
     warnings = [w.value for w in at.sidebar.warning]
     assert any("9999" in w for w in warnings), warnings
-    assert at.query_params["kommune"] != "9999"
+    shown = at.query_params["kommune"]
+    assert shown != "9999"
+    # Once another kommune is chosen, the warning no longer applies.
+    other = next(c for c in ("3301", "1108") if c != shown)
+    at.sidebar.selectbox(key="kommune").set_value(other).run()
+    assert not [w.value for w in at.sidebar.warning if "9999" in w.value]
+
+
+def test_old_number_notice_goes_with_another_choice(demo_warehouse: Path) -> None:
+    at = _started({"kommune": "3803"})
+    at.sidebar.selectbox(key="kommune").set_value(DRAMMEN).run()
+    assert not at.exception
+    assert not [i.value for i in at.sidebar.info if "3803" in i.value]
 
 
 def test_sources_page_shows_a_failed_run_after_the_build(
