@@ -18,3 +18,6 @@ PAGES = [
     Page(kilder.render, "nav_sources", ":material/database:", "kilder"),
     Page(importer.render, "nav_import", ":material/upload_file:", "importer"),
 ]
+
+# Pages that work without the kommune's data (for one without, they show the empty state above).
+WITHOUT_DATA = frozenset({"kilder", "importer"})

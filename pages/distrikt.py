@@ -16,7 +16,7 @@ from utfordringsbilde.pagemodels.common import provider_names
 def render(view: View) -> None:
     """Findings, the spine chart beside its table, the downloads."""
     lang = view.lang
-    ov = data.overview_data(view.sig, view.kommune, view.year)
+    ov = data.overview_data(view.sig, view.kommune, view.year, view.level)
     if not view.district:
         # No district is shown while the sidebar says "all": the user picks one, here or there.
         st.title(t("page_district", lang))
@@ -36,7 +36,7 @@ def render(view: View) -> None:
 
     st.title(f"{t('page_district', lang)}: {name}")
 
-    prof = data.district_profile(view.sig, view.kommune, view.year, district)
+    prof = data.district_profile(view.sig, view.kommune, view.year, district, view.level)
     inds = ov.indicators
     components.findings(narrative.district_findings(prof, inds, name, lang), lang)
 

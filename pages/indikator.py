@@ -29,7 +29,7 @@ def render(view: View) -> None:
     ind = model.describe(inds, ind_id, lang)
     st.title(ind.name)
 
-    ov = data.overview_data(view.sig, view.kommune, view.year)
+    ov = data.overview_data(view.sig, view.kommune, view.year, view.level)
     d = model.districts(ov, ind_id)
     url: dict[str, str | None] = {"indikator": ind_id}
     if d.cells.empty:
@@ -89,7 +89,7 @@ def _map(
     district, else tiles. Returns whether there was a choice, and its `kart` URL value."""
     lang = view.lang
     st.subheader(t("map_heading", lang))
-    shapes = data.district_shapes(view.sig, view.kommune)
+    shapes = data.district_shapes(view.sig, view.kommune, view.level)
     kind = model.MAP_KINDS[1]
     outlined = model.has_outlines(shapes, d)
     value = None

@@ -32,7 +32,7 @@ def render(view: View) -> None:
     st.subheader(t("etl_runs", lang))
     # Who imported and the file's contact persons are for colleagues, not the public.
     signed_in = access.signed_in_user() is not None
-    runs = model.runs(info["runs"], lang, signed_in)
+    runs = model.runs(data.run_history(view.sig), lang, signed_in)
     st.table(runs.set_index(runs.columns[0]))
     st.caption(t("times_note", lang))
     if not signed_in:

@@ -17,7 +17,7 @@ from utfordringsbilde.pagemodels.common import provider_names
 def render(view: View) -> None:
     """The warning, the components, the heat table of scores, the index bars, the downloads."""
     lang = view.lang
-    ov = data.overview_data(view.sig, view.kommune, view.year)
+    ov = data.overview_data(view.sig, view.kommune, view.year, view.level)
     inds = ov.indicators
     short = model.short_names(inds, lang)
 
@@ -37,7 +37,7 @@ def render(view: View) -> None:
         st.info(t("levekar_too_few", lang))
         return
 
-    result = data.levekar_index(view.sig, view.kommune, view.year, tuple(chosen))
+    result = data.levekar_index(view.sig, view.kommune, view.year, tuple(chosen), view.level)
     caption = model.caption(result, inds, lang)
     short_warning = t("levekar_warning_short", lang)
 

@@ -9,7 +9,7 @@ from ui.state import View
 @frame.page
 def render(view: View) -> None:
     """The control bar over one slide, the slide number in the URL, keyboard navigation."""
-    deck = data.deck(view.sig, view.kommune, view.district, view.year, view.lang)
+    deck = data.deck(view.sig, view.kommune, view.district, view.year, view.lang, view.level)
     total = len(deck.slides)
 
     meeting.hide_chrome()

@@ -15,12 +15,12 @@ from utfordringsbilde.pagemodels import oversikt as model
 def render(view: View) -> None:
     """Findings, the filters, the heat map with its legend, the barometer, the downloads."""
     lang = view.lang
-    ov = data.overview_data(view.sig, view.kommune, view.year)
+    ov = data.overview_data(view.sig, view.kommune, view.year, view.level)
     st.title(f"{t('page_overview', lang)}: {view.kommune_name}")
     st.markdown(t("overview_intro", lang, kommune=view.kommune_name))
 
     # Sentences first: a politician reads these before any chart.
-    findings = data.kommune_findings(view.sig, view.kommune, view.year, lang)
+    findings = data.kommune_findings(view.sig, view.kommune, view.year, lang, view.level)
     components.findings([f.text for f in findings], lang)
 
     themes = model.theme_names(ov.indicators, lang)

@@ -179,7 +179,7 @@ def heatmap(ov: Overview, inds: pd.DataFrame, view: View, landet_name: str) -> s
 def _heatmap(
     view: View, ids: tuple[str, ...], landet_name: str, _ov: Overview, _inds: pd.DataFrame
 ) -> str:
-    # The key is the view (warehouse signature, kommune, year, language) and the shown ids;
+    # The key is the view (warehouse signature, kommune, level, year, language) and the ids;
     # the overview and indicator rows follow from them and are not hashed.
     return heatmap_html(_ov, _inds, view, landet_name)
 

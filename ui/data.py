@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import duckdb
 import pandas as pd
 import streamlit as st
 
-from utfordringsbilde import levekar, narrative, overview, profile, queries, slides, warehouse
+from utfordringsbilde import (
+    config,
+    levekar,
+    narrative,
+    overview,
+    profile,
+    queries,
+    slides,
+    warehouse,
+)
+from utfordringsbilde.pagemodels.common import kommune_options
 from utfordringsbilde.plan import load_plans
 
 
@@ -41,9 +52,40 @@ def kommuner(sig: warehouse.Signature) -> pd.DataFrame:
     return queries.kommuner(warehouse.cursor(_connection(sig)))
 
 
+@dataclass(frozen=True)
+class KommunePicker:
+    """The kommune picker's options: number → name, those with data first; and which have."""
+
+    names: dict[str, str]
+    with_data: frozenset[str]
+
+
+@st.cache_data(max_entries=8, ttl=3600, show_spinner=False)
+def kommune_picker(sig: warehouse.Signature) -> KommunePicker:
+    own = kommuner(sig)
+    national = {code: k.name for code, k in config.national_kommuner().items()}
+    return KommunePicker(kommune_options(own, national), frozenset(own["area_code"]))
+
+
 @st.cache_data(max_entries=32, ttl=3600, show_spinner=False)
-def districts(sig: warehouse.Signature, kommune: str) -> pd.DataFrame:
-    return queries.districts(warehouse.cursor(_connection(sig)), kommune)
+def resolve_kommune(sig: warehouse.Signature, asked: str) -> queries.KommuneCode:
+    return queries.resolve_kommune(warehouse.cursor(_connection(sig)), asked)
+
+
+@st.cache_resource(ttl=3600)
+def level_names() -> dict[str, config.Text]:
+    """Each kommune file's name for its own districts (`districts.level_name`)."""
+    return {code: k.districts.level_name for code, k in config.load_kommuner().items()}
+
+
+@st.cache_data(max_entries=32, ttl=3600, show_spinner=False)
+def district_levels(sig: warehouse.Signature, kommune: str) -> list[str]:
+    return queries.district_levels(warehouse.cursor(_connection(sig)), kommune)
+
+
+@st.cache_data(max_entries=32, ttl=3600, show_spinner=False)
+def districts(sig: warehouse.Signature, kommune: str, level: str | None = None) -> pd.DataFrame:
+    return queries.districts(warehouse.cursor(_connection(sig)), kommune, level)
 
 
 @st.cache_data(max_entries=32, ttl=3600, show_spinner=False)
@@ -62,10 +104,12 @@ def risk_factors(sig: warehouse.Signature) -> pd.DataFrame:
 
 
 @st.cache_data(max_entries=32, ttl=3600, show_spinner=False)
-def overview_data(sig: warehouse.Signature, kommune: str, year: int | None) -> overview.Overview:
+def overview_data(
+    sig: warehouse.Signature, kommune: str, year: int | None, level: str | None = None
+) -> overview.Overview:
     # The catalog never changes within a warehouse: taken from its own cache, not queried.
     return overview.build(
-        warehouse.cursor(_connection(sig)), kommune, year, indicators=indicators(sig)
+        warehouse.cursor(_connection(sig)), kommune, year, level=level, indicators=indicators(sig)
     )
 
 
@@ -79,14 +123,25 @@ def series(
 @st.cache_data(max_entries=8, ttl=600, show_spinner=False)
 def sources(sig: warehouse.Signature) -> dict[str, Any]:
     cur = warehouse.cursor(_connection(sig))
-    return {"summary": queries.source_summary(cur), "runs": queries.etl_runs(cur)}
+    return {"summary": queries.source_summary(cur)}
+
+
+@st.cache_data(max_entries=8, ttl=30, show_spinner=False)
+def run_history(sig: warehouse.Signature) -> pd.DataFrame:
+    # Short-lived: a failed run leaves the warehouse (and so the signature) as it was, and
+    # is only in the runs log, which should show it soon after.
+    return queries.run_history(warehouse.cursor(_connection(sig)))
 
 
 @st.cache_data(max_entries=64, ttl=3600, show_spinner=False)
 def district_profile(
-    sig: warehouse.Signature, kommune: str, year: int | None, district: str
+    sig: warehouse.Signature,
+    kommune: str,
+    year: int | None,
+    district: str,
+    level: str | None = None,
 ) -> pd.DataFrame:
-    ov = overview_data(sig, kommune, year)
+    ov = overview_data(sig, kommune, year, level)
     return profile.build(warehouse.cursor(_connection(sig)), ov, district)
 
 
@@ -98,29 +153,40 @@ def sex_breakdown(
 
 
 @st.cache_data(max_entries=32, ttl=3600, show_spinner=False)
-def district_shapes(sig: warehouse.Signature, kommune: str) -> dict[str, str]:
-    return queries.district_shapes(warehouse.cursor(_connection(sig)), kommune)
+def district_shapes(
+    sig: warehouse.Signature, kommune: str, level: str | None = None
+) -> dict[str, str]:
+    return queries.district_shapes(warehouse.cursor(_connection(sig)), kommune, level)
 
 
 @st.cache_data(max_entries=64, ttl=3600, show_spinner=False)
 def levekar_index(
-    sig: warehouse.Signature, kommune: str, year: int | None, components: tuple[str, ...]
+    sig: warehouse.Signature,
+    kommune: str,
+    year: int | None,
+    components: tuple[str, ...],
+    level: str | None = None,
 ) -> levekar.Levekar:
-    ov = overview_data(sig, kommune, year)
+    ov = overview_data(sig, kommune, year, level)
     return levekar.build(ov.cells, ov.districts, ov.indicators, components)
 
 
 @st.cache_data(max_entries=32, ttl=3600, show_spinner=False)
 def kommune_findings(
-    sig: warehouse.Signature, kommune: str, year: int | None, lang: str
+    sig: warehouse.Signature, kommune: str, year: int | None, lang: str, level: str | None = None
 ) -> list[narrative.Finding]:
-    ov = overview_data(sig, kommune, year)
+    ov = overview_data(sig, kommune, year, level)
     return narrative.kommune_findings(warehouse.cursor(_connection(sig)), ov, lang)
 
 
 @st.cache_data(max_entries=16, ttl=3600, show_spinner=False)
 def deck(
-    sig: warehouse.Signature, kommune: str, district: str | None, year: int | None, lang: str
+    sig: warehouse.Signature,
+    kommune: str,
+    district: str | None,
+    year: int | None,
+    lang: str,
+    level: str | None = None,
 ) -> slides.Deck:
     """The meeting slides for the kommune (and district), with its plan's slides if it has one."""
     return slides.build(
@@ -130,4 +196,5 @@ def deck(
         year,
         lang,
         plan=load_plans().get(kommune),
+        level=level,
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import runpy
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from functools import partial
 from typing import NamedTuple
 
@@ -51,11 +51,17 @@ def render() -> View:
     return view
 
 
-def navigation(view: View, pages: Sequence[Page]) -> StreamlitPage:
-    """The top navigation; the page it returns draws itself for `view` when run."""
+def navigation(
+    view: View, pages: Sequence[Page], without_data: Collection[str] = ()
+) -> StreamlitPage:
+    """The top navigation; the page it returns draws itself for `view` when run.
+
+    For a kommune without data, a page shows the empty state instead, or above itself when
+    its URL path is one of `without_data` (pages that work without the kommune's data).
+    """
     entries = [
         st.Page(
-            partial(p.render, view),
+            _entry(p, view, p.url not in without_data),
             title=t(p.label, view.lang),
             icon=p.icon,
             url_path=p.url,
@@ -64,6 +70,34 @@ def navigation(view: View, pages: Sequence[Page]) -> StreamlitPage:
         for i, p in enumerate(pages)
     ]
     return st.navigation(entries, position="top")
+
+
+def empty_state(view: View) -> None:
+    """Say that the warehouse has nothing for the kommune yet, and the command that fetches it."""
+    st.info(
+        t("no_kommune_data", view.lang, kommune=view.kommune_name, code=view.kommune),
+        icon=":material/database_off:",
+    )
+
+
+def _entry(p: Page, view: View, needs_data: bool) -> Callable[[], None]:
+    """What draws the page for `view`: itself, or for a kommune without data the empty state
+    (in place of a page that needs the data, above one that does not)."""
+    if view.has_data:
+        return partial(p.render, view)
+    if needs_data:
+        return partial(_empty, p.label, view)
+    return partial(_noted, p.render, view)
+
+
+def _empty(label: str, view: View) -> None:
+    st.title(f"{t(label, view.lang)}: {view.kommune_name}")
+    empty_state(view)
+
+
+def _noted(render: Render, view: View) -> None:
+    empty_state(view)
+    render(view)
 
 
 def page(render: Render) -> Render:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,9 +11,16 @@ import streamlit as st
 from ui import data
 from utfordringsbilde import warehouse
 from utfordringsbilde.i18n import DEFAULT, language_name, languages, t
+from utfordringsbilde.pagemodels.common import level_label
 
 # Session key → URL parameter. Page-local parameters (e.g. indikator) belong to the pages.
-PARAMS = {"kommune": "kommune", "distrikt": "distrikt", "aar": "aar", "lang": "sprak"}
+PARAMS = {
+    "kommune": "kommune",
+    "niva": "niva",
+    "distrikt": "distrikt",
+    "aar": "aar",
+    "lang": "sprak",
+}
 
 
 @dataclass(frozen=True)
@@ -26,13 +33,52 @@ class View:
     district: str | None
     year: int | None
     lang: str
+    # The district level shown (None: the kommune's default level, or it has no districts).
+    level: str | None = None
+    # Whether the warehouse has the kommune's districts; pages show the empty state if not.
+    has_data: bool = True
 
 
-def _seed_from_url() -> None:
-    """Take any selection the session does not hold yet from the URL (a shared link)."""
+def _seed_from_url(sig: warehouse.Signature, known: Collection[str]) -> None:
+    """Take any selection the session does not hold yet from the URL (a shared link).
+
+    A kommune number is read through the code history: an old number opens today's kommune
+    and an unknown one the default, each with a notice saying so (kept in `view_notice`).
+    """
     for key, param in PARAMS.items():
         if f"view_{key}" not in st.session_state and param in st.query_params:
             st.session_state[f"view_{key}"] = st.query_params[param]
+            if key == "kommune":
+                _resolve_linked(sig, st.query_params[param], known)
+
+
+def _resolve_linked(sig: warehouse.Signature, asked: str, known: Collection[str]) -> None:
+    """Replace a linked kommune number that is not one of `known` by what it means today."""
+    if asked in known:
+        return
+    found = data.resolve_kommune(sig, asked)
+    if found.code and found.code != asked and found.code in known:  # renumbered
+        st.session_state["view_kommune"] = found.code
+        st.session_state["view_notice"] = ("info", "kommune_renumbered", asked, found.code)
+    else:
+        del st.session_state["view_kommune"]
+        st.session_state["view_notice"] = ("warning", "kommune_unknown", asked, None)
+
+
+def _notice(kommune: str, name: Callable[[str], str], lang: str) -> None:
+    """Say that a linked kommune number was read as another (or not at all), while it holds."""
+    notice = st.session_state.get("view_notice")
+    if not notice:
+        return
+    kind, key, asked, code = notice
+    if code is None:  # an unknown number: about the kommune shown in its place, this first time
+        code = kommune
+        st.session_state["view_notice"] = (kind, key, asked, code)
+    if code != kommune:
+        del st.session_state["view_notice"]  # another kommune chosen since: no longer true
+        return
+    text = t(key, lang, asked=asked, kommune=name(code), code=code)
+    (st.sidebar.info if kind == "info" else st.sidebar.warning)(text)
 
 
 def _choice(
@@ -61,12 +107,12 @@ def choose_district(code: str) -> None:
 
 def sidebar(sig: warehouse.Signature) -> View:
     """Draw the shared sidebar controls and return the selection."""
-    _seed_from_url()
+    picker = data.kommune_picker(sig)
+    codes = list(picker.names)
+    names = picker.names
+    _seed_from_url(sig, codes)
     lang = st.session_state.get("view_lang")
     lang = lang if lang in languages() else DEFAULT
-    kommuner = data.kommuner(sig)
-    codes = kommuner["area_code"].tolist()
-    names = dict(zip(codes, kommuner["name"], strict=True))
     kommune = _choice(
         st.sidebar.selectbox,
         t("kommune", lang),
@@ -74,7 +120,19 @@ def sidebar(sig: warehouse.Signature) -> View:
         "kommune",
         format_func=lambda c: f"{names[c]} ({c})",
     )
-    dists = data.districts(sig, kommune)
+    _notice(kommune, lambda c: names.get(c, c), lang)
+    has_data = kommune in picker.with_data
+    levels = data.district_levels(sig, kommune)
+    level = levels[0] if levels else None
+    if len(levels) > 1:
+        level = _choice(
+            st.sidebar.selectbox,
+            t("district_level", lang),
+            levels,
+            "niva",
+            format_func=lambda lv: level_label(lv, lang, data.level_names().get(kommune)),
+        )
+    dists = data.districts(sig, kommune, level)
     dist_names = dict(zip(dists["area_code"], dists["name"], strict=True))
     district = _choice(
         st.sidebar.selectbox,
@@ -106,6 +164,8 @@ def sidebar(sig: warehouse.Signature) -> View:
         district=district or None,
         year=int(year) if year else None,
         lang=lang,
+        level=level if levels and level != levels[0] else None,
+        has_data=has_data,
     )
     sync_url(view)
     return view
@@ -156,6 +216,7 @@ def url_params(view: View, **page_params: str | None) -> dict[str, str]:
     """
     wanted = {
         PARAMS["kommune"]: view.kommune,
+        PARAMS["niva"]: view.level,
         PARAMS["distrikt"]: view.district,
         PARAMS["aar"]: str(view.year) if view.year else None,
         PARAMS["lang"]: view.lang if view.lang != DEFAULT else None,

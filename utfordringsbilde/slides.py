@@ -369,9 +369,11 @@ def build(
     lang: str = "nb",
     plan: Plan | None = None,
     findings: int = 4,
+    level: str | None = None,
 ) -> Deck:
-    """The slides for a meeting about `kommune`: findings, the district's, the plan's status."""
-    ov = overview.build(con, kommune, year)
+    """The slides for a meeting about `kommune`: findings, the district's, the plan's status;
+    districts of `level` (default: the kommune's default level)."""
+    ov = overview.build(con, kommune, year, level=level)
     meta = queries.meta(con)
     built = str(meta.get("built_at", ""))[:10]
     names = dict(zip(ov.districts["area_code"], ov.districts["name"], strict=True))

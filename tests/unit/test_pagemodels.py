@@ -202,3 +202,36 @@ def test_funnel_names_stay_readable_over_the_limit_lines(ov: overview.Overview) 
     fig = indikator.main_chart(ind, d, "trakt", ov.kommune_name, "nb").fig
     named = [tr for tr in fig.data if tr.mode and "text" in tr.mode]
     assert named and all(tr.textfont.shadow == "auto" for tr in named)
+
+
+def test_indicator_district_from_another_period_shows_its_own(ov: overview.Overview) -> None:
+    import dataclasses
+
+    ind_id = indikator.default(ov.indicators)
+    d = indikator.districts(ov, ind_id)
+    first = d.cells.iloc[0]
+    ref_to = int(first["reference_period_to"])
+    assert d.cells["area_name"].tolist() == [d.names[c] for c in d.cells["area_code"]]
+    # The same district a year earlier, as when its source has not published the newest year.
+    cells = ov.cells.copy()
+    row = (cells["indicator_id"] == ind_id) & (cells["area_code"] == first["area_code"])
+    cells.loc[row, "period_from"] = cells.loc[row, "period_from"] - 1
+    cells.loc[row, "period_to"] = ref_to - 1
+    older = indikator.districts(dataclasses.replace(ov, cells=cells), ind_id)
+    shown = dict(zip(older.cells["area_code"], older.cells["area_name"], strict=True))
+    own = numbers.period(int(cells.loc[row, "period_from"].iloc[0]), ref_to - 1)
+    assert shown[first["area_code"]] == f"{d.names[first['area_code']]} ({own})"
+    others = [c for c in shown if c != first["area_code"]]
+    assert all(shown[c] == d.names[c] for c in others)
+    assert older.period == d.period  # the compared period, not the odd row's
+
+
+def test_level_labels_use_the_kommune_files_name() -> None:
+    from utfordringsbilde.config import Districts, Text
+    from utfordringsbilde.pagemodels.common import level_label
+
+    own = Text({"nb": "kommunedel", "nn": "kommunedel", "en": "district"})
+    assert level_label("district", "nb", own) == "Kommunens egne områder (kommunedel)"
+    assert level_label("district", "nb", Districts().level_name) == "Kommunens egne områder"
+    assert level_label("district", "nb") == "Kommunens egne områder"
+    assert level_label("levekarssone", "nb", own) == "Levekårssoner"

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import pandas as pd
 
 from utfordringsbilde import numbers
+from utfordringsbilde.config import Districts, Text
 from utfordringsbilde.i18n import label, t
 
 
@@ -48,3 +49,29 @@ def provider_names(providers: object, lang: str) -> str:
     """The distinct providers named in `providers`, in a fixed order, joined by commas."""
     unique = sorted({str(p).lower() for p in providers})  # type: ignore[attr-defined]
     return ", ".join(provider_name(p, lang) for p in unique)
+
+
+# Norwegian alphabet order: æ, ø, å after z (Unicode puts å first).
+_NORWEGIAN_ORDER = str.maketrans({"æ": "{", "ø": "|", "å": "}"})
+
+
+def kommune_options(with_data: pd.DataFrame, national: Mapping[str, str]) -> dict[str, str]:
+    """Kommune number → "Name (number)" for the picker: the kommuner with data in the
+    warehouse first, then every other kommune of the country, each group by name."""
+
+    def by_name(item: tuple[str, str]) -> tuple[str, str]:
+        return item[1].casefold().translate(_NORWEGIAN_ORDER), item[0]
+
+    own = dict(zip(with_data["area_code"], with_data["name"], strict=True))
+    rest = {c: n for c, n in national.items() if c not in own}
+    ordered = sorted(own.items(), key=by_name) + sorted(rest.items(), key=by_name)
+    return {code: name for code, name in ordered}
+
+
+def level_label(level: str, lang: str, own_name: Text | None = None) -> str:
+    """A district level as the sidebar names it; the kommune's own districts with the name its
+    file gives them (`districts.level_name`) when it gives one other than the default."""
+    words = t(f"level_{level}", lang)
+    if level == "district" and own_name is not None and own_name != Districts().level_name:
+        return f"{words} ({own_name.get(lang)})"
+    return words

@@ -76,14 +76,27 @@ def districts(ov: Overview, ind_id: str) -> Districts:
     cells = ov.cells[ov.cells["indicator_id"] == ind_id]
     names = dict(zip(ov.districts["area_code"], ov.districts["name"], strict=True))
     dcells = cells[cells["area_code"].isin(names)].copy()
-    dcells["area_name"] = dcells["area_code"].map(names)
     kom = cells[cells["area_code"] == ov.kommune]
     value = (
         float(kom["value"].iloc[0]) if not kom.empty and pd.notna(kom["value"].iloc[0]) else None
     )
+    # The compared period is the reference one; a district without a row in it shows its own
+    # newest, and says which beside its name (in the chart, the map and the tables).
+    ref = dcells["reference_period_to"].dropna() if "reference_period_to" in dcells else None
+    ref_to = int(ref.iloc[0]) if ref is not None and not ref.empty else None
+    own = [
+        ref_to is not None and pd.notna(to) and int(to) != ref_to for to in dcells["period_to"]
+    ]
+    dcells["area_name"] = [
+        f"{names[code]} ({numbers.period(int(fr), int(to))})" if other else names[code]
+        for code, fr, to, other in zip(
+            dcells["area_code"], dcells["period_from"], dcells["period_to"], own, strict=True
+        )
+    ]
+    compared = dcells[[not o for o in own]]
     period = (
-        numbers.period(int(dcells["period_from"].iloc[0]), int(dcells["period_to"].iloc[0]))
-        if not dcells.empty
+        numbers.period(int(compared["period_from"].iloc[0]), int(compared["period_to"].iloc[0]))
+        if not compared.empty
         else ""
     )
     return Districts(dcells, names, value, period)

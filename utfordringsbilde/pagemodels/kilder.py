@@ -70,14 +70,20 @@ def public_message(message: str | None) -> str | None:
 def runs(frame: pd.DataFrame, lang: str, signed_in: bool) -> pd.DataFrame:
     """The ETL runs for people: translated columns, Oslo times, provider names, grouped
     row counts, and nothing where the log has no value (never `None`). For the public,
-    messages leave out people's names and e-mail addresses (`public_message`)."""
+    messages leave out people's names and e-mail addresses (`public_message`). A run after
+    this warehouse's build (`queries.run_history`'s `after_build`) says so in its status."""
     shown = (lambda m: m) if signed_in else public_message
+    after = frame["after_build"] if "after_build" in frame else pd.Series(False, index=frame.index)
+    later = f" ({t('run_after_build', lang)})"
     return pd.DataFrame(
         {
             t("run_col_started", lang): [numbers.oslo_time(x) for x in frame["started_at"]],
             t("run_col_finished", lang): [numbers.oslo_time(x) for x in frame["finished_at"]],
             t("run_col_source", lang): [provider_name(str(x), lang) for x in frame["source"]],
-            t("run_col_status", lang): [_status(x, lang) for x in frame["status"]],
+            t("run_col_status", lang): [
+                _status(x, lang) + (later if a else "")
+                for x, a in zip(frame["status"], after.eq(True), strict=True)
+            ],
             t("run_col_rows", lang): [
                 "" if pd.isna(x) else numbers.number(int(x), 0, lang) for x in frame["rows"]
             ],
