@@ -231,7 +231,8 @@ def test_level_labels_use_the_kommune_files_name() -> None:
     from utfordringsbilde.pagemodels.common import level_label
 
     own = Text({"nb": "kommunedel", "nn": "kommunedel", "en": "district"})
-    assert level_label("district", "nb", own) == "Kommunens egne områder (kommunedel)"
-    assert level_label("district", "nb", Districts().level_name) == "Kommunens egne områder"
-    assert level_label("district", "nb") == "Kommunens egne områder"
+    assert level_label("district", "nb", own) == "Egne områder (kommunedel)"
+    assert level_label("district", "nb", Districts().level_name) == "Egne områder"
+    assert level_label("district", "nb") == "Egne områder"
+    assert level_label("district", "en", own) == "Own districts"  # "district" adds nothing
     assert level_label("levekarssone", "nb", own) == "Levekårssoner"

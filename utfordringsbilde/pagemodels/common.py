@@ -72,6 +72,9 @@ def level_label(level: str, lang: str, own_name: Text | None = None) -> str:
     """A district level as the sidebar names it; the kommune's own districts with the name its
     file gives them (`districts.level_name`) when it gives one other than the default."""
     words = t(f"level_{level}", lang)
-    if level == "district" and own_name is not None and own_name != Districts().level_name:
-        return f"{words} ({own_name.get(lang)})"
+    # Only a name that says more than the default in this language ("district" adds nothing).
+    if level == "district" and own_name is not None:
+        own = own_name.get(lang)
+        if own != Districts().level_name.get(lang):
+            return f"{words} ({own})"
     return words
