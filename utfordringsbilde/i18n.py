@@ -80,7 +80,14 @@ def language_name(lang: str) -> str:
 
 def number_locale(lang: str) -> str:
     """The Babel locale for numbers in `lang`: the catalog's `Language` header, else nb_NO."""
-    code = _catalog(lang).info().get("language", "")
+    return _number_locale(locale_dir(), lang)
+
+
+@lru_cache(maxsize=64)
+def _number_locale(folder: Path, lang: str) -> str:
+    # Per folder, as the catalogs are: a language means what its folder's header says.
+    catalogs = _catalogs(folder)
+    code = (catalogs.get(lang) or catalogs[DEFAULT]).info().get("language", "")
     try:
         return str(Locale.parse(code))
     except (ValueError, TypeError, UnknownLocaleError):

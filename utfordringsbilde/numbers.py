@@ -22,26 +22,28 @@ def number(x: float | int | None, decimals: int = 0, lang: str = "nb") -> str:
     """`x` with grouping and a fixed number of decimals in the language's format; '' for None."""
     if x is None or _missing(x):
         return ""
+    # Keyed by the locale, not the language code: a code's meaning is its catalog's header.
+    code = number_locale(lang)
     if x == 0:
         # 0.0 and -0.0 are equal keys to a cache but babel writes them "0" and "-0".
-        pattern, locale = _pattern(decimals, lang)
+        pattern, locale = _pattern(decimals, code)
         return pattern.apply(x, locale)
-    return _formatted(x, decimals, lang)
+    return _formatted(x, decimals, code)
 
 
 @lru_cache(maxsize=1 << 16, typed=True)
-def _formatted(x: float | int, decimals: int, lang: str) -> str:
+def _formatted(x: float | int, decimals: int, code: str) -> str:
     # A page shows some thousand numbers on every rerun, mostly the same ones: remember them
     # (typed, so 1 and 1.0 are kept apart) rather than going through babel each time.
-    pattern, locale = _pattern(decimals, lang)
+    pattern, locale = _pattern(decimals, code)
     return pattern.apply(x, locale)
 
 
 @lru_cache(maxsize=64)
-def _pattern(decimals: int, lang: str) -> tuple[NumberPattern, Locale]:
+def _pattern(decimals: int, code: str) -> tuple[NumberPattern, Locale]:
     """babel's parsed pattern and locale; `format_decimal` would parse both on every call."""
     pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
-    return parse_pattern(pattern), Locale.parse(number_locale(lang))
+    return parse_pattern(pattern), Locale.parse(code)
 
 
 def value(
