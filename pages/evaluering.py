@@ -15,7 +15,7 @@ from utfordringsbilde.i18n import t
 def render(view: View) -> None:
     """The plan's header, findings and reports, summary, red flags, then goals and measures."""
     lang = view.lang
-    ev = ev_view.evaluation_for(view.sig, view.kommune, view.year, lang)
+    ev = ev_view.evaluation_for(view.sig, view.kommune, view.year, lang, view.level)
 
     st.title(f"{t('page_evaluation', lang)}: {view.kommune_name}")
     if ev is None:

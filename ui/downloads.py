@@ -93,7 +93,9 @@ def report_buttons(view: View, key: str) -> None:
     lang = view.lang
 
     def make(fmt: str) -> bytes:
-        return report.build(data.cursor(), view.kommune, fmt, view.district, view.year, lang)
+        return report.build(
+            data.cursor(), view.kommune, fmt, view.district, view.year, lang, view.level
+        )
 
     left, right = st.columns(2)
     for col, fmt, label, mime in (

@@ -26,13 +26,14 @@ OSLO = ZoneInfo("Europe/Oslo")
 
 @st.cache_data(max_entries=16, ttl=3600, show_spinner=False)
 def evaluation_for(
-    sig: warehouse.Signature, kommune: str, year: int | None, lang: str
+    sig: warehouse.Signature, kommune: str, year: int | None, lang: str, level: str | None = None
 ) -> Evaluation | None:
-    """The kommune's plan evaluated against the warehouse; None when it has no plan file."""
+    """The kommune's plan evaluated against the warehouse, its district figures at `level`
+    (None: the default level); None when it has no plan file."""
     plan = load_plans().get(kommune)
     if plan is None:
         return None
-    return evaluation.build(data.cursor(), plan, year, lang=lang)
+    return evaluation.build(data.cursor(), plan, year, lang=lang, level=level)
 
 
 # ====================================================================== small pieces

@@ -542,8 +542,10 @@ def build(
     year: int | None = None,
     reported: Mapping[str, pd.DataFrame] | None = None,
     lang: str = "nb",
+    level: str | None = None,
 ) -> Evaluation:
-    """The evaluation of `plan` against the warehouse, as of `year` (None: latest data).
+    """The evaluation of `plan` against the warehouse, as of `year` (None: latest data), its
+    district figures at `level` (None: the kommune's default level, as queries.districts).
 
     `reported` holds series the kommune reports for its performance targets (target id →
     rows with period_from, period_to, value, ci_low, ci_high, flag); without it those targets
@@ -552,7 +554,7 @@ def build(
     kommune = plan.kommune
     info = queries.area(con, kommune)
     kommune_name = str(info["name"]) if info else plan.short_name
-    dists = queries.districts(con, kommune)
+    dists = queries.districts(con, kommune, level)
     district_names = dict(zip(dists["area_code"], dists["name"], strict=True))
     codes = [kommune, LANDET, *district_names]
     landet = t("landet", lang)

@@ -293,8 +293,15 @@ def kommune_finding_list(
     return [c[3] for c in candidates[:limit]]
 
 
-def level_lemma(kommune: str) -> str:
-    """The kommune's word for its districts (bydel, kommunedel …) as a grammar lemma."""
+# The public district levels' own words; the kommune's own districts take their file's word.
+_LEVEL_LEMMAS = {"levekarssone": "levekårssone", "bydel": "bydel", "delomrade": "delområde"}
+
+
+def level_lemma(kommune: str, level: str | None = None) -> str:
+    """The word for the kommune's districts at `level` (bydel, levekårssone, kommunedel …) as a
+    grammar lemma; its own districts (`district` or None) by its file's name for them."""
+    if level in _LEVEL_LEMMAS:
+        return _LEVEL_LEMMAS[level]
     k = load_kommuner().get(kommune)
     return k.districts.level_name["nb"].lower() if k is not None else "distrikt"
 
@@ -313,7 +320,7 @@ def kommune_findings(con: Con, ov: Overview, lang: str = "nb", limit: int = 5) -
         ov.kommune,
         ov.kommune_name,
         names,
-        level_lemma(ov.kommune),
+        level_lemma(ov.kommune, ov.level),
         lang,
         limit,
     )

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from utfordringsbilde import queries, stats
+from utfordringsbilde.districts import default_kind
 from utfordringsbilde.queries import Con
 from utfordringsbilde.vocab import Polarity, Verdict
 
@@ -23,6 +24,8 @@ class Overview:
     districts: pd.DataFrame  # area_code, name, demo_code
     cells: pd.DataFrame  # one row per indicator × area, with `verdict` and `benchmark`
     barometer: pd.DataFrame  # one row per indicator: kommune vs landet
+    # The district level of `districts` (None: the kommune has no districts).
+    level: str | None = None
 
 
 def _compare_to(cells: pd.DataFrame, bench_area: str, polarity: pd.Series) -> pd.DataFrame:
@@ -61,6 +64,7 @@ def build(
     `indicators` is `queries.indicators(con)`, for a caller that keeps it per warehouse.
     """
     inds = queries.indicators(con) if indicators is None else indicators
+    level = level or default_kind(queries.district_levels(con, kommune))
     dists = queries.districts(con, kommune, level)
     areas = queries.comparison_areas(con, kommune)
     info = queries.area(con, kommune)
@@ -90,6 +94,7 @@ def build(
         districts=dists,
         cells=district_cells.reset_index(drop=True),
         barometer=barometer.reset_index(drop=True),
+        level=level,
     )
 
 

@@ -35,6 +35,7 @@ from utfordringsbilde import (
     notes,
     numbers,
     paths,
+    queries,
     slides,
     warehouse,
 )
@@ -366,7 +367,7 @@ def pdf(
         _plan_section(doc, deck, images, ev)
         _notes_section(doc, ev, plan_notes, area_names or {}, lang)
 
-    level = grammar.noun(narrative.level_lemma(deck.kommune), lang).singular
+    level = grammar.noun(narrative.level_lemma(deck.kommune, deck.level), lang).singular
     doc.h1(f"3  {t('report_picture', lang, level=level)}")
     _findings_section(doc, deck, images)
 
@@ -539,12 +540,14 @@ def build(
     district: str | None = None,
     year: int | None = None,
     lang: str = "nb",
+    level: str | None = None,
 ) -> bytes:
-    """The report for `kommune` as PDF or PPTX bytes."""
+    """The report for `kommune` as PDF or PPTX bytes, its districts at `level` (None: the
+    kommune's default level, as the dashboard's sidebar starts)."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
     plan = load_plans().get(kommune)
-    deck = slides.build(con, kommune, district, year, lang, plan)
+    deck = slides.build(con, kommune, district, year, lang, plan, level=level)
     images = chart_images(deck)
     if fmt == "pptx":
         return pptx(deck, images)
@@ -570,6 +573,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--kommune", required=True, help="kommune number, e.g. 3301")
     ap.add_argument("--format", choices=FORMATS, default="pdf")
     ap.add_argument("--district", help="also slides for this district, e.g. 3301-D02")
+    ap.add_argument(
+        "--niva",
+        "--level",
+        dest="level",
+        help="district level (district, levekarssone, bydel, delomrade; default: the "
+        "kommune's first, as in the dashboard)",
+    )
     ap.add_argument("--year", type=int, help="the data year (default: the latest)")
     ap.add_argument("--lang", choices=languages(), default="nb")
     ap.add_argument("--out", type=Path, help="file to write (default: reports/<name>)")
@@ -587,7 +597,17 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f"Unknown kommune {args.kommune!r}; the warehouse has e.g. {known}", file=sys.stderr
             )
             return 2
-        data = build(cur, args.kommune, args.format, args.district, args.year, args.lang)
+        levels = queries.district_levels(cur, args.kommune)
+        if args.level is not None and args.level not in levels:
+            print(
+                f"Kommune {args.kommune} has no districts at level {args.level!r}; "
+                f"it has: {', '.join(levels) or 'none'}",
+                file=sys.stderr,
+            )
+            return 2
+        data = build(
+            cur, args.kommune, args.format, args.district, args.year, args.lang, args.level
+        )
     except (warehouse.WarehouseMissing, ValueError) as e:
         print(str(e), file=sys.stderr)
         return 2

@@ -63,6 +63,7 @@ class Deck:
     slides: tuple[Slide, ...] = field(default_factory=tuple)
     indicators: pd.DataFrame = field(default_factory=pd.DataFrame)  # the catalog as stored
     evaluation: evaluation.Evaluation | None = None  # the plan's, when the deck has one
+    level: str | None = None  # the district level shown (None: the kommune has no districts)
 
     def footer(self, slide: Slide) -> str:
         """The line under every slide: data period, build date, sources, and demo status."""
@@ -400,7 +401,7 @@ def build(
             prof, ov.indicators, district, names[district], lang, 3
         ):
             slides.append(_bars_slide(con, ov, f, dkicker, lang, highlight=district))
-    ev = evaluation.build(con, plan, year, lang=lang) if plan is not None else None
+    ev = evaluation.build(con, plan, year, lang=lang, level=level) if plan is not None else None
     if ev is not None:
         slides += _plan_slides(ev, ov.indicators, lang)
     slides.append(
@@ -426,4 +427,5 @@ def build(
         slides=tuple(slides),
         indicators=ov.indicators,
         evaluation=ev,
+        level=ov.level,
     )

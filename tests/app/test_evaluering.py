@@ -266,3 +266,13 @@ def test_targets_are_worded_honestly() -> None:
     assert target_text(result(target={"value": 72.5}), "nb") == "72,5\u00a0%"
     assert target_text(result(target=None, quantified=False), "nb") == "ikke tallfestet"
     assert target_text(result(target=None, quantified=False), "en") == "not quantified"
+
+
+def test_page_follows_the_chosen_district_level(demo_warehouse: Path) -> None:
+    """The plan's each-district targets are shown at the sidebar's level (`?niva=`)."""
+    own = _html(_started({"kommune": "3301"}))
+    assert 'data-testid="ub-district-table"' in own
+    assert "Drammen LKS" not in own
+    lks = _html(_started({"kommune": "3301", "niva": "levekarssone"}))
+    assert 'data-testid="ub-district-table"' in lks
+    assert "Drammen LKS" in lks

@@ -178,3 +178,34 @@ def test_pdf_report_holds_the_notes_arena_1_wrote(
     assert "Historien bak kurven" in text
     assert "Flere barn bor trangt i Fjell" in text and "Samarbeid med boligkontoret" in text
     assert "Kari Nordmann · 30.11.2026 14:05" in text  # 13:05 UTC is 14:05 in Oslo in winter
+
+
+def test_cli_report_at_a_chosen_district_level(demo_warehouse: Path, tmp_path: Path) -> None:
+    """`--niva` picks the district level, as the sidebar does; the default is the first."""
+
+    def pdf_text(*args: str) -> str:
+        out = tmp_path / "r.pdf"
+        done = _cli(demo_warehouse, "--kommune", "3301", *args, "--out", str(out))
+        assert done.returncode == 0, done.stderr
+        pages = PdfReader(io.BytesIO(out.read_bytes())).pages
+        return " ".join(" ".join(p.extract_text() for p in pages).split())
+
+    default = pdf_text()
+    assert "3 Utfordringsbildet etter kommunedel" in default
+    assert "Drammen LKS" not in default
+    lks = pdf_text("--niva", "levekarssone")
+    assert "3 Utfordringsbildet etter levekårssone" in lks
+    assert "Drammen LKS" in lks  # the plan's each-district targets at the levekårssoner
+    done = _cli(demo_warehouse, "--kommune", "3301", "--niva", "bydel")
+    assert done.returncode == 2
+    assert "no districts at level 'bydel'" in done.stderr and "levekarssone" in done.stderr
+
+
+def test_report_build_follows_the_level(demo_warehouse: Path) -> None:
+    with duckdb.connect(str(demo_warehouse), read_only=True) as con:
+        own = slides.build(con, "3301", plan=load_plans()["3301"])
+        lks = slides.build(con, "3301", plan=load_plans()["3301"], level="levekarssone")
+    assert own.level == "district" and lks.level == "levekarssone"
+    assert own.evaluation is not None and lks.evaluation is not None
+    assert len(own.evaluation.district_names) == 10
+    assert len(lks.evaluation.district_names) == 52
