@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from pages import PAGES, WITHOUT_DATA
+from pages import DISTRICT_PAGES, PAGES, WITHOUT_DATA
 from ui import frame
 
 view = frame.render()
-frame.navigation(view, PAGES, WITHOUT_DATA).run()
+frame.navigation(view, PAGES, WITHOUT_DATA, DISTRICT_PAGES).run()

@@ -23,7 +23,14 @@ import numpy as np
 import pandas as pd
 
 from utfordringsbilde import districts, stats, suppression
-from utfordringsbilde.config import Catalog, Kommune, Text, load_catalog, load_kommuner
+from utfordringsbilde.config import (
+    Catalog,
+    Kommune,
+    Text,
+    load_catalog,
+    load_kommuner,
+    national_kommuner,
+)
 from utfordringsbilde.paths import runs_log_path, warehouse_path
 from utfordringsbilde.schema import OBSERVATION_KEY, create_schema
 from utfordringsbilde.warehouse import _quote
@@ -304,6 +311,14 @@ def config_areas(kommuner: Iterable[Kommune]) -> pd.DataFrame:
                     "demo_code": demo,
                 }
             )
+    # A peer's fylke from the bundled list of kommuner, where that fylke is one of the files'
+    # own (so the overview can compare a peer with it offline); a live refresh sets the rest.
+    fylker = {r["area_code"] for r in rows if r["level"] == "fylke"}
+    national = national_kommuner()
+    for peer_row in peers:
+        known = national.get(peer_row["area_code"])
+        if known is not None and known.fylke.code in fylker:
+            peer_row["parent_code"] = known.fylke.code
     frame = pd.DataFrame(rows + peers).reindex(columns=list(AREA_COLUMNS))
     frame["demo_code"] = frame["demo_code"].astype("boolean").fillna(False).astype(bool)
     return frame.drop_duplicates("area_code", keep="first")

@@ -21,3 +21,7 @@ PAGES = [
 
 # Pages that work without the kommune's data (for one without, they show the empty state above).
 WITHOUT_DATA = frozenset({"kilder", "importer"})
+
+# Pages about districts only: for a kommune with kommune-level data but no districts, they say
+# so and how to get them (the overview, Indikator and the rest show the kommune-level figures).
+DISTRICT_PAGES = frozenset({"distrikt", "levekar"})

@@ -12,6 +12,7 @@ from ui import components, data, downloads, frame, state
 from ui.state import View
 from utfordringsbilde.i18n import t
 from utfordringsbilde.pagemodels import indikator as model
+from utfordringsbilde.pagemodels import oversikt
 from utfordringsbilde.pagemodels.common import names
 
 Export = Callable[[str], pd.DataFrame]  # built_at → the page's export table
@@ -32,7 +33,13 @@ def render(view: View) -> None:
     ov = data.overview_data(view.sig, view.kommune, view.year, view.level)
     d = model.districts(ov, ind_id)
     url: dict[str, str | None] = {"indikator": ind_id}
-    if d.cells.empty:
+    if not view.has_districts:
+        # Kommune-level figures only: the kommune against its fylke, peers and landet.
+        frame.no_districts(view)
+        shown = inds[inds["indicator_id"] == ind_id]
+        st.table(oversikt.comparison_table(ov, shown, lang).set_index(t("indicator", lang)))
+        st.caption(oversikt.peer_caption(ov, lang))
+    elif d.cells.empty:
         st.info(t("no_district_data", lang, kommune=view.kommune_name))
     else:
         st.markdown(model.verdict_summary(d, lang))
@@ -52,7 +59,8 @@ def render(view: View) -> None:
 
     # Over time, for the kommune, fylke, landet and the districts the user picks.
     st.subheader(t("trend_title", lang, indicator=ind.name))
-    url["omrader"] = _trend(view, ind, d, ov.fylke)
+    # Without districts, the peer kommuner are the areas one can add to the trend.
+    url["omrader"] = _trend(view, ind, d.names or ov.peer_names, ov.fylke)
     state.sync_url(view, **url)
 
     for line in model.about(ind, lang):
@@ -105,12 +113,15 @@ def _map(
 
 
 @st.fragment
-def _trend(view: View, ind: model.Indicator, d: model.Districts, fylke: str | None) -> str | None:
-    """The trend for the kommune, fylke, landet and the chosen districts; `omrader` value."""
+def _trend(
+    view: View, ind: model.Indicator, options: dict[str, str], fylke: str | None
+) -> str | None:
+    """The trend for the kommune, fylke, landet and the chosen areas of `options` (its
+    districts, or without them its peers); returns the `omrader` URL value."""
     lang = view.lang
-    default = [view.district] if view.district else []
+    default = [view.district] if view.district in options else []
     chosen = state.url_multiselect(
-        t("areas_in_trend", lang), "indikator_omrader", "omrader", d.names, default,
+        t("areas_in_trend", lang), "indikator_omrader", "omrader", options, default,
         t("choose_areas", lang),
     )  # fmt: skip
     value = ",".join(chosen) or None

@@ -41,13 +41,22 @@ def render(view: View) -> None:
     )
     shown = overview.filter_indicators(ov.indicators, chosen_themes, risk or None)
 
-    title = t("heatmap_title", lang, kommune=view.kommune_name)
-    st.subheader(title)
-    st.html(components.legend_html(lang))
-    if shown.empty:
-        st.info(t("no_data", lang))
+    if view.has_districts:
+        title = t("heatmap_title", lang, kommune=view.kommune_name)
+        st.subheader(title)
+        st.html(components.legend_html(lang))
+        if shown.empty:
+            st.info(t("no_data", lang))
+        else:
+            st.html(components.heatmap(ov, shown, view, t("landet", lang)))
     else:
-        st.html(components.heatmap(ov, shown, view, t("landet", lang)))
+        # Kommune-level figures only: against fylke, landet and the peers instead of districts.
+        frame.no_districts(view)
+        title = t("kommune_comparison_title", lang, kommune=view.kommune_name)
+        st.subheader(title)
+        table = model.comparison_table(ov, shown, lang)
+        st.table(table.set_index(t("indicator", lang)))
+        st.caption(model.peer_caption(ov, lang))
     sources = model.sources(shown, lang)
     year_txt = f" ({view.year})" if view.year else ""
     st.caption(t("source_caption", lang, sources=sources, year=year_txt))

@@ -14,6 +14,7 @@ from utfordringsbilde import (
     levekar,
     narrative,
     overview,
+    peers,
     profile,
     queries,
     slides,
@@ -47,24 +48,24 @@ def meta(sig: warehouse.Signature) -> dict[str, str]:
     return queries.meta(warehouse.cursor(_connection(sig)))
 
 
-@st.cache_data(max_entries=8, ttl=3600, show_spinner=False)
-def kommuner(sig: warehouse.Signature) -> pd.DataFrame:
-    return queries.kommuner(warehouse.cursor(_connection(sig)))
-
-
 @dataclass(frozen=True)
 class KommunePicker:
-    """The kommune picker's options: number → name, those with data first; and which have."""
+    """The kommune picker's options: number → name, those with data first; which have data
+    (districts or kommune-level figures), and which of them have districts."""
 
     names: dict[str, str]
     with_data: frozenset[str]
+    with_districts: frozenset[str] = frozenset()
 
 
 @st.cache_data(max_entries=8, ttl=3600, show_spinner=False)
 def kommune_picker(sig: warehouse.Signature) -> KommunePicker:
-    own = kommuner(sig)
+    own = queries.kommuner_with_data(warehouse.cursor(_connection(sig)))
     national = {code: k.name for code, k in config.national_kommuner().items()}
-    return KommunePicker(kommune_options(own, national), frozenset(own["area_code"]))
+    districted = own.loc[own["has_districts"].astype(bool), "area_code"]
+    return KommunePicker(
+        kommune_options(own, national), frozenset(own["area_code"]), frozenset(districted)
+    )
 
 
 @st.cache_data(max_entries=32, ttl=3600, show_spinner=False)
@@ -76,6 +77,12 @@ def resolve_kommune(sig: warehouse.Signature, asked: str) -> queries.KommuneCode
 def level_names() -> dict[str, config.Text]:
     """Each kommune file's name for its own districts (`districts.level_name`)."""
     return {code: k.districts.level_name for code, k in config.load_kommuner().items()}
+
+
+@st.cache_resource(ttl=3600)
+def peer_codes(kommune: str) -> tuple[str, ...]:
+    """The kommune's peer group from the kommune files (peers.peer_codes)."""
+    return tuple(peers.peer_codes(kommune, config.load_kommuner()))
 
 
 @st.cache_data(max_entries=32, ttl=3600, show_spinner=False)
@@ -109,7 +116,12 @@ def overview_data(
 ) -> overview.Overview:
     # The catalog never changes within a warehouse: taken from its own cache, not queried.
     return overview.build(
-        warehouse.cursor(_connection(sig)), kommune, year, level=level, indicators=indicators(sig)
+        warehouse.cursor(_connection(sig)),
+        kommune,
+        year,
+        level=level,
+        indicators=indicators(sig),
+        peers=peer_codes(kommune),
     )
 
 

@@ -52,16 +52,21 @@ def render() -> View:
 
 
 def navigation(
-    view: View, pages: Sequence[Page], without_data: Collection[str] = ()
+    view: View,
+    pages: Sequence[Page],
+    without_data: Collection[str] = (),
+    district_pages: Collection[str] = (),
 ) -> StreamlitPage:
     """The top navigation; the page it returns draws itself for `view` when run.
 
     For a kommune without data, a page shows the empty state instead, or above itself when
-    its URL path is one of `without_data` (pages that work without the kommune's data).
+    its URL path is one of `without_data` (pages that work without the kommune's data). For
+    one with kommune-level data but no districts, a page of `district_pages` (pages about
+    districts only) says so and how to get them instead.
     """
     entries = [
         st.Page(
-            _entry(p, view, p.url not in without_data),
+            _entry(p, view, p.url not in without_data, p.url in district_pages),
             title=t(p.label, view.lang),
             icon=p.icon,
             url_path=p.url,
@@ -80,9 +85,22 @@ def empty_state(view: View) -> None:
     )
 
 
-def _entry(p: Page, view: View, needs_data: bool) -> Callable[[], None]:
+def no_districts(view: View) -> None:
+    """Say that the kommune has no districts yet, and the command or file that gives them."""
+    st.info(
+        t("no_kommune_districts", view.lang, kommune=view.kommune_name, code=view.kommune),
+        icon=":material/location_off:",
+    )
+
+
+def _entry(
+    p: Page, view: View, needs_data: bool, needs_districts: bool = False
+) -> Callable[[], None]:
     """What draws the page for `view`: itself, or for a kommune without data the empty state
-    (in place of a page that needs the data, above one that does not)."""
+    (in place of a page that needs the data, above one that does not); for one without
+    districts, a district page's note on how to get them."""
+    if view.has_data and needs_districts and not view.has_districts:
+        return partial(_without_districts, p.label, view)
     if view.has_data:
         return partial(p.render, view)
     if needs_data:
@@ -93,6 +111,11 @@ def _entry(p: Page, view: View, needs_data: bool) -> Callable[[], None]:
 def _empty(label: str, view: View) -> None:
     st.title(f"{t(label, view.lang)}: {view.kommune_name}")
     empty_state(view)
+
+
+def _without_districts(label: str, view: View) -> None:
+    st.title(f"{t(label, view.lang)}: {view.kommune_name}")
+    no_districts(view)
 
 
 def _noted(render: Render, view: View) -> None:

@@ -35,8 +35,10 @@ class View:
     lang: str
     # The district level shown (None: the kommune's default level, or it has no districts).
     level: str | None = None
-    # Whether the warehouse has the kommune's districts; pages show the empty state if not.
+    # Whether the warehouse has anything for the kommune; pages show the empty state if not.
     has_data: bool = True
+    # Whether it has the kommune's districts; district-only pages say how to get them if not.
+    has_districts: bool = True
 
 
 def _seed_from_url(sig: warehouse.Signature, known: Collection[str]) -> None:
@@ -166,6 +168,7 @@ def sidebar(sig: warehouse.Signature) -> View:
         lang=lang,
         level=level if levels and level != levels[0] else None,
         has_data=has_data,
+        has_districts=kommune in picker.with_districts,
     )
     sync_url(view)
     return view

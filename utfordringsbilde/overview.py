@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -26,6 +27,9 @@ class Overview:
     barometer: pd.DataFrame  # one row per indicator: kommune vs landet
     # The district level of `districts` (None: the kommune has no districts).
     level: str | None = None
+    # The peer group (peers.peer_codes) that has values: code → name. The barometer's
+    # `peer_value` is their median in the kommune's period, `peer_n` how many it is of.
+    peer_names: dict[str, str] = field(default_factory=dict)
 
 
 def _compare_to(cells: pd.DataFrame, bench_area: str, polarity: pd.Series) -> pd.DataFrame:
@@ -57,11 +61,13 @@ def build(
     year: int | None = None,
     level: str | None = None,
     indicators: pd.DataFrame | None = None,
+    peers: Sequence[str] = (),
 ) -> Overview:
     """Districts of one level (default: the kommune's default level, see queries.districts)
     compared with the kommune, and the kommune compared with landet.
 
-    `indicators` is `queries.indicators(con)`, for a caller that keeps it per warehouse.
+    `indicators` is `queries.indicators(con)`, for a caller that keeps it per warehouse;
+    `peers` the kommune's peer group (peers.peer_codes), summed up in the barometer.
     """
     inds = queries.indicators(con) if indicators is None else indicators
     level = level or default_kind(queries.district_levels(con, kommune))
@@ -71,6 +77,8 @@ def build(
     name = str(info["name"]) if info else kommune
     codes = [kommune, *dists["area_code"]]
     codes += [c for c in (areas["fylke"], areas["land"]) if c]
+    peer_list = [c for c in dict.fromkeys(peers) if c not in codes]
+    codes += peer_list
     cells = queries.latest_values(con, codes, year)
     polarity = inds.set_index("indicator_id")["polarity"]
 
@@ -84,6 +92,9 @@ def build(
         barometer["relative"] = 100.0 * barometer["value"] / barometer["benchmark"]
     fylke_vals = cells.loc[cells["area_code"] == areas["fylke"]].set_index("indicator_id")
     barometer["fylke_value"] = barometer["indicator_id"].map(fylke_vals["value"])
+    peer_value, peer_n = _peer_median(cells, barometer, peer_list)
+    barometer["peer_value"] = barometer["indicator_id"].map(peer_value)
+    barometer["peer_n"] = barometer["indicator_id"].map(peer_n).fillna(0).astype(int)
     order = {ind: i for i, ind in enumerate(inds["indicator_id"])}
     barometer = barometer.sort_values("indicator_id", key=lambda s: s.map(order))
     return Overview(
@@ -95,7 +106,26 @@ def build(
         cells=district_cells.reset_index(drop=True),
         barometer=barometer.reset_index(drop=True),
         level=level,
+        peer_names=_names(con, [c for c in peer_list if c in set(cells["area_code"])]),
     )
+
+
+def _peer_median(
+    cells: pd.DataFrame, barometer: pd.DataFrame, peers: Sequence[str]
+) -> tuple[pd.Series, pd.Series]:
+    """Per indicator, the median of the peers' values in the kommune's period (suppressed and
+    other-period values left out, so the group is compared over the same years) and their count."""
+    rows = cells[cells["area_code"].isin(set(peers)) & cells["flag"].isna()]
+    period = barometer.set_index("indicator_id")["period_to"]
+    rows = rows[rows["period_to"].eq(rows["indicator_id"].map(period))]
+    grouped = rows.groupby("indicator_id")["value"]
+    return grouped.median(), grouped.count()
+
+
+def _names(con: Con, codes: Sequence[str]) -> dict[str, str]:
+    """Area code → name, in the order of `codes`."""
+    found = {c: (queries.area(con, c) or {}).get("name") for c in codes}
+    return {c: str(n) for c, n in found.items() if n}
 
 
 def filter_indicators(

@@ -62,6 +62,25 @@ def kommuner(con: Con) -> pd.DataFrame:
     ).df()
 
 
+def kommuner_with_data(con: Con) -> pd.DataFrame:
+    """Kommuner with districts or any observation of their own (a peer, or one refreshed where
+    no district level exists): area_code, name, fylke_code, fylke_name, has_districts."""
+    return con.execute(
+        f"""
+        SELECT k.area_code, k.name, f.area_code AS fylke_code, f.name AS fylke_name,
+               EXISTS (
+                   SELECT 1 FROM area d
+                   WHERE d.level IN ({_in(KINDS)}) AND d.parent_code = k.area_code
+               ) AS has_districts
+        FROM area k LEFT JOIN area f ON f.area_code = k.parent_code
+        WHERE k.level = 'kommune'
+          AND (has_districts OR k.area_code IN (SELECT DISTINCT area_code FROM observation))
+        ORDER BY k.name
+        """,
+        list(KINDS),
+    ).df()
+
+
 def district_levels(con: Con, kommune: str) -> list[str]:
     """The district levels the kommune has in the warehouse, default first (districts.KINDS order).
 

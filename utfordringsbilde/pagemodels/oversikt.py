@@ -57,6 +57,43 @@ def barometer_table(ov: Overview, shown: pd.DataFrame, lang: str) -> pd.DataFram
     )
 
 
+def comparison_table(ov: Overview, shown: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The kommune against its fylke, its peer group (median) and landet per indicator, with
+    the comparison with landet: the overview of a kommune without districts."""
+    baro = barometer(ov, shown)
+    fmt = formatter(shown, lang)
+    name = names(shown, "name", lang)
+    ids = list(baro["indicator_id"])
+    landet = t("landet", lang)
+    return pd.DataFrame(
+        {
+            t("indicator", lang): [name[i] for i in ids],
+            ov.kommune_name: [
+                fmt(i, v, f) for i, v, f in zip(ids, baro["value"], baro["flag"], strict=True)
+            ],
+            t("fylke_column", lang): [
+                fmt(i, v) for i, v in zip(ids, baro["fylke_value"], strict=True)
+            ],
+            t("peer_group", lang): [
+                fmt(i, v) for i, v in zip(ids, baro["peer_value"], strict=True)
+            ],
+            landet: [fmt(i, v) for i, v in zip(ids, baro["benchmark"], strict=True)],
+            t("compared_with", lang) + " " + landet.lower(): [
+                verdict_label(str(v), lang) for v in baro["verdict"]
+            ],
+        }
+    )
+
+
+def peer_caption(ov: Overview, lang: str) -> str:
+    """Who the peer group is and how its value is made, or how to choose one."""
+    if not ov.peer_names:
+        return t("no_peers", lang, kommune=ov.kommune_name, code=ov.kommune)
+    return t(
+        "peer_group_caption", lang, names=", ".join(ov.peer_names.values()), kommune=ov.kommune_name
+    )
+
+
 def export_rows(
     con: Con, ov: Overview, shown: pd.DataFrame, built: str, lang: str
 ) -> pd.DataFrame:
