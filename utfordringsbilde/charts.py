@@ -580,6 +580,42 @@ def tile_map(
     return fig
 
 
+# The outline map's plot area in pixels: 560 high less the margins; the width is the page's
+# main column at 1366 px (narrower screens get fewer labels than this allows, never overlaps
+# at this size). Label sizes are estimated from the font size per character.
+OUTLINE_PLOT_PX = (900.0, 460.0)
+OUTLINE_LABEL_SIZE = 13
+
+
+def label_box(text: str, size: int) -> geo.Box:
+    """An estimate of a plotly label's pixel width and height (lines split at <br>, bold)."""
+    lines = re.sub(r"</?b>", "", text).split("<br>")
+    return 0.62 * size * max(len(line) for line in lines) + 6, 1.25 * size * len(lines) + 4
+
+
+def _outline_label(r: Any, unit: str, decimals: int, lang: str) -> str:
+    flag = r["flag"] if isinstance(r["flag"], str) else None
+    verdict = palette.SUPPRESSED if flag else str(r["verdict"])
+    shown = numbers.value(r["value"], unit, decimals, lang, flag)
+    return _tile_text(str(r["area_name"]), shown, verdict, bool(flag))
+
+
+def outline_labels(
+    frame: pd.DataFrame, outlines: list[geo.Outline], unit: str, decimals: int, lang: str
+) -> dict[str, geo.Point]:
+    """Area code → label spot of the districts whose label fits on the outline map
+    (geo.label_spots); the others are named on hover and in the table only."""
+    rows = frame.set_index("area_code")
+    boxes = {
+        o.area_code: label_box(
+            _outline_label(rows.loc[o.area_code], unit, decimals, lang), OUTLINE_LABEL_SIZE
+        )
+        for o in outlines
+        if o.area_code in rows.index
+    }
+    return geo.label_spots(outlines, boxes, *OUTLINE_PLOT_PX)
+
+
 def outline_map(
     frame: pd.DataFrame,
     outlines: list[geo.Outline],
@@ -590,9 +626,12 @@ def outline_map(
 ) -> go.Figure:
     """Choropleth of the districts' own boundaries, each coloured and marked by its verdict.
 
-    Drawn as filled shapes on plain axes (no base map), so it needs no network.
+    Drawn as filled shapes on plain axes (no base map), so it needs no network. A district's
+    label is on the map only where it fits inside the district, clear of the others
+    (`outline_labels`); every district has its name and value on hover.
     """
     rows = frame.set_index("area_code")
+    spots = outline_labels(frame, outlines, unit, decimals, lang)
     fig = go.Figure()
     for o in outlines:
         if o.area_code not in rows.index:
@@ -621,13 +660,14 @@ def outline_map(
                 showlegend=False,
             )
         )
-        fig.add_annotation(
-            x=o.label[0],
-            y=o.label[1],
-            text=_tile_text(str(r["area_name"]), shown, verdict, bool(flag)),
-            showarrow=False,
-            font={"color": palette.foreground(verdict), "size": 13},
-        )
+        if o.area_code in spots:
+            fig.add_annotation(
+                x=spots[o.area_code][0],
+                y=spots[o.area_code][1],
+                text=_tile_text(str(r["area_name"]), shown, verdict, bool(flag)),
+                showarrow=False,
+                font={"color": palette.foreground(verdict), "size": OUTLINE_LABEL_SIZE},
+            )
     _verdict_legend(fig, _present(frame.loc[frame["flag"].isna(), "verdict"]), lang, "square")
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False, scaleanchor="x")

@@ -25,8 +25,12 @@ import itertools
 import json
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
+
+from shapely.geometry import Polygon, box
+from shapely.geometry.base import BaseGeometry
+from shapely.ops import unary_union
 
 Point = tuple[float, float]
 Ring = list[Point]
@@ -48,6 +52,8 @@ class Outline:
     area_code: str
     rings: list[Ring]
     label: Point
+    # The projected polygons, each its outer ring then its holes (for label placement).
+    polygons: list[list[Ring]] = field(default_factory=list)
 
 
 def grid_size(n: int, aspect: float = 1.5) -> tuple[int, int]:
@@ -148,8 +154,53 @@ def outlines(features: Mapping[str, str]) -> list[Outline]:
         rings = [[(x * k, y) for x, y in ring] for poly in parsed[code] for ring in poly if ring]
         outer = [[(x * k, y) for x, y in poly[0]] for poly in parsed[code] if poly and poly[0]]
         _, label = max((_ring_area_centroid(r) for r in outer), default=(0.0, (0.0, 0.0)))
-        out.append(Outline(code, rings, label))
+        polygons = [
+            [[(x * k, y) for x, y in ring] for ring in poly if ring] for poly in parsed[code]
+        ]
+        out.append(Outline(code, rings, label, [p for p in polygons if p]))
     return out
+
+
+Box = tuple[float, float]  # a label's width and height in pixels
+
+
+def label_spots(
+    outlines: Sequence[Outline], boxes: Mapping[str, Box], width_px: float, height_px: float
+) -> dict[str, Point]:
+    """Where each district's label goes on an outline map of about `width_px` × `height_px`
+    pixels with equal axis scales, for the districts whose label fits: its box (`boxes`,
+    pixels, centred on the spot) lies wholly inside the district and clear of every label
+    already placed. Larger districts are placed first; a district left out (too small on
+    screen, or crowded) has its name on hover and in the table instead.
+    """
+    pts = [pt for o in outlines for ring in o.rings for pt in ring]
+    if not pts:
+        return {}
+    xs, ys = [p[0] for p in pts], [p[1] for p in pts]
+    span_x, span_y = max(xs) - min(xs) or 1e-9, max(ys) - min(ys) or 1e-9
+    scale = min(width_px / span_x, height_px / span_y)  # pixels per map unit on both axes
+    shapes: dict[str, BaseGeometry] = {}
+    for o in outlines:
+        # buffer(0) mends a self-touching ring, so `contains` below does not raise.
+        parts = [Polygon(p[0], p[1:]).buffer(0) for p in o.polygons if len(p[0]) >= 3]
+        if parts:
+            shapes[o.area_code] = unary_union(parts)
+    placed: list[BaseGeometry] = []
+    spots: dict[str, Point] = {}
+    rank = {c: i for i, c in enumerate(sorted(shapes, key=lambda c: -shapes[c].area))}
+    for o in sorted(outlines, key=lambda o: rank.get(o.area_code, len(rank))):
+        shape, size = shapes.get(o.area_code), boxes.get(o.area_code)
+        if shape is None or shape.is_empty or size is None:
+            continue
+        half_w, half_h = size[0] / scale / 2, size[1] / scale / 2
+        inner = shape.representative_point()
+        for x, y in (o.label, (inner.x, inner.y)):
+            rect = box(x - half_w, y - half_h, x + half_w, y + half_h)
+            if shape.contains(rect) and not any(rect.intersects(r) for r in placed):
+                placed.append(rect)
+                spots[o.area_code] = (x, y)
+                break
+    return spots
 
 
 def covers(features: Mapping[str, str], codes: Sequence[str]) -> bool:

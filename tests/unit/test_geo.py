@@ -177,3 +177,108 @@ def test_funnel_labels_do_not_collide_when_points_are_apart() -> None:
     assert crowded == charts.place_labels(
         [500, 505, 510], [20, 20, 20], ["Solbergelva", "Svelvik", "Skoger"], (0, 1000), (0, 40)
     )
+
+
+def _square_feature(x: float, y: float, side: float) -> str:
+    ring = [[x, y], [x + side, y], [x + side, y + side], [x, y + side], [x, y]]
+    return json.dumps({"type": "Feature", "geometry": {"type": "Polygon", "coordinates": [ring]}})
+
+
+def _crowded() -> tuple[dict[str, str], pd.DataFrame]:
+    """Two big districts and a town centre of 24 tiny ones (a 6 × 4 block) between them."""
+    features = {
+        "9999-D01": _square_feature(10.0, 60.0, 0.4),
+        "9999-D02": _square_feature(10.5, 60.0, 0.4),
+    }
+    for i in range(24):
+        features[f"9999-S{i:02d}"] = _square_feature(
+            10.41 + 0.013 * (i % 6), 60.15 + 0.013 * (i // 6), 0.012
+        )
+    codes = sorted(features)
+    frame = pd.DataFrame(
+        {
+            "area_code": codes,
+            "area_name": [
+                f"Sentrum sone {c[-2:]}" if "S" in c else f"Stor {c[-2:]}" for c in codes
+            ],
+            "value": [10.0 + i for i in range(len(codes))],
+            "flag": [None] * len(codes),
+            "verdict": ["similar"] * len(codes),
+        }
+    )
+    return features, frame
+
+
+def _pixel_boxes(fig: object) -> list[tuple[str, float, float, float, float]]:
+    """Each on-map label as (text, x0, y0, x1, y1) in pixels of the plot area the map assumes,
+    with widths estimated independently of the chart code (0.65 em a character, bold)."""
+    xs = [x for tr in fig.data if tr.fill == "toself" for x in tr.x if x is not None]  # type: ignore[attr-defined]
+    ys = [y for tr in fig.data if tr.fill == "toself" for y in tr.y if y is not None]  # type: ignore[attr-defined]
+    width, height = charts.OUTLINE_PLOT_PX
+    scale = min(width / (max(xs) - min(xs)), height / (max(ys) - min(ys)))
+    out = []
+    for a in fig.layout.annotations:  # type: ignore[attr-defined]
+        lines = a.text.replace("<b>", "").replace("</b>", "").split("<br>")
+        w = 0.65 * a.font.size * max(len(line) for line in lines)
+        h = 1.2 * a.font.size * len(lines)
+        cx, cy = (a.x - min(xs)) * scale, (a.y - min(ys)) * scale
+        out.append((a.text, cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2))
+    return out
+
+
+def test_small_districts_get_no_overlapping_text_on_the_outline_map() -> None:
+    features, frame = _crowded()
+    outlines = geo.outlines(features)
+    fig = charts.outline_map(frame, outlines, "percent", 1, "T", "nb")
+    boxes = _pixel_boxes(fig)
+    labelled = {text.split("</b>")[0].removeprefix("<b>") for text, *_ in boxes}
+    # The big districts are named on the map; the tiny ones are not, and no two labels overlap.
+    assert {"Stor 01", "Stor 02"} <= labelled
+    assert not any(name.startswith("Sentrum") for name in labelled)
+    for i, (_, ax0, ay0, ax1, ay1) in enumerate(boxes):
+        for _, bx0, by0, bx1, by1 in boxes[i + 1 :]:
+            assert ax1 <= bx0 or bx1 <= ax0 or ay1 <= by0 or by1 <= ay0, "labels overlap"
+    # Every district, labelled or not, still has its name and value on hover.
+    hovers = [tr.text for tr in fig.data if tr.fill == "toself"]
+    assert len(hovers) == len(frame)
+    assert any(h.startswith("Sentrum sone 00: 12") for h in hovers)
+
+
+def test_each_label_lies_inside_its_own_district() -> None:
+    from shapely.geometry import Polygon, box
+
+    features, _ = _crowded()
+    outlines = {o.area_code: o for o in geo.outlines(features)}
+    boxes = {c: charts.label_box(c, 13) for c in outlines}
+    spots = geo.label_spots(list(outlines.values()), boxes, *charts.OUTLINE_PLOT_PX)
+    assert set(spots) == {"9999-D01", "9999-D02"}
+    xs = [x for o in outlines.values() for ring in o.rings for x, _ in ring]
+    ys = [y for o in outlines.values() for ring in o.rings for _, y in ring]
+    width, height = charts.OUTLINE_PLOT_PX
+    scale = min(width / (max(xs) - min(xs)), height / (max(ys) - min(ys)))
+    for code, (x, y) in spots.items():
+        w, h = boxes[code][0] / scale / 2, boxes[code][1] / scale / 2
+        assert Polygon(outlines[code].polygons[0][0]).contains(box(x - w, y - h, x + w, y + h))
+    # Drawn big enough (a wide screen, or zoomed in), the town centre gets its labels too.
+    wide = geo.label_spots(list(outlines.values()), boxes, 20_000, 10_000)
+    assert len(wide) == len(outlines)
+
+
+def test_map_caption_says_small_districts_are_named_on_hover() -> None:
+    from utfordringsbilde.pagemodels import indikator as model
+
+    features, frame = _crowded()
+    cells = frame.assign(
+        reference_period_to=2024, period_from=2024, period_to=2024, ci_low=None, ci_high=None,
+        numerator=None, denominator=None, benchmark=10.0,
+    )  # fmt: skip
+    d = model.Districts(
+        cells, dict(zip(frame["area_code"], frame["area_name"], strict=True)), 10.0, "2024"
+    )
+    ind = model.Indicator(
+        id="x", name="X", unit="percent", decimals=1, method="", definition="", caveats="",
+        source="SSB",
+    )  # fmt: skip
+    chart = model.map_chart(ind, d, features, "grenser", "Testby", "nb")
+    assert "Små områder har navnet sitt når du holder over dem, og i tabellen." in chart.caption
+    assert set(chart.table.iloc[:, 0]) >= set(frame["area_name"])

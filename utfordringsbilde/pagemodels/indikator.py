@@ -84,9 +84,7 @@ def districts(ov: Overview, ind_id: str) -> Districts:
     # newest, and says which beside its name (in the chart, the map and the tables).
     ref = dcells["reference_period_to"].dropna() if "reference_period_to" in dcells else None
     ref_to = int(ref.iloc[0]) if ref is not None and not ref.empty else None
-    own = [
-        ref_to is not None and pd.notna(to) and int(to) != ref_to for to in dcells["period_to"]
-    ]
+    own = [ref_to is not None and pd.notna(to) and int(to) != ref_to for to in dcells["period_to"]]
     dcells["area_name"] = [
         f"{names[code]} ({numbers.period(int(fr), int(to))})" if other else names[code]
         for code, fr, to, other in zip(
@@ -207,8 +205,12 @@ def map_chart(
     outlined = has_outlines(shapes, d)
     title = t("map_title", lang, indicator=ind.name, kommune=kommune, period=d.period)
     if kind == "grenser" and outlined:
-        fig = charts.outline_map(d.cells, geo.outlines(shapes), ind.unit, ind.decimals, title, lang)
+        outlines = geo.outlines(shapes)
+        fig = charts.outline_map(d.cells, outlines, ind.unit, ind.decimals, title, lang)
         note = t("map_outlines_note", lang, kommune=kommune)
+        labelled = charts.outline_labels(d.cells, outlines, ind.unit, ind.decimals, lang)
+        if len(labelled) < len(d.cells):  # small districts: named on hover and in the table
+            note += " " + t("map_label_hover", lang)
     else:
         tiles = geo.tile_grid(list(d.names), geo.centres(shapes) if outlined else None)
         fig = charts.tile_map(d.cells, tiles, ind.unit, ind.decimals, title, lang)
@@ -276,11 +278,19 @@ def export_rows(
         [
             export.export_table(
                 export.with_trends(d.cells, history, inds),
-                inds, names, ov.kommune_name, built, lang,
+                inds,
+                names,
+                ov.kommune_name,
+                built,
+                lang,
             ),
             export.export_table(
                 export.with_trends(kom_row, history, inds),
-                inds, names, t("landet", lang), built, lang,
+                inds,
+                names,
+                t("landet", lang),
+                built,
+                lang,
             ),
         ],
         ignore_index=True,
