@@ -124,8 +124,12 @@ def _peer_median(
 
 def _names(con: Con, codes: Sequence[str]) -> dict[str, str]:
     """Area code → name, in the order of `codes`."""
-    found = {c: (queries.area(con, c) or {}).get("name") for c in codes}
-    return {c: str(n) for c, n in found.items() if n}
+    if not codes:
+        return {}
+    marks = ", ".join("?" * len(codes))
+    sql = f"SELECT area_code, name FROM area WHERE area_code IN ({marks})"
+    found = dict(con.execute(sql, list(codes)).fetchall())
+    return {c: str(found[c]) for c in codes if found.get(c)}
 
 
 def filter_indicators(
