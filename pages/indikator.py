@@ -8,7 +8,7 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from ui import components, data, downloads, frame, state
+from ui import components, data, downloads, frame, memo, state
 from ui.state import View
 from utfordringsbilde.i18n import t
 from utfordringsbilde.pagemodels import indikator as model
@@ -52,7 +52,10 @@ def render(view: View) -> None:
     # By sex: the sources give it for the kommune, fylke and landet, not for districts.
     sex_codes = model.areas(view.kommune, ov.fylke, unit=ind.unit)
     by_sex_data = data.sex_breakdown(view.sig, ind_id, sex_codes, view.year)
-    by_sex = model.sex_chart(ind, by_sex_data, sex_codes, lang)
+    by_sex = memo.shared(
+        ("sex", *_view_key(view), ind_id),
+        lambda: model.sex_chart(ind, by_sex_data, sex_codes, lang),
+    )
     if by_sex is not None:
         st.subheader(t("sex_heading", lang))
         components.figure(by_sex, lang, "indikator_kjonn")
@@ -66,6 +69,11 @@ def render(view: View) -> None:
     for line in model.about(ind, lang):
         st.markdown(line)
     st.caption(model.source_line(ind, lang))
+
+
+def _view_key(view: View) -> tuple[object, ...]:
+    """What every chart of this page depends on besides the indicator and its own control."""
+    return (view.sig, view.kommune, view.year, view.level, view.lang)
 
 
 # Each control below changes only its own part of the page: as a fragment, a click reruns
@@ -83,7 +91,10 @@ def _main_chart(view: View, ind: model.Indicator, d: model.Districts, export: Ex
     state.sync_url(view, visning=value)
     if mode == "trakt" and not model.funnel_possible(ind, d):
         st.info(t("funnel_unavailable", lang))
-    main = model.main_chart(ind, d, mode, view.kommune_name, lang)
+    main = memo.shared(
+        ("main", *_view_key(view), ind.id, mode),
+        lambda: model.main_chart(ind, d, mode, view.kommune_name, lang),
+    )
     components.figure(main, lang, "indikator_hoved")
     downloads.block(view, export, main.title, ind.source, "indikator_last_ned", main.fig)
     return value
@@ -106,7 +117,10 @@ def _map(
         kind = state.url_radio(t("map_kind", lang), "indikator_kart", "kart", kinds)
         value = model.url_value(kind, model.MAP_KINDS)
         state.sync_url(view, kart=value)
-    mapped = model.map_chart(ind, d, shapes, kind, view.kommune_name, lang)
+    mapped = memo.shared(
+        ("map", *_view_key(view), ind.id, kind),
+        lambda: model.map_chart(ind, d, shapes, kind, view.kommune_name, lang),
+    )
     components.figure(mapped, lang, "indikator_kart_figur")
     downloads.block(view, export, mapped.title, ind.source, "indikator_kart_last_ned", mapped.fig)
     return outlined, value
@@ -127,7 +141,10 @@ def _trend(
     value = ",".join(chosen) or None
     state.sync_url(view, omrader=value)
     codes = model.areas(view.kommune, fylke, chosen, ind.unit)
-    trend = model.trend_chart(ind, data.series(view.sig, ind.id, codes), codes, lang)
+    trend = memo.shared(
+        ("trend", view.sig, ind.id, tuple(codes), lang),
+        lambda: model.trend_chart(ind, data.series(view.sig, ind.id, tuple(codes)), codes, lang),
+    )
     if trend is None:
         st.info(t("no_data", lang))
     else:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import components, data, downloads, frame
+from ui import components, data, downloads, frame, memo
 from ui.state import View
 from utfordringsbilde import charts, overview
 from utfordringsbilde.i18n import t
@@ -23,7 +23,10 @@ def render(view: View) -> None:
     findings = data.kommune_findings(view.sig, view.kommune, view.year, lang, view.level)
     components.findings([f.text for f in findings], lang)
 
-    themes = model.theme_names(ov.indicators, lang)
+    themes = memo.shared(
+        ("themes", view.sig, view.kommune, view.year, view.level, lang),
+        lambda: model.theme_names(ov.indicators, lang),
+    )
     risks = model.risk_factor_names(data.risk_factors(view.sig), lang)
     left, right = st.columns([3, 2])
     chosen_themes = left.multiselect(
@@ -62,9 +65,17 @@ def render(view: View) -> None:
     st.caption(t("source_caption", lang, sources=sources, year=year_txt))
 
     st.subheader(t("barometer_title", lang, kommune=view.kommune_name))
-    baro_fig = charts.barometer(model.barometer(ov, shown), shown, view.kommune_name, lang)
+    # The filters pick the indicators shown; the same view and choice is the same chart.
+    key = (view.sig, view.kommune, view.year, view.level, lang, tuple(shown["indicator_id"]))
+    baro_fig, baro_table = memo.shared(
+        ("barometer", *key),
+        lambda: (
+            charts.barometer(model.barometer(ov, shown), shown, view.kommune_name, lang),
+            model.barometer_table(ov, shown, lang),
+        ),
+    )
     components.chart(baro_fig, lang, width="stretch")
-    components.table_alternative(model.barometer_table(ov, shown, lang), lang, width="stretch")
+    components.table_alternative(baro_table, lang, width="stretch")
 
     downloads.block(
         view,

@@ -11,7 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from ui import assets, state
+from ui import assets, memo, state
 from ui.state import View
 from utfordringsbilde import charts, numbers, palette
 from utfordringsbilde.i18n import flag_meaning, label, t, verdict_label
@@ -210,7 +210,7 @@ def chart(fig: go.Figure, lang: str, alt: str | None = None, **kwargs: Any) -> N
     Streamlit's chart has no alt text of its own; a visually hidden paragraph is what a screen
     reader meets first. `alt` defaults to `charts.alt_text` of the figure.
     """
-    text = alt or charts.alt_text(fig, lang)
+    text = alt or memo.of_object("alt", fig, (lang,), lambda: charts.alt_text(fig, lang))
     st.html(f'<p class="ub-sr ub-chart-alt">{escape(text)}</p>')
     st.plotly_chart(fig, **kwargs)
 

@@ -11,7 +11,7 @@ import streamlit as st
 
 from ui import data
 from ui.state import View
-from utfordringsbilde import export, report
+from utfordringsbilde import export
 from utfordringsbilde.i18n import t
 
 
@@ -93,6 +93,10 @@ def report_buttons(view: View, key: str) -> None:
     lang = view.lang
 
     def make(fmt: str) -> bytes:
+        # fpdf2 and python-pptx are ~40 MB of a server process's memory: loaded on the first
+        # click, not by every replica at start (issue 16's memory budget).
+        from utfordringsbilde import report
+
         return report.build(
             data.cursor(), view.kommune, fmt, view.district, view.year, lang, view.level
         )
@@ -110,7 +114,7 @@ def report_buttons(view: View, key: str) -> None:
         col.download_button(
             label,
             data=partial(make, fmt),
-            file_name=report.filename(view.kommune_name, fmt, view.district),
+            file_name=export.report_filename(view.kommune_name, fmt, view.district),
             mime=mime,
             key=f"{key}_{fmt}",
             icon=":material/description:" if fmt == "pdf" else ":material/slideshow:",

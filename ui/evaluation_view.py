@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import duckdb
 import streamlit as st
 
-from ui import access, assets, components, data
+from ui import access, assets, components, data, memo
 from utfordringsbilde import charts, evaluation, notes, numbers, palette, warehouse
 from utfordringsbilde.evaluation import AreaResult, Evaluation, TargetResult
 from utfordringsbilde.i18n import t, tn, verdict_label
@@ -24,7 +24,9 @@ OSLO = ZoneInfo("Europe/Oslo")
 # ====================================================================== data
 
 
-@st.cache_data(max_entries=16, ttl=3600, show_spinner=False)
+# A resource, not data: the same object for every session and rerun (no copy of ~120 kB
+# unpickled per rerun), which its sparklines are then keyed by; nothing here mutates it.
+@st.cache_resource(max_entries=16, ttl=3600, show_spinner=False)
 def evaluation_for(
     sig: warehouse.Signature, kommune: str, year: int | None, lang: str, level: str | None = None
 ) -> Evaluation | None:
@@ -211,7 +213,7 @@ def target_card(ev: Evaluation, r: TargetResult, lang: str, target_notes: list) 
                 + "</table>"
             )
         with right:
-            fig = charts.sparkline(r, lang)
+            fig = memo.of_object("spark", r, (lang,), lambda: charts.sparkline(r, lang))
             if fig is None:
                 st.info(evaluation.no_data_text(r, lang), icon=":material/hourglass_empty:")
             else:

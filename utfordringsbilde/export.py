@@ -12,6 +12,7 @@ import re
 import textwrap
 import unicodedata
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 import pandas as pd
@@ -158,6 +159,13 @@ def filename(title: str, ext: str) -> str:
         cut = stem.rfind("-", 0, len(stem) - 1)
         stem = stem[:cut] if cut > 20 else stem[:-1]
     return f"{stem or 'utfordringsbilde'}.{ext}"
+
+
+def report_filename(kommune_name: str, fmt: str, district: str | None = None) -> str:
+    """A report's file name people recognise: utfordringsbilde-drammen-2026-11-30.pdf."""
+    slug = "".join(c if c.isalnum() else "-" for c in kommune_name.lower()).strip("-")
+    part = f"-{district.lower()}" if district else ""
+    return f"utfordringsbilde-{slug}{part}-{date.today().isoformat()}.{fmt}"
 
 
 def with_trends(cells: pd.DataFrame, history: pd.DataFrame, inds: pd.DataFrame) -> pd.DataFrame:

@@ -30,6 +30,7 @@ from pptx.util import Emu, Inches, Pt
 
 from utfordringsbilde import (
     evaluation,
+    export,
     grammar,
     narrative,
     notes,
@@ -557,11 +558,7 @@ def build(
     )
 
 
-def filename(kommune_name: str, fmt: str, district: str | None = None) -> str:
-    """A file name people recognise: utfordringsbilde-drammen-2026-11-30.pdf."""
-    slug = "".join(c if c.isalnum() else "-" for c in kommune_name.lower()).strip("-")
-    part = f"-{district.lower()}" if district else ""
-    return f"utfordringsbilde-{slug}{part}-{date.today().isoformat()}.{fmt}"
+filename = export.report_filename  # the name the page's download buttons give too
 
 
 def main(argv: Sequence[str] | None = None) -> int:
