@@ -48,6 +48,7 @@ def render(view: View) -> None:
         st.info(t("no_data", lang))
     else:
         st.html(components.heatmap(ov, shown, view, t("landet", lang)))
+        components.in_app_links()
     sources = model.sources(shown, lang)
     year_txt = f" ({view.year})" if view.year else ""
     st.caption(t("source_caption", lang, sources=sources, year=year_txt))
