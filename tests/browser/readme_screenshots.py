@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 from tests.browser.conftest import CHROMIUM
 
@@ -23,6 +24,21 @@ SHOTS = {
 }
 
 
+# True once the script run is over and every visible chart is drawn: Plotly's code arrives in its own
+# chunk after the run, so on a busy machine a picture taken a fixed time after the run showed
+# the grey placeholders of empty charts.
+DRAWN = """() => !document.querySelector('[data-testid="stStatusWidget"]')
+  && [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
+       .every((c) => !c.checkVisibility() || c.querySelector('.main-svg'))"""
+
+
+def settle(page: Any) -> None:
+    """Wait until `page` shows its heading, its run is over and its charts are drawn."""
+    page.locator("h1").first.wait_for(timeout=60_000)
+    page.wait_for_function(DRAWN, timeout=90_000)
+    page.wait_for_timeout(1500)  # Plotly's transitions and the fonts
+
+
 def main(base: str) -> None:
     """Photograph each page of the dashboard at `base` into docs/screenshots/."""
     from playwright.sync_api import sync_playwright
@@ -32,11 +48,7 @@ def main(base: str) -> None:
         for name, (path, query, width, height) in SHOTS.items():
             page = browser.new_page(viewport={"width": width, "height": height})
             page.goto(f"{base}/{path}?kommune=3301{query}", wait_until="domcontentloaded")
-            page.locator("h1").first.wait_for(timeout=60_000)
-            page.wait_for_function(
-                "!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000
-            )
-            page.wait_for_timeout(3000)
+            settle(page)
             page.screenshot(path=str(OUT / f"{name}.png"))
             page.close()
         browser.close()
