@@ -24,10 +24,11 @@ SHOTS = {
 }
 
 
-# True once the script run is over and every visible chart is drawn: Plotly's code arrives in its own
-# chunk after the run, so on a busy machine a picture taken a fixed time after the run showed
-# the grey placeholders of empty charts.
+# True once the script run is over and every visible chart is drawn. Plotly's code arrives in
+# its own chunk after the run, with grey skeletons until then, so on a busy machine a picture
+# taken a fixed time after the run showed empty charts.
 DRAWN = """() => !document.querySelector('[data-testid="stStatusWidget"]')
+  && ![...document.querySelectorAll('[data-testid="stSkeleton"]')].some((s) => s.checkVisibility())
   && [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
        .every((c) => !c.checkVisibility() || c.querySelector('.main-svg'))"""
 
