@@ -52,6 +52,7 @@ def render(view: View) -> None:
             st.info(t("no_data", lang))
         else:
             st.html(components.heatmap(ov, shown, view, t("landet", lang)))
+            components.in_app_links()
     else:
         # Kommune-level figures only: against fylke, landet and the peers instead of districts.
         frame.no_districts(view)

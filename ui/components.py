@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from html import escape
 from typing import Any
 from urllib.parse import urlencode
@@ -106,7 +105,8 @@ def heatmap_html(ov: Overview, inds: pd.DataFrame, view: View, landet_name: str)
     """The districts × indicators table: each cell coloured and marked by its comparison.
 
     Districts are compared with the kommune; the kommune column is compared with landet.
-    Each indicator name links to the Indikator page for it.
+    Each indicator name links to the Indikator page for it, in the same view (district, level,
+    period, language); `in_app_links` makes that link move within the running app.
     """
     lang = view.lang
     # Plain dict lookups of row tuples: this runs on every rerun of the overview, for some
@@ -125,7 +125,6 @@ def heatmap_html(ov: Overview, inds: pd.DataFrame, view: View, landet_name: str)
     head += f'<th scope="col" class="ub-refcol">{escape(landet_name)}</th>'
     head += "".join(f'<th scope="col">{escape(d.name)}</th>' for d in dists)
     rows: list[str] = []
-    link_view = replace(view, district=None)
     for _theme, group in inds.groupby("theme_order", sort=True):
         theme_name = label(group.iloc[0], "theme", lang)
         rows.append(
@@ -137,8 +136,7 @@ def heatmap_html(ov: Overview, inds: pd.DataFrame, view: View, landet_name: str)
             short = label(ind, "short", lang) or name
             unit = str(ind.unit)
             dec = int(ind.decimals)
-            # The district is left out: the link is about the indicator across all of them.
-            params = state.url_params(link_view, indikator=ind.indicator_id)
+            params = state.url_params(view, indikator=ind.indicator_id)
             href = "indikator?" + urlencode(params)
             unit_txt = numbers.unit_name(unit, lang)
             k = baro.get(ind.indicator_id)
@@ -153,7 +151,7 @@ def heatmap_html(ov: Overview, inds: pd.DataFrame, view: View, landet_name: str)
                 row = cells.get((ind.indicator_id, d.area_code))
                 tds.append(_compared(row, unit, dec, f"{d.name} · {name}", lang))
             rows.append(
-                f'<tr><th scope="row" class="ub-ind"><a href="{escape(href)}" target="_self" '
+                f'<tr><th scope="row" class="ub-ind"><a href="{escape(href)}" data-ub-nav="1" '
                 f'title="{escape(str(name))}">{escape(str(short))}</a> '
                 f'<span class="ub-unit">({escape(unit_txt)})</span></th>' + "".join(tds) + "</tr>"
             )
@@ -166,20 +164,28 @@ def heatmap_html(ov: Overview, inds: pd.DataFrame, view: View, landet_name: str)
     )
 
 
+def in_app_links() -> None:
+    """Make links marked `data-ub-nav` open their page within the running app, in the same
+    session, instead of loading the whole app again (a full load costs seconds and a new
+    session)."""
+    st.html(assets.script("links.js"), unsafe_allow_javascript=True)
+
+
 def heatmap(ov: Overview, inds: pd.DataFrame, view: View, landet_name: str) -> str:
     """`heatmap_html`, remembered per view and shown indicators; `ov` must be `view`'s overview.
 
     The same view gives the same table on every rerun, so it is built once.
     """
     ids = tuple(str(i) for i in inds["indicator_id"])
-    return _heatmap(replace(view, district=None), ids, landet_name, ov, inds)
+    return _heatmap(view, ids, landet_name, ov, inds)
 
 
 @st.cache_data(max_entries=64, ttl=3600, show_spinner=False)
 def _heatmap(
     view: View, ids: tuple[str, ...], landet_name: str, _ov: Overview, _inds: pd.DataFrame
 ) -> str:
-    # The key is the view (warehouse signature, kommune, level, year, language) and the ids;
+    # The key is the view (warehouse signature, kommune, level, district, year, language: the
+    # links carry them) and the ids;
     # the overview and indicator rows follow from them and are not hashed.
     return heatmap_html(_ov, _inds, view, landet_name)
 

@@ -107,7 +107,7 @@ def header(ev: Evaluation, lang: str) -> None:
         )
     st.html(f'<div class="ub-facts" data-testid="ub-plan-facts">{"".join(facts)}</div>')
     if plan.document_type:
-        st.caption(plan.document_type)
+        st.caption(plan.document_type.get(lang))
     with st.expander(t("eval_about_plan", lang)):
         st.markdown(ev_.description.get(lang))
         st.markdown(f"**{t('eval_legal_basis', lang)}:** {plan.legal_basis}")
@@ -238,7 +238,16 @@ def target_card(ev: Evaluation, r: TargetResult, lang: str, target_notes: list) 
                 st.caption(t("eval_district_note", lang))
         n = sum(1 for note in target_notes if not note.withdrawn)
         label = t("eval_notes_n", lang, n=n) if n else t("eval_notes", lang)
-        with st.expander(label, icon=":material/edit_note:"):
+        prefix = note_prefix(ev, r)
+        # The count in the label changes with a saved note; the key keeps the panel the same
+        # one for the browser, so it stays as the user left it (open), and a confirmation
+        # waiting to be shown opens it.
+        with st.expander(
+            label,
+            expanded=f"{prefix}_done" in st.session_state,
+            icon=":material/edit_note:",
+            key=f"{prefix}_panel",
+        ):
             notes_block(ev, r, lang, target_notes)
 
 
@@ -424,11 +433,15 @@ def note_html(n: notes.Note, area_name: str | None, lang: str) -> str:
     return f'<div class="ub-note"><div class="ub-note-head">{head}</div><dl>{body}</dl></div>'
 
 
+def note_prefix(ev: Evaluation, r: TargetResult) -> str:
+    """The start of the widget keys of one target's notes panel."""
+    return f"eval_note_{ev.kommune}_{r.target.id}"
+
+
 def notes_block(ev: Evaluation, r: TargetResult, lang: str, target_notes: list) -> None:
     """The notes on one target, newest first; for a signed-in person a form to add one and
     controls on their own notes; without sign-in, how to turn writing on."""
-    tid = r.target.id
-    prefix = f"eval_note_{ev.kommune}_{tid}"
+    prefix = note_prefix(ev, r)
     configured = access.auth_configured()
     who = access.signed_in_identity() if configured else None
     done = st.session_state.pop(f"{prefix}_done", None)

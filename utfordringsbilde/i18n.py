@@ -142,8 +142,19 @@ def trend_label(direction: str, lang: str = DEFAULT) -> str:
     return f"{arrow} {t(f'trend_{direction}', lang)}".strip()
 
 
+# A source that publishes another provider's table is named by that provider, as people know
+# it: the districts source sums SSB's 04317 per grunnkrets ("SSB 04317", not "DISTRICTS 04317").
+PUBLISHER = {"districts": "ssb"}
+
+
+def publisher(source: str) -> str:
+    """The provider whose tables `source` publishes (`districts` → `ssb`); else `source`."""
+    return PUBLISHER.get(source.lower(), source.lower())
+
+
 def source_label(provider: str, table: str, verified: bool = True, lang: str = DEFAULT) -> str:
     """Where an indicator comes from, for captions and exports: `FHI 403`, `SSB 12272 (…)`."""
+    provider = publisher(provider)
     if table == "unknown":
         text = f"{provider.upper()} ({t('source_unknown_table', lang)})"
     elif provider == "local":

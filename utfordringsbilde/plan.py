@@ -249,7 +249,7 @@ class Plan(Strict):
     kommune: str
     name: TextIn
     short_name: str
-    document_type: str | None = None
+    document_type: TextIn | None = None  # what kind of document the plan is, per language
     sources: list[Source] = Field(default_factory=list)
     period: Period
     adopted: Adopted

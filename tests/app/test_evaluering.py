@@ -131,6 +131,9 @@ def test_other_languages(demo_warehouse: Path, lang: str, title: str) -> None:
     assert at.title[0].value == f"{title}: Sandnes"
     labels = {e.label for e in at.expander}
     assert ("Basis of the status" if lang == "en" else "Grunnlag for status") in labels
+    # Issue 14: the plan's kind of document is in the page's language too.
+    kind = {"nn": "Plan etter barnevernslova § 15-1", "en": "Plan under the Child Welfare Act"}
+    assert any(c.value.startswith(kind[lang]) for c in at.caption), [c.value for c in at.caption]
 
 
 def _sign_in(monkeypatch: pytest.MonkeyPatch, email: str | None, name: str = "") -> None:
@@ -193,6 +196,11 @@ def test_adding_a_note_through_the_form(
     assert at.text_area(key=f"{prefix}_what_we_see").value == ""
     assert any(s.value == "Notatet er lagret." for s in at.success)
     assert any(e.label.startswith("Historien bak kurven (") for e in at.expander)
+    # Issue 14: the panel stays open with the confirmation in it, though its label changed.
+    panel = next(
+        e for e in at.expander if e.label.startswith("Historien bak kurven (") and e.proto.expanded
+    )
+    assert any(s.value == "Notatet er lagret." for s in panel.success)
 
 
 def test_the_author_edits_and_withdraws_through_the_page(

@@ -50,3 +50,35 @@ def test_indicator_link_opens_indicator_view(
     page.wait_for_timeout(1500)
     page.screenshot(path=str(artifacts / "indikator-1366.png"))
     page.close()
+
+
+def test_indicator_link_moves_within_the_app_keeping_the_view(
+    app_url: str, browser: object
+) -> None:
+    """Issue 14: a heat map link does not load the app again; district and language stay."""
+    page = browser.new_page(viewport={"width": 1366, "height": 768})  # type: ignore[attr-defined]
+    page.goto(f"{app_url}/?kommune=1108&distrikt=1108-D02&sprak=en", wait_until="domcontentloaded")
+    table = page.locator('table[data-testid="ub-heatmap"]')
+    table.wait_for(timeout=60_000)
+    page.wait_for_function(
+        "!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000
+    )
+    page.evaluate("window.__ubNoReload = true")  # a full document load would drop it
+    link = table.locator("th.ub-ind a").nth(1)
+    name = (link.get_attribute("title") or "").strip()
+    href = link.get_attribute("href") or ""
+    assert "distrikt=1108-D02" in href and "sprak=en" in href
+    link.click()
+    page.get_by_role("heading", name=name).first.wait_for(timeout=60_000)
+    assert page.evaluate("window.__ubNoReload === true"), "the link reloaded the whole app"
+    assert "/indikator" in page.url
+    for part in ("kommune=1108", "distrikt=1108-D02", "sprak=en"):
+        assert part in page.url, page.url
+    # The sidebar still holds the district and the language.
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    assert sidebar.get_by_text("Language").first.is_visible()
+    district = sidebar.locator(".st-key-distrikt")
+    inputs = district.locator("input").all()
+    shown = district.inner_text() + " ".join(i.input_value() for i in inputs)
+    assert "Trones" in shown, shown
+    page.close()

@@ -88,7 +88,8 @@ def _old_heatmap_html(ov: Overview, inds: pd.DataFrame, view: View, landet_name:
             short = getattr(ind, f"short_{lang}", None) or ind.short_nb or name
             unit = str(ind.unit)
             dec = int(ind.decimals)
-            params = state.url_params(replace(view, district=None), indikator=ind.indicator_id)
+            # Issue 14: the link keeps the whole view, the district too, and moves in the app.
+            params = state.url_params(view, indikator=ind.indicator_id)
             href = "indikator?" + urlencode(params)
             unit_txt = numbers.unit_name(unit, lang)
             k = baro.get(ind.indicator_id)
@@ -109,7 +110,7 @@ def _old_heatmap_html(ov: Overview, inds: pd.DataFrame, view: View, landet_name:
                     _old_cell(_old_series(row), unit, dec, f"{d.name} · {name}", False, lang)
                 )
             rows.append(
-                f'<tr><th scope="row" class="ub-ind"><a href="{escape(href)}" target="_self" '
+                f'<tr><th scope="row" class="ub-ind"><a href="{escape(href)}" data-ub-nav="1" '
                 f'title="{escape(str(name))}">{escape(str(short))}</a> '
                 f'<span class="ub-unit">({escape(unit_txt)})</span></th>' + "".join(tds) + "</tr>"
             )
@@ -180,3 +181,30 @@ def test_heatmap_with_a_flagged_and_a_missing_cell(
     new = components.heatmap_html(ov, ov.indicators, view, "Landet")
     assert new == _old_heatmap_html(ov, ov.indicators, view, "Landet")
     assert 'class="ub-suppressed"' in new
+
+
+def test_indicator_links_keep_the_view(
+    demo_warehouse: Path, overviews: dict[tuple[str, int | None], Overview]
+) -> None:
+    """Issue 14: a heat map link keeps district, level, period and language, and is in-app."""
+    sig = warehouse.signature(demo_warehouse)
+    (kommune, year), ov = next((k, o) for k, o in overviews.items() if k[1] is not None)
+    district = str(ov.districts["area_code"].iloc[0])
+    view = View(sig, kommune, ov.kommune_name, district, year, "en", level="bydel")
+    html = components.heatmap_html(ov, ov.indicators, view, "Norway")
+    first = ov.indicators.sort_values("theme_order", kind="stable").iloc[0]["indicator_id"]
+    href = escape(
+        "indikator?"
+        + urlencode(
+            {
+                "kommune": kommune,
+                "niva": "bydel",
+                "distrikt": district,
+                "aar": str(year),
+                "sprak": "en",
+                "indikator": first,
+            }
+        )
+    )
+    assert f'<a href="{href}" data-ub-nav="1"' in html
+    assert 'target="_self"' not in html

@@ -170,3 +170,16 @@ def test_every_definition_and_caveat_is_written_in_every_shipped_language() -> N
         assert ind.caveats is not None, ind.id
         for lang in i18n.languages():
             assert ind.definition[lang].strip() and ind.caveats[lang].strip(), (ind.id, lang)
+
+
+def test_a_table_is_named_by_its_publisher_not_by_the_source_fetching_it() -> None:
+    """Issue 14: the catalogue said "DISTRICTS 04317"; the districts source sums SSB's table."""
+    from utfordringsbilde.pagemodels.common import provider_name, provider_names
+
+    assert (
+        i18n.source_label("districts", "04317", False, "en") == "SSB 04317 (table id not verified)"
+    )
+    assert provider_name("districts", "en") == "Statistics Norway (SSB)"
+    assert provider_names(["ssb", "districts", "fhi"], "nb") == (
+        "Folkehelseinstituttet (FHI), Statistisk sentralbyrå (SSB)"
+    )

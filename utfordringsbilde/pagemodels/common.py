@@ -8,7 +8,7 @@ import pandas as pd
 
 from utfordringsbilde import numbers
 from utfordringsbilde.config import Districts, Text
-from utfordringsbilde.i18n import label, t
+from utfordringsbilde.i18n import label, publisher, t
 
 
 def text(row: object, field: str, lang: str) -> str:
@@ -40,14 +40,14 @@ def formatter(inds: pd.DataFrame, lang: str) -> Callable[..., str]:
 def provider_name(provider: str, lang: str) -> str:
     """A data provider as people know it: `Statistisk sentralbyrå (SSB)`, never `LOCAL`."""
     try:
-        return t(f"provider_{provider.lower()}", lang)
+        return t(f"provider_{publisher(provider)}", lang)
     except KeyError:  # a source without a name of its own (e.g. one added outside)
         return provider.upper()
 
 
 def provider_names(providers: object, lang: str) -> str:
     """The distinct providers named in `providers`, in a fixed order, joined by commas."""
-    unique = sorted({str(p).lower() for p in providers})  # type: ignore[attr-defined]
+    unique = sorted({publisher(str(p)) for p in providers})  # type: ignore[attr-defined]
     return ", ".join(provider_name(p, lang) for p in unique)
 
 
