@@ -410,11 +410,13 @@ def _suppress_small_areas(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> i
     rules = {ind.id: ind.suppression for ind in catalog.indicators}
     before = frame["flag"].eq(":").sum()
     # Published kommune totals: the attacker's equations where a district's count is unknown.
+    # Keyed as the districts' groups are ("<kommune>|<level>"), once for each level below it.
     totals = con.execute(
         """
-        SELECT s.area_code, s.indicator_id, s.period_from, s.period_to, s.sex, s.age_group,
-               s.numerator
+        SELECT c.parent_code || '|' || c.level AS area_code, s.indicator_id, s.period_from,
+               s.period_to, s.sex, s.age_group, s.numerator
         FROM observation_stage s JOIN area a USING (area_code)
+        JOIN (SELECT DISTINCT parent_code, level FROM area) c ON c.parent_code = s.area_code
         WHERE a.level = 'kommune' AND s.numerator IS NOT NULL AND s.flag IS NULL
         """
     ).df()
