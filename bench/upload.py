@@ -111,14 +111,18 @@ async def _measure(url: str, pid: int, query: str, files: list[Path], seconds: f
                 sampler.start()
                 q = f"bench_upload={path}" + ("&inprocess=1" if mode == "inprocess" else "")
                 start = time.monotonic()
-                upload = asyncio.create_task(b.render("", q, timeout=RENDER_TIMEOUT))
+                upload = asyncio.create_task(b.render("", q, timeout=RENDER_TIMEOUT, keep=True))
                 during = await _renders(a, query, upload)
                 done = await upload
+                outcome = done.error or (
+                    "stopped at the deadline" if b"took longer" in done.raw else "refused"
+                    if b"0 problems" not in done.raw else "valid"
+                )  # fmt: skip
                 sampler.done.set()
                 sampler.join()
                 print(
                     f"{path.name} {path.stat().st_size / 1e6:.1f} MB, {mode}: check took "
-                    f"{time.monotonic() - start:.1f} s ({done.error or 'answered'}); A during: "
+                    f"{time.monotonic() - start:.1f} s ({outcome}); A during: "
                     f"{_stats(during)}; server RSS {before:.0f} MB, peak +"
                     f"{sampler.server - before:.0f} MB; worker peak {sampler.child:.0f} MB; "
                     f"load {os.getloadavg()[0]:.1f}",

@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parents[2]
 TIMEOUT_S = 60.0
 # Memory the worker may map on top of what its imports already take (pandas, openpyxl).
 MEMORY_MB = 1024
-NICE = 10  # the parse yields the CPU to the sessions' renders
+NICE = 5  # the parse yields the CPU to the sessions' renders, without starving
 
 
 def _setting(name: str, default: float) -> float:
