@@ -425,11 +425,13 @@ def _suppress_small_areas(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> i
     rules = {ind.id: ind.suppression for ind in catalog.indicators}
     before = frame["flag"].eq(":").sum()
     # Published kommune totals: the attacker's equations where a district's count is unknown.
+    # Keyed as the districts' groups are ("<kommune>|<level>"), once for each level below it.
     totals = con.execute(
         """
-        SELECT s.area_code, s.indicator_id, s.period_from, s.period_to, s.sex, s.age_group,
-               s.numerator
+        SELECT c.parent_code || '|' || c.level AS area_code, s.indicator_id, s.period_from,
+               s.period_to, s.sex, s.age_group, s.numerator
         FROM observation_stage s JOIN area a USING (area_code)
+        JOIN (SELECT DISTINCT parent_code, level FROM area) c ON c.parent_code = s.area_code
         WHERE a.level = 'kommune' AND s.numerator IS NOT NULL AND s.flag IS NULL
         """
     ).df()
@@ -640,25 +642,29 @@ def _is_dead(lock: Path) -> bool:
 
 
 def _clean_interrupted(target: Path, runs_log: Path, current: str) -> None:
-    """Mark every run that was recorded as running but whose process is gone as interrupted,
-    and remove the temp files of every dead run beside `target`."""
+    """Remove the temp files of every dead run beside `target`, and mark those runs, when
+    the log still says running, as interrupted.
+
+    Only a run with files beside `target` is judged: a runs log can be shared by several
+    targets (bench/out holds more than one), and a run building another target has its lock
+    there, not here, so its absence here says nothing about whether it is alive.
+    """
     folder, stem, suffix = target.parent, target.stem, target.suffix
     temps = {
         p.name[len(f"{stem}.tmp-") :].split(".", 1)[0]
         for p in folder.glob(f"{stem}.tmp-*")
         if p.name.endswith((suffix, f"{suffix}.wal", f"{suffix}.lock"))
     }
+    dead = set()
     for run_id in sorted(temps - {current}):
         tmp = folder / f"{stem}.tmp-{run_id}{suffix}"
         if _is_dead(_lock_path(tmp)):
+            dead.add(run_id)
             for leftover in (tmp, tmp.with_name(tmp.name + ".wal"), _lock_path(tmp)):
                 leftover.unlink(missing_ok=True)
     for run in read_runs(runs_log):
-        if run.status != "running" or run.run_id == current:
+        if run.status != "running" or run.run_id not in dead:
             continue
-        tmp = folder / f"{stem}.tmp-{run.run_id}{suffix}"
-        if run.run_id in temps and _lock_path(tmp).exists():
-            continue  # alive: its lock is held (a dead one's was removed above)
         run.status = "interrupted"
         run.message = (
             f"interrupted: the process ended before the run finished (found at {_now()} by "

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import streamlit as st
 
 from etl.load import LoadError
-from etl.sources import local
+from etl.sources import local, sandbox
 from ui import access, frame
 from ui.state import View
 from utfordringsbilde import template
@@ -62,7 +64,7 @@ def _upload(user: str, lang: str) -> None:
         size, limit = f"{upload.size / 1e6:.1f}", str(local.MAX_BYTES // 2**20)
         st.error(t("import_too_large", lang, name=upload.name, size=size, limit=limit))
         return
-    checked = local.check(upload.getvalue(), upload.name, warehouse=warehouse_path())
+    checked = _checked(upload.getvalue(), upload.name)
     if not checked.ok:
         st.error(t("import_errors", lang, n=len(checked.problems)))
         report = checked.report()[["row", "column", "message"]]
@@ -81,3 +83,15 @@ def _upload(user: str, lang: str) -> None:
             return
         st.success(t("import_done", lang, rows=len(checked.observations), run=run.run_id))
         st.caption(run.message or "")
+
+
+def _checked(data: bytes, name: str) -> local.Checked:
+    """The file checked in a worker process (a hostile file stalls no other session), once per
+    file: the page's reruns (the load button) reuse the result."""
+    key = f"{name}:{hashlib.sha256(data).hexdigest()}"
+    kept = st.session_state.get("import_checked")
+    if kept is not None and kept[0] == key:
+        return kept[1]
+    checked = sandbox.check(data, name, warehouse=warehouse_path())
+    st.session_state["import_checked"] = (key, checked)
+    return checked

@@ -294,6 +294,8 @@ def _sheet_rows(ws: Any, name: str, values_only: bool = True) -> Iterator[tuple[
             cells = next(it)
         except StopIteration:
             return
+        except MemoryError:
+            raise  # the worker's memory cap (etl.sources.sandbox), not a broken sheet
         except Exception as e:  # the sheet's XML is broken: ParseError, ValueError, KeyError, …
             raise _Rejected(
                 Problem(
@@ -325,19 +327,26 @@ def _formula_cells(data: bytes, name: str, title: str) -> Iterator[tuple[int, in
         wb.close()
 
 
-def _read_xlsx(data: bytes, name: str) -> list[tuple[int, list[Any]]]:
-    """Rows of the first sheet with a header in its first rows; merged header cells are refused."""
+def _open_workbook(data: bytes, name: str) -> Any:
+    """The workbook opened for streaming, once its archive passed the limits."""
     import openpyxl
 
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             # Before any XML is parsed: openpyxl reads every shared string into memory.
             limits.check_archive(zf)
-        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except limits.Unreadable as e:
         raise _unreadable(name, e) from e
+    except MemoryError:
+        raise  # the worker's memory cap (etl.sources.sandbox), not a broken file
     except Exception as e:  # openpyxl raises many types for a broken or foreign file
         raise _Rejected(Problem(name, None, None, f"not a readable Excel (.xlsx) file: {e}")) from e
+
+
+def _read_xlsx(data: bytes, name: str) -> list[tuple[int, list[Any]]]:
+    """Rows of the first sheet with a header in its first rows; merged header cells are refused."""
+    wb = _open_workbook(data, name)
     try:
         for ws in wb.worksheets:
             rows: list[tuple[int, list[Any]]] = []

@@ -190,6 +190,24 @@ def test_signed_in_unreadable_file_is_a_message_not_a_traceback(
     assert not [b for b in at.button if b.key == "load"]
 
 
+def test_a_file_that_reads_too_slowly_is_stopped_with_a_message(
+    wh: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The page checks in a worker process, killed at UB_IMPORT_TIMEOUT; nothing is loaded."""
+    line = ";".join(f"x{j}" for j in range(9)) + "\n"
+    data = ("indikator;omrade;periode;teller;nevner;verdi;kjonn;kilde;kontakt\n"
+            + line * 49_999).encode()  # fmt: skip
+    monkeypatch.setenv("UB_IMPORT_TIMEOUT", "1")
+    _signed_in(monkeypatch, FakeUpload("treg.csv", data))
+    before = hashlib.sha256(wh.read_bytes()).hexdigest()
+    at = _page("importer")
+    assert any("ingenting er lastet inn" in e.value for e in at.error)
+    [message] = at.dataframe[0].value["message"]
+    assert "took longer than 1 s and was stopped" in message
+    assert not [b for b in at.button if b.key == "load"]
+    assert hashlib.sha256(wh.read_bytes()).hexdigest() == before
+
+
 def test_who_imported_and_contacts_show_only_to_signed_in_users(
     wh: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
