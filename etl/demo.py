@@ -348,6 +348,9 @@ def geography(
         if given[known].sum() > total:
             given[known] *= total / given[known].sum()
         size = np.array([len(d.grunnkretser) for d in items], dtype=float)
+        # A district listed without grunnkretser is sized like the kommune's average district.
+        listed = size > 0
+        size[~listed] = size[listed].mean() if listed.any() else 1.0
         size *= np.exp(krng.normal(0, spec.size_sd, len(items)))
         rest = max(total - given[known].sum(), 0.0)
         size[~known] *= rest / size[~known].sum() if (~known).any() else 0.0
