@@ -716,6 +716,9 @@ def indicator_frame(
             l_parents: list[str | None] = list(geo.level_kommune)
             frames.append(_long(ind, extra, geo.level_codes, geo.level_kinds, l_parents, period_to))
     frame = pd.concat(frames, ignore_index=True)
+    if ind.source.ended is not None:
+        # A series the publisher has stopped has no later periods to simulate.
+        frame = frame[frame["period_to"] <= ind.source.ended].reset_index(drop=True)
     hide = suppress(ind, frame)
     if ind.source.sex_dimension:
         sexes = split_by_sex(

@@ -557,6 +557,15 @@ def test_an_ended_series_is_marked_in_the_warehouse(con: duckdb.DuckDBPyConnecti
     assert ended["barn_0_17"] is None
 
 
+def test_an_ended_series_is_not_simulated_past_its_end(con: duckdb.DuckDBPyConnection) -> None:
+    # 11994 stopped in 2022: the demo, like SSB, has nothing newer for it.
+    last = dict(
+        con.execute("SELECT indicator_id, max(period_to) FROM observation GROUP BY 1").fetchall()
+    )
+    assert last["helsesykepleier_arsverk"] == 2022
+    assert last["barn_0_17"] == 2024
+
+
 def test_the_demo_draws_the_kommunes_own_district_file(tmp_path: Path) -> None:
     """A kommune file's `geojson` is read by every build, not only by the live boundary step:
     the demo (and `etl ensure --offline`) warehouse holds the kommune's own outlines."""

@@ -32,6 +32,7 @@ class Indicator:
     definition: str
     caveats: str
     source: str
+    ended: int | None = None  # the last year of a series the publisher has stopped
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,15 @@ def describe(inds: pd.DataFrame, ind_id: str, lang: str) -> Indicator:
         source=source_label(
             str(row.source), str(row.source_table), bool(row.source_verified), lang
         ),
+        ended=None if _missing(getattr(row, "source_ended", None)) else int(row.source_ended),
     )
+
+
+def ended_note(ind: Indicator, lang: str) -> str | None:
+    """`The series has ended: …` for a series the publisher has stopped, else None."""
+    if ind.ended is None:
+        return None
+    return t("series_ended", lang, year=ind.ended, source=ind.source)
 
 
 def districts(ov: Overview, ind_id: str) -> Districts:
@@ -84,9 +93,7 @@ def districts(ov: Overview, ind_id: str) -> Districts:
     # newest, and says which beside its name (in the chart, the map and the tables).
     ref = dcells["reference_period_to"].dropna() if "reference_period_to" in dcells else None
     ref_to = int(ref.iloc[0]) if ref is not None and not ref.empty else None
-    own = [
-        ref_to is not None and pd.notna(to) and int(to) != ref_to for to in dcells["period_to"]
-    ]
+    own = [ref_to is not None and pd.notna(to) and int(to) != ref_to for to in dcells["period_to"]]
     dcells["area_name"] = [
         f"{names[code]} ({numbers.period(int(fr), int(to))})" if other else names[code]
         for code, fr, to, other in zip(
@@ -133,6 +140,10 @@ def default(inds: pd.DataFrame) -> str:
     """The indicator the page opens on: the first one that is compared (not a head count)."""
     compared = inds.loc[inds["unit"] != "count", "indicator_id"]
     return str(compared.iloc[0] if not compared.empty else inds["indicator_id"].iloc[0])
+
+
+def _missing(x: object) -> bool:
+    return x is None or (isinstance(x, float) and x != x) or x is pd.NA
 
 
 def about(ind: Indicator, lang: str) -> list[str]:
@@ -276,11 +287,19 @@ def export_rows(
         [
             export.export_table(
                 export.with_trends(d.cells, history, inds),
-                inds, names, ov.kommune_name, built, lang,
+                inds,
+                names,
+                ov.kommune_name,
+                built,
+                lang,
             ),
             export.export_table(
                 export.with_trends(kom_row, history, inds),
-                inds, names, t("landet", lang), built, lang,
+                inds,
+                names,
+                t("landet", lang),
+                built,
+                lang,
             ),
         ],
         ignore_index=True,
