@@ -348,6 +348,9 @@ def geography(
         if given[known].sum() > total:
             given[known] *= total / given[known].sum()
         size = np.array([len(d.grunnkretser) for d in items], dtype=float)
+        # A district listed without grunnkretser is sized like the kommune's average district.
+        listed = size > 0
+        size[~listed] = size[listed].mean() if listed.any() else 1.0
         size *= np.exp(krng.normal(0, spec.size_sd, len(items)))
         rest = max(total - given[known].sum(), 0.0)
         size[~known] *= rest / size[~known].sum() if (~known).any() else 0.0
@@ -713,6 +716,9 @@ def indicator_frame(
             l_parents: list[str | None] = list(geo.level_kommune)
             frames.append(_long(ind, extra, geo.level_codes, geo.level_kinds, l_parents, period_to))
     frame = pd.concat(frames, ignore_index=True)
+    if ind.source.ended is not None:
+        # A series the publisher has stopped has no later periods to simulate.
+        frame = frame[frame["period_to"] <= ind.source.ended].reset_index(drop=True)
     hide = suppress(ind, frame)
     if ind.source.sex_dimension:
         sexes = split_by_sex(

@@ -394,6 +394,7 @@ def _load_config_tables(b: Builder) -> None:
     con.execute(f"INSERT INTO area ({', '.join(AREA_COLUMNS)}) SELECT * FROM _areas")
     con.unregister("_areas")
     b.add_members(config_members(b.kommuner.values()))
+    _load_own_shapes(b)
     history = [
         (c.code, k.code, c.valid_to)
         for k in b.kommuner.values()
@@ -402,6 +403,24 @@ def _load_config_tables(b: Builder) -> None:
     ]
     if history:
         con.executemany("INSERT INTO area_code_history VALUES (?, ?, ?)", history)
+
+
+def _load_own_shapes(b: Builder) -> None:
+    """The district outlines each kommune file names (its `geojson`), in every warehouse: demo,
+    offline and live builds draw the kommune's own map, not only the live boundary step."""
+    from utfordringsbilde import boundaries
+
+    for k in b.kommuner.values():
+        path = k.districts.geojson_path
+        if path is None:
+            continue
+        try:
+            shapes = boundaries.own_district_shapes(path, k.code, k.districts.items)
+        except boundaries.BoundaryError as e:
+            where = f"{path} (districts.geojson of data/kommuner/{k.code}.yaml)"
+            raise LoadError(f"{where}: {e}") from None
+        for code, text in shapes.items():
+            b.add_shape(code, text)
 
 
 def _suppress_small_areas(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> int:

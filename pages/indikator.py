@@ -29,6 +29,9 @@ def render(view: View) -> None:
     )
     ind = model.describe(inds, ind_id, lang)
     st.title(ind.name)
+    ended = model.ended_note(ind, lang)
+    if ended:
+        st.info(ended, icon=":material/history:")
 
     ov = data.overview_data(view.sig, view.kommune, view.year, view.level)
     d = model.districts(ov, ind_id)

@@ -20,6 +20,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    PrivateAttr,
     RootModel,
     ValidationError,
     ValidationInfo,
@@ -339,7 +340,9 @@ class Comparators(Strict):
 class District(Strict):
     code: str
     name: str
-    grunnkretser: list[GrunnkretsCode] = Field(min_length=1)
+    # Empty when the kommune has no grunnkrets list for it: the district then has no figures
+    # summed from grunnkretser (SSB population, grunnkrets imports) and no dissolved outline.
+    grunnkretser: list[GrunnkretsCode] = Field(default_factory=list)
     # Schools whose figures (Elevundersøkelsen, nasjonale prøver, Ungdata) count for this
     # district when the kommune imports them by school name.
     schools: list[str] = Field(default_factory=list)
@@ -349,9 +352,18 @@ class Districts(Strict):
     level_name: Text = Text({"nb": "område", "nn": "område", "en": "district"})
     demo_codes: bool = False
     note: str | None = None
+    # The kommune's own district outlines, a GeoJSON file beside the kommune file (checked when
+    # the file loads: see Kommune._districts_file).
     geojson: str | None = None
     # Empty: the kommune has no districts of its own; the public levels (KLASS) still apply.
     items: list[District] = Field(default_factory=list)
+    # Where `geojson` was found when the kommune file was loaded (every build reads it there).
+    _geojson_path: Path | None = PrivateAttr(default=None)
+
+    @property
+    def geojson_path(self) -> Path | None:
+        """The districts file as found when the kommune file loaded, or None."""
+        return self._geojson_path
 
 
 class Kommune(Strict):
@@ -369,6 +381,25 @@ class Kommune(Strict):
     def _four_digits(cls, v: str) -> str:
         if not re.fullmatch(r"\d{4}", v):
             raise ValueError("must be a 4-digit kommune number as a string, e.g. '3301'")
+        return v
+
+    @field_validator("districts")
+    @classmethod
+    def _districts_file(cls, v: Districts, info: ValidationInfo) -> Districts:
+        # The districts file is read where the kommune file lies (load_yaml_model's context);
+        # a missing file or one whose features name no district would silently draw no map.
+        folder = (info.context or {}).get("folder")
+        if not v.geojson or folder is None or "code" not in info.data:
+            return v
+        from utfordringsbilde import boundaries  # shapely: only for kommuner that have a file
+
+        path = (Path(folder) / v.geojson).resolve()
+        try:
+            doc = boundaries.read_feature_collection(path)
+            boundaries.match_districts(doc, info.data["code"], v.items)
+        except boundaries.BoundaryError as e:
+            raise ValueError(f"geojson {path}: {e}") from None
+        v._geojson_path = path
         return v
 
     def references(self) -> list[tuple[tuple[int | str, ...], str]]:
@@ -454,7 +485,7 @@ def load_yaml_model(path: Path, model: type[M]) -> M:
     if not isinstance(raw, Mapping):
         raise ConfigError(path, [(1, "(file)", "expected a mapping of keys at the top level")])
     try:
-        result = model.model_validate(raw)
+        result = model.model_validate(raw, context={"folder": path.parent})
     except ValidationError as e:
         problems = []
         for err in e.errors():
@@ -507,4 +538,3 @@ def national_kommuner(path: Path = DATA_DIR / "areas" / "kommuner.csv") -> dict[
         )
         for r in rows
     }
-

@@ -152,16 +152,23 @@ def publisher(source: str) -> str:
     return PUBLISHER.get(source.lower(), source.lower())
 
 
-def source_label(provider: str, table: str, verified: bool = True, lang: str = DEFAULT) -> str:
-    """Where an indicator comes from, for captions and exports: `FHI 403`, `SSB 12272 (…)`."""
+def source_label(
+    provider: str, table: str, verified: bool = True, lang: str = DEFAULT, *, notes: bool = False
+) -> str:
+    """Where an indicator comes from: source and table only (`FHI 403`, `Ungdata (kommunens egne
+    tall)`), as footers, slides, reports and exports show it. With `notes`, the maintainers'
+    notes too (`FHI (tabellen slås opp etter tittel)`, `SSB 12272 (tabell-id ikke verifisert)`),
+    which belong on "Data og kilder", not in front of a meeting."""
     provider = publisher(provider)
     if table == "unknown":
-        text = f"{provider.upper()} ({t('source_unknown_table', lang)})"
+        text = provider.upper()
+        if notes:
+            text += f" ({t('source_unknown_table', lang)})"
     elif provider == "local":
         text = f"{table} ({t('source_local', lang)})"
     else:
         text = f"{provider.upper()} {table}"
-    if not verified and table != "unknown":
+    if notes and not verified and table != "unknown":
         text += f" ({t('unverified_source', lang)})"
     return text
 

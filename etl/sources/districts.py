@@ -20,6 +20,7 @@ from etl.http import ApiError, Client
 from etl.sources import klass, settings, ssb
 from etl.sources.base import Request, Result, Run, Source, Step
 from utfordringsbilde import districts
+from utfordringsbilde.config import Indicator
 from utfordringsbilde.districts import Level
 
 NAME = "districts"
@@ -429,7 +430,22 @@ class Districts(Source):
         # small-number rule hides a district of 3 persons.
         frame["numerator"] = float("nan")
         frame = frame[frame["area_code"].isin(run.areas.codes | set(_district_codes(run)))]
-        return Result(frames={ind.id: frame.assign(indicator_id=ind.id) for ind in step.indicators})
+        frames = {ind.id: frame.assign(indicator_id=ind.id) for ind in step.indicators}
+        return Result(frames=frames, notes=_not_rolled_up(run, step.indicators))
+
+
+def _not_rolled_up(run: Run, indicators: Sequence[Indicator]) -> list[str]:
+    """A note per kommune whose own districts list no grunnkretser: nothing is summed to them."""
+    ids = ", ".join(i.id for i in indicators)
+    notes = []
+    for code in run.chosen:
+        bare = [d.code for d in run.config[code].districts.items if not d.grunnkretser]
+        if bare:
+            notes.append(
+                f"districts: {', '.join(bare)} list no grunnkretser in data/kommuner/{code}.yaml, "
+                f"so {ids} (summed from grunnkretser) is not available for them"
+            )
+    return notes
 
 
 def _district_codes(run: Run) -> list[str]:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import os
 import zipfile
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -24,10 +23,6 @@ from utfordringsbilde.config import Kommune
 
 NAME = "geonorge"
 SRID = settings.GEONORGE_SRID
-
-# Property names a district feature may carry its code or its name under.
-CODE_KEYS = ("code", "kode", "district_code", "distriktskode", "area_code", "id")
-NAME_KEYS = ("name", "navn", "district", "distrikt", "kommunedel", "bydel", "bydelsnavn")
 
 
 class GeoError(ValueError):
@@ -67,19 +62,12 @@ def kommune_boundary(client: Client, code: str) -> str:
     return json.dumps(feature, ensure_ascii=False, separators=(",", ":"))
 
 
-def _prop(props: Mapping[str, Any], keys: tuple[str, ...]) -> str | None:
-    lowered = {str(k).casefold(): v for k, v in props.items()}
-    for key in keys:
-        if lowered.get(key) not in (None, ""):
-            return str(lowered[key])
-    return None
-
-
 def district_shapes(kommune: Kommune, folder: Path) -> dict[str, str]:
     """District code → GeoJSON Feature (text) from the kommune's own file (districts.geojson).
 
-    A feature is matched to a district by code, else by name; one that matches no district is
-    an error naming it, because a wrong file would otherwise draw the wrong map silently.
+    A feature is matched to a district by code, else by name (or the file is grunnkrets polygons,
+    dissolved to the districts); one that matches no district is an error naming it, because a
+    wrong file would otherwise draw the wrong map silently.
     """
     name = kommune.districts.geojson
     if not name:
@@ -87,40 +75,9 @@ def district_shapes(kommune: Kommune, folder: Path) -> dict[str, str]:
     path = (folder / name).resolve()
     where = f"{path} (districts.geojson of data/kommuner/{kommune.code}.yaml)"
     try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise GeoError(f"{where}: file not found") from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise GeoError(f"{where}: not GeoJSON ({e})") from None
-    features = doc.get("features") if isinstance(doc, dict) else None
-    if doc.get("type") != "FeatureCollection" or not isinstance(features, list):
-        raise GeoError(f"{where}: expected a FeatureCollection")
-    by_code = {d.code.casefold(): d for d in kommune.districts.items}
-    by_name = {d.name.casefold(): d for d in kommune.districts.items}
-    out: dict[str, str] = {}
-    unknown: list[str] = []
-    for i, feature in enumerate(features):
-        props = feature.get("properties") or {}
-        code = _prop(props, CODE_KEYS) or (str(feature["id"]) if "id" in feature else None)
-        label = _prop(props, NAME_KEYS)
-        district = by_code.get((code or "").casefold()) or by_name.get((label or "").casefold())
-        if district is None:
-            unknown.append(f"feature {i} (code {code!r}, name {label!r})")
-            continue
-        if district.code in out:
-            raise GeoError(f"{where}: two features for district {district.code} {district.name}")
-        if not isinstance(feature.get("geometry"), dict):
-            raise GeoError(f"{where}: feature {i} ({district.name}) has no geometry")
-        shaped = {
-            "type": "Feature",
-            "properties": {"area_code": district.code, "name": district.name},
-            "geometry": feature["geometry"],
-        }
-        out[district.code] = json.dumps(shaped, ensure_ascii=False, separators=(",", ":"))
-    if unknown:
-        known = ", ".join(f"{d.code} {d.name}" for d in kommune.districts.items)
-        raise GeoError(f"{where}: unknown districts: {'; '.join(unknown)} (known: {known})")
-    return out
+        return boundaries.own_district_shapes(path, kommune.code, kommune.districts.items)
+    except boundaries.BoundaryError as e:
+        raise GeoError(f"{where}: {e}") from None
 
 
 class Geonorge(Source):

@@ -672,7 +672,18 @@ def _what(r: _Rows, cells: list[Any], bad: Bad) -> tuple[Indicator | None, tuple
         bad("omrade", "empty")
     elif area is None:
         k = r.kommune
-        bad("omrade", f"unknown district, grunnkrets or school {area_raw!r} in {k.name} ({k.code})")
+        bare = [d.name for d in k.districts.items if not d.grunnkretser]
+        if bare and re.fullmatch(rf"{k.code}\d{{4}}", area_raw.strip()):
+            # No roll-up for those districts: the kommune file lists no grunnkretser for them.
+            bad(
+                "omrade",
+                f"grunnkrets {area_raw.strip()} is in no district of data/kommuner/{k.code}.yaml, "
+                f"and {', '.join(bare)} list no grunnkretser there, so grunnkrets rows cannot be "
+                "summed to them: give district rows, or list the grunnkretser in the kommune file",
+            )
+        else:
+            where = f"{k.name} ({k.code})"
+            bad("omrade", f"unknown district, grunnkrets or school {area_raw!r} in {where}")
     return ind, area
 
 

@@ -283,3 +283,11 @@ def test_both_pages_in_nynorsk_and_english(demo_warehouse: Path, lang: str) -> N
         assert _figures(at)
     warning = at.error[0].value
     assert ("ikkje ei rangering" if lang == "nn" else "not a ranking") in warning
+
+
+def test_an_ended_series_says_so(demo_warehouse: Path) -> None:
+    at = _started("indikator", {"kommune": "3301", "indikator": "helsesykepleier_arsverk"})
+    notes = " ".join(i.value for i in at.info)
+    assert "Serien er avsluttet" in notes and "2022" in notes and "SSB 11994" in notes
+    at = _started("indikator", {"kommune": "3301", "indikator": "trangboddhet"})
+    assert "Serien er avsluttet" not in " ".join(i.value for i in at.info)

@@ -205,3 +205,39 @@ def test_report_build_follows_the_level(demo_warehouse: Path) -> None:
     assert own.evaluation is not None and lks.evaluation is not None
     assert len(own.evaluation.district_names) == 10
     assert len(lks.evaluation.district_names) == 52
+
+
+def test_footers_give_source_and_table_only(demo_warehouse: Path) -> None:
+    """Slides, the PDF and the pages' source lines name the source and the table; the
+    maintainers' notes (looked up by title, table id not verified) stay on "Data og kilder"."""
+    from utfordringsbilde import queries
+    from utfordringsbilde.i18n import t
+    from utfordringsbilde.pagemodels import indikator, kilder
+
+    with duckdb.connect(str(demo_warehouse), read_only=True) as con:
+        inds = queries.indicators(con)
+        summary = queries.source_summary(con)
+        deck = slides.build(con, "3301", plan=load_plans().get("3301"))
+        names = dict(con.execute("SELECT area_code, name FROM area").fetchall())
+    by_title = inds.loc[inds["source_table"] == "unknown", "indicator_id"].tolist()
+    unverified = inds.loc[~inds["source_verified"], "indicator_id"].tolist()
+    assert by_title and set(unverified) - set(by_title)  # both kinds of note exist to leak
+    ids = inds["indicator_id"].tolist()
+    for lang in ("nb", "nn", "en"):
+        notes = (t("source_unknown_table", lang), t("unverified_source", lang))
+        footers = slides.source_labels(inds, ids, lang)
+        leaked = {i: s for i, s in footers.items() if any(n in s for n in notes)}
+        assert not leaked, (lang, leaked)
+        assert footers[by_title[0]] == "FHI"
+        assert indikator.describe(inds, by_title[0], lang).source == "FHI"
+        # "Data og kilder" keeps them, for the maintainers.
+        shown = " ".join(kilder.catalog(inds, summary, lang).astype(str).to_numpy().ravel())
+        assert all(n in shown for n in notes), lang
+    ev = deck.evaluation
+    raw = report.pdf(deck, {}, ev, report._source_table(deck), [], names)
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(raw)).pages).split())
+    assert "4 Kilder og metode" in text
+    assert t("unverified_source", "nb") not in text
+    assert t("source_unknown_table", "nb") not in text
+    plan_ids = {r.target.indicator for r in ev.targets} if ev is not None else set()
+    assert plan_ids & set(unverified + by_title), "the plan names no unverified indicator"

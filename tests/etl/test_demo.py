@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import subprocess
 import sys
@@ -554,3 +555,32 @@ def test_an_ended_series_is_marked_in_the_warehouse(con: duckdb.DuckDBPyConnecti
     ended = dict(con.execute("SELECT indicator_id, source_ended FROM indicator").fetchall())
     assert ended["helsesykepleier_arsverk"] == 2022
     assert ended["barn_0_17"] is None
+
+
+def test_an_ended_series_is_not_simulated_past_its_end(con: duckdb.DuckDBPyConnection) -> None:
+    # 11994 stopped in 2022: the demo, like SSB, has nothing newer for it.
+    last = dict(
+        con.execute("SELECT indicator_id, max(period_to) FROM observation GROUP BY 1").fetchall()
+    )
+    assert last["helsesykepleier_arsverk"] == 2022
+    assert last["barn_0_17"] == 2024
+
+
+def test_the_demo_draws_the_kommunes_own_district_file(tmp_path: Path) -> None:
+    """A kommune file's `geojson` is read by every build, not only by the live boundary step:
+    the demo (and `etl ensure --offline`) warehouse holds the kommune's own outlines."""
+    from tests.etl.fakeapi import FIXTURES
+    from utfordringsbilde import queries
+    from utfordringsbilde.config import Catalog, load_yaml_model
+
+    catalog = load_yaml_model(FIXTURES / "catalog.yaml", Catalog)
+    kommuner = load_kommuner(FIXTURES / "kommuner")  # 3301 names 3301-districts.geojson
+    path = tmp_path / "warehouse.duckdb"
+    run = demo.build(
+        target=path, runs_log=tmp_path / "runs.jsonl", catalog=catalog, kommuner=kommuner
+    )
+    assert run.status == "ok"
+    with duckdb.connect(str(path), read_only=True) as c:
+        shapes = queries.district_shapes(c, DRAMMEN)
+    assert sorted(shapes) == ["3301-D01", "3301-D02"]
+    assert json.loads(shapes["3301-D02"])["properties"]["name"] == "Strømsø"

@@ -435,9 +435,7 @@ def test_unknown_school_names_row_and_column() -> None:
 def test_school_and_grunnkrets_rows_for_one_district_are_refused() -> None:
     # 33010501 lies in Konnerud (3301-D03), as Konnerud skole does.
     text = (
-        f"{HEADER}\n"
-        f"{IND};Konnerud skole;2023;20;200;;alle;;\n"
-        f"{IND};33010501;2023;10;150;;alle;;\n"
+        f"{HEADER}\n{IND};Konnerud skole;2023;20;200;;alle;;\n{IND};33010501;2023;10;150;;alle;;\n"
     )
     checked = local.check(text.encode("utf-8"), "blandet.csv", kommune="3301")
     assert not checked.ok
@@ -571,3 +569,28 @@ def test_an_import_shows_on_the_overview_of_a_live_warehouse(
         ["3301-D02", 17.5, 2023],
     ]
     assert set(mine.source_table) == {"ungdata.csv"}
+
+
+def test_grunnkrets_rows_for_districts_without_grunnkretser_say_why(tmp_path: Path) -> None:
+    """A kommune file may list districts without grunnkretser; grunnkrets rows then cannot be
+    summed to them, and the problem says so instead of "unknown district"."""
+    k = Kommune.model_validate(
+        {
+            "code": "4601",
+            "name": "Bergen",
+            "fylke": {"code": "46", "name": "Vestland"},
+            "districts": {
+                "items": [{"code": "4601-01", "name": "Arna"}, {"code": "4601-02", "name": "Fana"}]
+            },
+        }
+    )
+    rows = [HEADER, f"{IND};46010101;2024;20;200;;alle;Ungdata;a@b.no"]
+    rows.append(f"{IND};Fana;2024;25;250;;alle;Ungdata;a@b.no")
+    checked = local.check(
+        "\n".join(rows).encode(), "bergen.csv", kommune="4601", kommuner={"4601": k},
+        warehouse=tmp_path / "none.duckdb",
+    )  # fmt: skip
+    assert [(p.row, p.column) for p in checked.problems] == [(2, "omrade")]
+    message = str(checked.problems[0])
+    assert "grunnkrets 46010101 is in no district" in message
+    assert "Arna, Fana list no grunnkretser" in message

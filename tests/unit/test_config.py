@@ -7,6 +7,7 @@ message an analyst would see: `path:LINE: field: message`.
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -473,3 +474,62 @@ def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
         (11, "indicators[lavinntekt].theme"),
         (16, "indicators[lavinntekt].risk_factors[0]"),
     ]
+
+
+# ------------------------------------------------------------- the kommune's own districts file
+
+SQUARE = {"type": "Polygon", "coordinates": [[[10, 59], [10.1, 59], [10.1, 59.1], [10, 59]]]}
+
+
+def _districts_file(folder: Path, props: list[dict[str, object]], name: str = "d.geojson") -> str:
+    features = [{"type": "Feature", "properties": p, "geometry": SQUARE} for p in props]
+    (folder / name).write_text(json.dumps({"type": "FeatureCollection", "features": features}))
+    return KOMMUNE.replace("  items:", f"  geojson: {name}\n  items:")
+
+
+def test_a_missing_districts_file_is_a_config_error(tmp_path: Path) -> None:
+    text = KOMMUNE.replace("  items:", "  geojson: finnes-ikke.geojson\n  items:")
+    err = kommune_error(tmp_path, text)
+    assert str(err).startswith(f"{tmp_path / '3301.yaml'}:5: districts: ")
+    assert f"geojson {tmp_path / 'finnes-ikke.geojson'}: file not found" in str(err)
+
+
+def test_features_without_a_known_property_are_a_config_error(tmp_path: Path) -> None:
+    text = _districts_file(tmp_path, [{"OBJECTID": 1, "omr": "Bragernes"}, {"OBJECTID": 2}])
+    err = kommune_error(tmp_path, text)
+    message = str(err)
+    assert f"geojson {tmp_path / 'd.geojson'}: feature 0, 1 has no property naming" in message
+    # the accepted names are listed, so the analyst can rename the property
+    for name in ("bydelnr", "bydelnavn", "kommunenummer", "navn", "grunnkretsnummer"):
+        assert name in message
+
+
+@pytest.mark.parametrize(
+    "props",
+    [
+        [{"bydelnr": "330101", "bydelnavn": "Bragernes"}, {"bydelnr": "02"}],
+        [{"kommunenummer": "3301", "bydelnavn": "Bragernes"}, {"BYDELNAVN": "Strømsø"}],
+        [{"kode": "3301-01"}, {"navn": "Strømsø"}],
+    ],
+)
+def test_common_property_names_are_accepted(tmp_path: Path, props: list[dict[str, object]]) -> None:
+    # districts 3301-01 Bragernes and 3301-02 Strømsø; "330101", "02", "3301-01" all name one
+    text = _districts_file(tmp_path, props).replace("3301-D0", "3301-0")
+    k = load_yaml_model(write(tmp_path, "3301.yaml", text), Kommune)
+    assert k.districts.geojson_path == tmp_path / "d.geojson"
+
+
+def test_grunnkrets_polygons_are_accepted(tmp_path: Path) -> None:
+    gks = [{"grunnkretsnummer": g} for g in ("33010101", "33010102", "33010201", "30050101")]
+    k = load_yaml_model(write(tmp_path, "3301.yaml", _districts_file(tmp_path, gks)), Kommune)
+    assert k.districts.geojson_path == tmp_path / "d.geojson"
+    # a district whose grunnkrets has no polygon would draw a map with a hole: refused
+    err = kommune_error(tmp_path, _districts_file(tmp_path, gks[:2] + gks[3:]))
+    assert "district 3301-D02 Strømsø: no polygon for grunnkrets 33010201" in str(err)
+
+
+def test_a_district_without_grunnkretser_is_allowed(tmp_path: Path) -> None:
+    text = KOMMUNE.replace('      grunnkretser: ["33010201"]\n', "")
+    k = load_yaml_model(write(tmp_path, "3301.yaml", text), Kommune)
+    assert [d.grunnkretser for d in k.districts.items] == [["33010101", "33010102"], []]
+    assert not k.districts.demo_codes

@@ -107,7 +107,9 @@ def test_the_old_helpers_read_the_catalogs() -> None:
     assert i18n.verdict_label("worse", "nn") == "Dårlegare"
     assert i18n.trend_label("increasing", "en") == "↗ Increasing"
     assert i18n.flag_meaning(":", "en") == "Suppressed for privacy (too few cases)"
-    assert i18n.source_label("fhi", "unknown", lang="en") == "FHI (table looked up by title)"
+    assert i18n.source_label("fhi", "unknown", lang="en", notes=True) == (
+        "FHI (table looked up by title)"
+    )
     assert grammar.count(1, "mål", "nn") == "eitt mål"
     assert grammar.join(["A", "B", "C"], "en") == "A, B and C"
 

@@ -32,6 +32,7 @@ class Indicator:
     definition: str
     caveats: str
     source: str
+    ended: int | None = None  # the last year of a series the publisher has stopped
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,15 @@ def describe(inds: pd.DataFrame, ind_id: str, lang: str) -> Indicator:
         source=source_label(
             str(row.source), str(row.source_table), bool(row.source_verified), lang
         ),
+        ended=None if _missing(getattr(row, "source_ended", None)) else int(row.source_ended),
     )
+
+
+def ended_note(ind: Indicator, lang: str) -> str | None:
+    """`The series has ended: …` for a series the publisher has stopped, else None."""
+    if ind.ended is None:
+        return None
+    return t("series_ended", lang, year=ind.ended, source=ind.source)
 
 
 def districts(ov: Overview, ind_id: str) -> Districts:
@@ -131,6 +140,10 @@ def default(inds: pd.DataFrame) -> str:
     """The indicator the page opens on: the first one that is compared (not a head count)."""
     compared = inds.loc[inds["unit"] != "count", "indicator_id"]
     return str(compared.iloc[0] if not compared.empty else inds["indicator_id"].iloc[0])
+
+
+def _missing(x: object) -> bool:
+    return x is None or (isinstance(x, float) and x != x) or x is pd.NA
 
 
 def about(ind: Indicator, lang: str) -> list[str]:

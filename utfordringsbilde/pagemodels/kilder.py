@@ -22,7 +22,8 @@ def catalog(inds: pd.DataFrame, summary: pd.DataFrame, lang: str) -> pd.DataFram
             t("indicator", lang): [text(r, "name", lang) for r in rows],
             t("theme", lang): [text(r, "theme", lang) for r in rows],
             t("source", lang): [
-                source_label(r.source, r.source_table, bool(r.source_verified), lang) for r in rows
+                source_label(r.source, r.source_table, bool(r.source_verified), lang, notes=True)
+                for r in rows
             ],
             t("unit_col", lang): [numbers.unit_name(r.unit, lang) for r in rows],
             t("period_col", lang): [
