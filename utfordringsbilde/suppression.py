@@ -129,29 +129,45 @@ def protect(
     fresh = mask if since is None else np.asarray(since, dtype=bool)
     for chunk in disclosure.chunks(f, fresh):
         eqs = disclosure.equations(f.iloc[chunk], given)
-        ties: dict[int, set[int]] = {}
-        for cells, _, _ in eqs:
-            for c in chunk[cells].tolist():
-                ties.setdefault(c, set()).update(chunk[cells].tolist())
+        ties = _Ties(disclosure.Flat.of(eqs))
         for local, eq in disclosure.groups(len(chunk), eqs):
             rows = chunk[local]
             if not fresh[rows].any():
                 continue
+            flat = disclosure.Flat.of(eq)
             while True:
                 table = disclosure.Table(
-                    known=np.where(mask[rows], np.nan, num[rows]), upper=den[rows], equations=eq
+                    known=np.where(mask[rows], np.nan, num[rows]), upper=den[rows], equations=flat
                 )
-                exposed = disclosure.determined(table)
+                exposed = disclosure.determined(table, truth=num[rows])
                 if not len(exposed):
                     break
-                target = int(rows[exposed[0]])
-                near = [c for c in ties.get(target, ()) if not mask[c] and not np.isnan(num[c])]
+                target = int(local[exposed[0]])
+                tied = chunk[ties.of(target)]
+                near = [int(c) for c in tied if not mask[c] and not np.isnan(num[c])]
                 if not near:
                     near = [int(r) for r in rows if not mask[r] and not np.isnan(num[r])]
                 if not near:
                     break
                 mask[min(near, key=lambda c: rank[c])] = True
     return pd.Series(mask, index=hidden.index)
+
+
+class _Ties:
+    """Which cells share an equation with a given cell (positions in a chunk)."""
+
+    def __init__(self, flat: disclosure.Flat) -> None:
+        self.flat = flat
+        self.order = np.argsort(flat.cells, kind="stable")
+        self.sorted = flat.cells[self.order]
+        self.eq = flat.rows[self.order]
+
+    def of(self, cell: int) -> np.ndarray:
+        """Every cell in an equation with `cell`, itself included."""
+        lo, hi = np.searchsorted(self.sorted, [cell, cell + 1])
+        ptr = self.flat.ptr
+        parts = [self.flat.cells[ptr[e] : ptr[e + 1]] for e in self.eq[lo:hi].tolist()]
+        return np.unique(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
 
 
 def protect_levels(
