@@ -336,7 +336,8 @@ def _inconsistent(system: _System, report: np.ndarray) -> np.ndarray:
             rest_hi = hi_term.sum() - hi_term[k]
             ends = sorted(((rhs[r] - rest_hi) / c, (rhs[r] - rest_lo) / c))
             low, high = max(ends[0], 0.0), min(ends[1], upper[j])
-            if high - low < 1 - EPS:
+            # An empty range says the equation is wrong, not what the count is.
+            if -EPS <= high - low < 1 - EPS:
                 pinned[j] = True
     # Least violation: min sum(s+ + s-) with A x + s+ - s- == rhs.
     eye = identity(m, format="csr")
