@@ -463,11 +463,12 @@ def equations(
     return out
 
 
-def components(n: int, eqs: Equations) -> np.ndarray:
+def components(n: int, eqs: Equations | Flat) -> np.ndarray:
     """Label per row: rows tied by any chain of equations share a label."""
-    src = [c[0] for c, _, _ in eqs for _ in c]
-    dst = [x for c, _, _ in eqs for x in c]
-    graph = coo_matrix((np.ones(len(src)), (src, dst)), shape=(n, n))
+    flat = eqs if isinstance(eqs, Flat) else Flat.of(eqs)
+    lens = np.diff(flat.ptr)
+    src = np.repeat(flat.cells[flat.ptr[:-1][lens > 0]], lens[lens > 0])
+    graph = coo_matrix((np.ones(len(src)), (src, flat.cells)), shape=(n, n))
     return connected_components(graph, directed=False)[1]
 
 

@@ -150,8 +150,7 @@ def _protect_chunk(
     """
     n = len(chunk)
     ties = _Ties(flat)
-    eqs = [(flat.cells[a:b], None, None) for a, b in zip(flat.ptr[:-1], flat.ptr[1:], strict=True)]
-    labels = disclosure.components(n, eqs)  # type: ignore[arg-type]
+    labels = disclosure.components(n, flat)
     active = np.zeros(labels.max() + 1 if n else 0, dtype=bool)
     active[labels[fresh[chunk]]] = True
     lens = np.diff(flat.ptr)
