@@ -650,6 +650,11 @@ def level_groups(frame: pd.DataFrame, members: pd.DataFrame) -> Iterator[LevelGr
         elif lv in AREA_LEVELS:
             known_g.setdefault(k, set()).update(parts_of.get(a, ()))
     index = {k: {g: i for i, g in enumerate(sorted(gs))} for k, gs in known_g.items()}
+    # Each area's grunnkretser as positions, once per area rather than once per row.
+    part_at: dict[tuple[str, str], np.ndarray] = {}
+    for a, k, lv in zip(area, kommune, level, strict=True):
+        if lv in AREA_LEVELS and a in parts_of and (k, a) not in part_at:
+            part_at[k, a] = np.asarray([index[k][g] for g in parts_of[a]], dtype=int)
     for idx in f.groupby(GROUP, sort=False, dropna=False, observed=True).indices.values():
         k = kommune[idx[0]]
         gi = index.get(k)
@@ -667,7 +672,7 @@ def level_groups(frame: pd.DataFrame, members: pd.DataFrame) -> Iterator[LevelGr
                 parts.append(np.arange(len(gi)))
             elif lv in AREA_LEVELS and area[r] in parts_of:
                 rows.append(r)
-                parts.append(np.asarray([gi[g] for g in parts_of[area[r]]], dtype=int))
+                parts.append(part_at[k, area[r]])
         if rows or (own >= 0).any():
             yield LevelGroup(rows=np.asarray(rows, dtype=int), parts=parts, grunnkrets=own)
 
