@@ -18,7 +18,7 @@ import duckdb
 import highspy
 import numpy as np
 import pandas as pd
-from scipy.sparse import coo_matrix
+from scipy.sparse import coo_matrix, csr_matrix, hstack, identity
 from scipy.sparse.csgraph import connected_components
 
 # A published figure is a whole number of people; a solver's 3.0000001 is 3.
@@ -30,13 +30,60 @@ CHUNK_ROWS = 5000
 Equations = list[tuple[np.ndarray, np.ndarray, float]]
 
 
+# Bounds above this are "no bound": an LP with every variable boxed is never unbounded, so
+# the independent blocks of a table can share one solve.
+BIG = 1e9
+
+
+@dataclass
+class Flat:
+    """Equations as flat arrays: row r is sum(coefs[ptr[r]:ptr[r+1]] * x[cells[...]]) == rhs[r]."""
+
+    ptr: np.ndarray
+    cells: np.ndarray
+    coefs: np.ndarray
+    rhs: np.ndarray
+
+    @classmethod
+    def of(cls, eqs: Equations) -> Flat:
+        """The flat form of an equation list."""
+        if not eqs:
+            z = np.zeros(0)
+            return cls(np.zeros(1, dtype=np.int64), z.astype(np.int64), z, z)
+        lens = np.fromiter((len(c) for c, _, _ in eqs), dtype=np.int64, count=len(eqs))
+        cells = np.concatenate([np.asarray(c, dtype=np.int64) for c, _, _ in eqs])
+        coefs = np.concatenate([np.asarray(a, dtype=float) for _, a, _ in eqs])
+        rhs = np.fromiter((float(b) for _, _, b in eqs), dtype=float, count=len(eqs))
+        return cls(np.concatenate([[0], np.cumsum(lens)]), cells, coefs, rhs)
+
+    @property
+    def rows(self) -> np.ndarray:
+        """Equation number of every entry."""
+        return np.repeat(np.arange(len(self.rhs)), np.diff(self.ptr))
+
+    def select(self, keep: np.ndarray) -> Flat:
+        """Only the equations where `keep` (one bool per equation) holds."""
+        entry = keep[self.rows]
+        lens = np.diff(self.ptr)[keep]
+        return Flat(
+            np.concatenate([[0], np.cumsum(lens)]),
+            self.cells[entry],
+            self.coefs[entry],
+            self.rhs[keep],
+        )
+
+    def renumber(self, new: np.ndarray) -> Flat:
+        """The same equations with cell c renamed new[c]."""
+        return Flat(self.ptr, new[self.cells], self.coefs, self.rhs)
+
+
 @dataclass
 class Table:
     """One attacker problem: cells' counts (NaN when hidden), bounds and published equations."""
 
     known: np.ndarray  # count per cell, NaN when hidden
     upper: np.ndarray  # denominator per cell (the count's upper bound), inf when unknown
-    equations: Equations = field(default_factory=list)
+    equations: Equations | Flat = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.known = np.asarray(self.known, dtype=float)
@@ -47,39 +94,60 @@ class Table:
         return np.flatnonzero(np.isnan(self.known))
 
 
-class _Problem:
-    """The table's hidden counts as LP variables, with visible counts moved to the right."""
+@dataclass
+class _System:
+    """A table's equations over its hidden counts only: A x == rhs, 0 <= x <= upper."""
 
-    def __init__(self, table: Table) -> None:
-        self.cells = table.hidden
-        pos = {int(c): i for i, c in enumerate(self.cells)}
-        rows: list[int] = []
-        cols: list[int] = []
-        vals: list[float] = []
-        rhs: list[float] = []
-        for cells, coefs, total in table.equations:
-            b = float(total)
-            entries = []
-            for c, a in zip(cells.tolist(), coefs.tolist(), strict=True):
-                if c in pos:
-                    entries.append((pos[c], a))
-                else:
-                    b -= a * table.known[c]
-            if not entries:
-                continue
-            for j, a in entries:
-                rows.append(len(rhs))
-                cols.append(j)
-                vals.append(a)
-            rhs.append(b)
-        n = len(self.cells)
-        a = coo_matrix((vals, (rows, cols)), shape=(len(rhs), n)).tocsc()
+    a: csr_matrix
+    rhs: np.ndarray
+    upper: np.ndarray
+
+    @classmethod
+    def of(cls, table: Table, cells: np.ndarray) -> _System:
+        """Visible counts moved to the right; equations without a hidden count dropped."""
+        eqs = table.equations
+        flat = eqs if isinstance(eqs, Flat) else Flat.of(eqs)
+        n, m = len(cells), len(flat.rhs)
+        col = np.full(len(table.known), -1, dtype=np.int64)
+        col[cells] = np.arange(n)
+        rows = flat.rows
+        val = table.known[flat.cells]
+        hid = np.isnan(val)
+        moved = np.bincount(rows[~hid], weights=flat.coefs[~hid] * val[~hid], minlength=m)
+        has = np.bincount(rows[hid], minlength=m) > 0
+        renum = np.cumsum(has) - 1
+        a = csr_matrix(
+            (flat.coefs[hid], (renum[rows[hid]], col[flat.cells[hid]])), shape=(int(has.sum()), n)
+        )
+        upper = np.minimum(table.upper[cells], BIG)
+        return cls(a, (flat.rhs - moved)[has], upper)
+
+    def rows(self, keep: np.ndarray) -> _System:
+        """Only the equations where `keep` holds."""
+        return _System(self.a[keep], self.rhs[keep], self.upper)
+
+    def holds(self, x: np.ndarray) -> bool:
+        """Whether `x` is a whole-number solution."""
+        return bool(
+            np.all(np.abs(self.a @ x - self.rhs) < EPS)
+            and np.all(x >= -EPS)
+            and np.all(x <= self.upper + EPS)
+            and np.all(np.abs(x - np.round(x)) < EPS)
+        )
+
+
+class _Problem:
+    """A system as a HiGHS model whose objective changes between solves."""
+
+    def __init__(self, system: _System) -> None:
+        a = system.a.tocsc()
+        n, m = a.shape[1], a.shape[0]
         lp = highspy.HighsLp()
-        lp.num_col_, lp.num_row_ = n, len(rhs)
+        lp.num_col_, lp.num_row_ = n, m
         lp.col_cost_ = np.zeros(n)
         lp.col_lower_ = np.zeros(n)
-        lp.col_upper_ = np.minimum(table.upper[self.cells], highspy.kHighsInf)
-        lp.row_lower_ = lp.row_upper_ = np.asarray(rhs, dtype=float)
+        lp.col_upper_ = system.upper.astype(float)
+        lp.row_lower_ = lp.row_upper_ = system.rhs.astype(float)
         lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
         lp.a_matrix_.start_ = a.indptr.astype(np.int32)
         lp.a_matrix_.index_ = a.indices.astype(np.int32)
@@ -91,8 +159,7 @@ class _Problem:
         self.integer = False
 
     def solve(self, objective: np.ndarray) -> np.ndarray | None:
-        """A whole-number solution minimising `objective`, or None when none exists or the
-        objective is unbounded."""
+        """A whole-number solution minimising `objective`, or None when none exists."""
         h = self.highs
         idx = np.arange(self.n, dtype=np.int32)
         h.changeColsCost(self.n, idx, np.asarray(objective, dtype=float))
@@ -106,112 +173,212 @@ class _Problem:
             self.integer = True
             h.changeColsIntegrality(self.n, idx, np.full(self.n, highspy.HighsVarType.kInteger))
             return self.solve(objective)
-        return x
+        return np.round(x) if self.integer else x
 
 
 def ranges(table: Table) -> tuple[np.ndarray, np.ndarray]:
     """Attacker's lowest and highest feasible count for each hidden cell (order of `hidden`)."""
-    p = _Problem(table)
-    n = len(p.cells)
+    system = _System.of(table, table.hidden)
+    p = _Problem(system)
+    n = p.n
     low, high = np.full(n, np.nan), np.full(n, np.nan)
     for i in range(n):
         e = np.zeros(n)
         e[i] = 1.0
         lo, hi = p.solve(e), p.solve(-e)
         low[i] = lo[i] if lo is not None else np.nan
-        high[i] = hi[i] if hi is not None else np.inf
+        high[i] = hi[i] if hi is not None and hi[i] < BIG - 1 else np.inf
     return low, high
 
 
-def determined(table: Table, among: np.ndarray | None = None) -> np.ndarray:
+def determined(
+    table: Table, among: np.ndarray | None = None, truth: np.ndarray | None = None
+) -> np.ndarray:
     """Hidden cells (indices into the table) whose count the attacker narrows to one value.
 
-    Same answer as `ranges` with high - low < 1, found with fewer solves: every solution seen
-    widens every cell's observed range, and only cells still narrow get their own solves. A
-    cell whose denominator is 0 holds nobody: its 0 is no one's secret and is not reported.
-    With `among` (table indices), only those cells are checked and reported; the other hidden
-    cells are unknowns that are no one's published secret (a grunnkrets count never shown).
+    Same answer as `ranges` with high - low < 1, found with fewer solves. A cell whose
+    denominator is 0 holds nobody: its 0 is no one's secret and is not reported. With `among`
+    (table indices), only those cells are checked and reported; the other hidden cells are
+    unknowns that are no one's published secret (a grunnkrets count never shown). `truth`
+    (every cell's real count, known to the defender) is one solution to start from. When the
+    published figures contradict each other, the attacker fails closed: see `_inconsistent`.
     """
-    p = _Problem(table)
-    n = len(p.cells)
-    if n == 0:
-        return p.cells
-    seen_lo, seen_hi = np.full(n, np.inf), np.full(n, -np.inf)
-    empty = table.upper[p.cells] == 0
+    cells = table.hidden
+    if not len(cells):
+        return cells
+    report = table.upper[cells] > 0
     if among is not None:
-        empty |= ~np.isin(p.cells, among)
-        if empty.all():
-            return p.cells[:0]
-    proven = np.zeros(n, dtype=bool)
+        report &= np.isin(cells, among)
+    if not report.any():
+        return cells[:0]
+    system = _System.of(table, cells)
+    witness = None if truth is None else np.asarray(truth, dtype=float)[cells]
+    return cells[_attack(system, report, witness)]
+
+
+def _attack(system: _System, report: np.ndarray, witness: np.ndarray | None) -> np.ndarray:
+    """Mask of reported cells narrowed to one value (see `determined`)."""
+    a = system.a
+    n = a.shape[1]
+    pinned = np.zeros(n, dtype=bool)
+    # An equation with one hidden count fixes it: no solve needed, and true in every
+    # consistent subset of the equations that holds it.
+    per_row = np.diff(a.indptr)
+    single = a.indices[a.indptr[:-1][per_row == 1]]
+    pinned[single] = True
+    if witness is not None and not system.holds(witness):
+        witness = None
+    narrow = _narrow(system, report & ~pinned, witness)
+    if narrow is None:
+        return report & (pinned | _inconsistent(system, report))
+    return report & (pinned | narrow)
+
+
+def _blocks(a: csr_matrix) -> np.ndarray:
+    """Label per hidden count: counts tied by a chain of equations share one."""
+    m, n = a.shape
+    if m == 0:
+        return np.arange(n)
+    coo = a.tocoo()
+    graph = coo_matrix((np.ones(len(coo.row)), (coo.col, n + coo.row)), shape=(n + m, n + m))
+    return connected_components(graph, directed=False)[1][:n]
+
+
+def _narrow(system: _System, todo: np.ndarray, witness: np.ndarray | None) -> np.ndarray | None:
+    """Mask of `todo` cells whose range is under one, or None when no solution exists.
+
+    Every solution seen widens every cell's observed range; only cells still narrow get their
+    own solves, and those of independent blocks share each solve (one cell per block).
+    """
+    n = system.a.shape[1]
+    out = np.zeros(n, dtype=bool)
+    seen_lo, seen_hi = np.full(n, np.inf), np.full(n, -np.inf)
 
     def see(x: np.ndarray | None) -> None:
         if x is not None:
             np.minimum(seen_lo, x, out=seen_lo)
             np.maximum(seen_hi, x, out=seen_hi)
 
+    proven = np.zeros(n, dtype=bool)
+
     def narrow() -> np.ndarray:
-        return np.flatnonzero((seen_hi - seen_lo < 1 - EPS) & ~empty & ~proven)
+        return np.flatnonzero((seen_hi - seen_lo < 1 - EPS) & todo & ~proven)
 
     # Random weights reach different corners of the solution set; fixed seed, same answer.
     rng = np.random.default_rng(n)
     weights = rng.uniform(0.5, 1.5, n)
-    first = p.solve(weights)
-    if first is None:
-        # No whole-number solution: the published figures contradict each other (a source's
-        # total that is not its areas' sum), so no exact equation can be solved for a cell.
-        return p.cells[:0]
-    see(first)
-    proven = _swappable(table, p.cells, first)
+    if witness is not None:
+        base = witness
+        see(base)
+        proven = _swappable(system, base)
+        if not len(narrow()):
+            return out
+    p = _Problem(system)
+    if witness is None:
+        first = p.solve(weights)
+        if first is None:
+            return None
+        base = first
+        see(first)
+        proven = _swappable(system, first)
     see(p.solve(-weights))
     for _ in range(4):
-        todo = narrow()
-        if not len(todo):
-            break
+        todo_now = narrow()
+        if not len(todo_now):
+            return out
         # The still-narrow cells pushed apart, some up and some down: where they share a
         # fixed total, pushing all of them one way moves none.
         w = 0.01 * weights
-        w[todo] = weights[todo] * rng.choice([-1.0, 1.0], len(todo))
+        w[todo_now] = weights[todo_now] * rng.choice([-1.0, 1.0], len(todo_now))
         see(p.solve(w))
         see(p.solve(-w))
-        if len(narrow()) == len(todo):
+        if len(narrow()) == len(todo_now):
             break
-    out = []
-    for i in narrow():
+    labels = _blocks(system.a)
+    decided = np.zeros(n, dtype=bool)
+    while True:
+        left = narrow()
+        left = left[~decided[left]]
+        if not len(left):
+            return out
+        # The first undecided cell of each block: blocks share no equation, so minimising
+        # (maximising) their sum minimises (maximises) each.
+        _, first_of = np.unique(labels[left], return_index=True)
+        pick = left[first_of]
         e = np.zeros(n)
-        e[i] = 1.0
-        up = p.solve(-e)
-        if up is None:
-            continue  # no bound above: the count can be anything
-        see(up)
-        if seen_hi[i] - seen_lo[i] >= 1 - EPS:
-            continue
-        see(p.solve(e))
-        if seen_hi[i] - seen_lo[i] < 1 - EPS:
-            out.append(i)
-    return p.cells[np.asarray(out, dtype=int)]
+        e[pick] = 1.0
+        see(p.solve(-e))
+        still = pick[seen_hi[pick] - seen_lo[pick] < 1 - EPS]
+        if len(still):
+            e = np.zeros(n)
+            e[still] = 1.0
+            see(p.solve(e))
+            out[still[seen_hi[still] - seen_lo[still] < 1 - EPS]] = True
+        decided[pick] = True
 
 
-def _swappable(table: Table, cells: np.ndarray, base: np.ndarray) -> np.ndarray:
+def _inconsistent(system: _System, report: np.ndarray) -> np.ndarray:
+    """Cells pinned when the published figures contradict each other (no solution).
+
+    The attacker then trusts any consistent part: each equation alone, and every equation
+    that a least-violation fit (minimal total slack) satisfies, attacked together.
+    """
+    a, rhs, upper = system.a, system.rhs, system.upper
+    m, n = a.shape
+    pinned = np.zeros(n, dtype=bool)
+    for r in range(m):
+        idx = a.indices[a.indptr[r] : a.indptr[r + 1]]
+        coef = a.data[a.indptr[r] : a.indptr[r + 1]]
+        lo_term = np.minimum(0.0, coef * upper[idx])
+        hi_term = np.maximum(0.0, coef * upper[idx])
+        for k, (j, c) in enumerate(zip(idx.tolist(), coef.tolist(), strict=True)):
+            rest_lo = lo_term.sum() - lo_term[k]
+            rest_hi = hi_term.sum() - hi_term[k]
+            ends = sorted(((rhs[r] - rest_hi) / c, (rhs[r] - rest_lo) / c))
+            low, high = max(ends[0], 0.0), min(ends[1], upper[j])
+            # An empty range says the equation is wrong, not what the count is.
+            if -EPS <= high - low < 1 - EPS:
+                pinned[j] = True
+    # Least violation: min sum(s+ + s-) with A x + s+ - s- == rhs.
+    eye = identity(m, format="csr")
+    fit = _System(
+        hstack([a, eye, -eye], format="csr"), rhs, np.concatenate([upper, np.full(2 * m, BIG)])
+    )
+    p = _Problem(fit)
+    x = p.solve(np.concatenate([np.zeros(n), np.ones(2 * m)]))
+    if x is None:
+        return pinned | report
+    slack = x[n : n + m] + x[n + m :]
+    keep = slack < EPS
+    if keep.any():
+        sub = system.rows(keep)
+        narrow = _narrow(sub, report & ~pinned, x[:n])
+        if narrow is not None:
+            pinned |= narrow
+    return pinned
+
+
+def _swappable(system: _System, base: np.ndarray) -> np.ndarray:
     """Hidden cells proven free by moving one person, in the whole-number solution `base`,
     between them and a twin: a hidden cell in exactly the same equations with the same signs.
     """
-    free = np.zeros(len(cells), dtype=bool)
-    pos = {int(c): i for i, c in enumerate(cells)}
-    signature: list[list[tuple[int, float]]] = [[] for _ in cells]
-    for e, (members, coefs, _) in enumerate(table.equations):
-        for c, a in zip(members.tolist(), coefs.tolist(), strict=True):
-            if c in pos:
-                signature[pos[c]].append((e, a))
-    twins: dict[tuple[tuple[int, float], ...], list[int]] = {}
-    for i, sig in enumerate(signature):
-        twins.setdefault(tuple(sig), []).append(i)
-    truth = base
-    upper = table.upper[cells]
+    a = system.a.tocsc()
+    n = a.shape[1]
+    free = np.zeros(n, dtype=bool)
+    twins: dict[tuple[bytes, bytes], list[int]] = {}
+    for j in range(n):
+        s, e = a.indptr[j], a.indptr[j + 1]
+        if s == e:
+            continue  # in no equation: its own bounds are its range
+        key = (a.indices[s:e].tobytes(), a.data[s:e].tobytes())
+        twins.setdefault(key, []).append(j)
+    upper = system.upper
+    free[np.diff(a.indptr) == 0] = upper[np.diff(a.indptr) == 0] >= 1
     for group in twins.values():
         if len(group) < 2:
             continue
         g = np.asarray(group)
-        up, down = truth[g] <= upper[g] - 1, truth[g] >= 1
+        up, down = base[g] <= upper[g] - 1, base[g] >= 1
         n_up, n_down = up.sum(), down.sum()
         free[g] = (up & (n_down - down > 0)) | (down & (n_up - up > 0))
     return free
@@ -296,11 +463,12 @@ def equations(
     return out
 
 
-def components(n: int, eqs: Equations) -> np.ndarray:
+def components(n: int, eqs: Equations | Flat) -> np.ndarray:
     """Label per row: rows tied by any chain of equations share a label."""
-    src = [c[0] for c, _, _ in eqs for _ in c]
-    dst = [x for c, _, _ in eqs for x in c]
-    graph = coo_matrix((np.ones(len(src)), (src, dst)), shape=(n, n))
+    flat = eqs if isinstance(eqs, Flat) else Flat.of(eqs)
+    lens = np.diff(flat.ptr)
+    src = np.repeat(flat.cells[flat.ptr[:-1][lens > 0]], lens[lens > 0])
+    graph = coo_matrix((np.ones(len(src)), (src, flat.cells)), shape=(n, n))
     return connected_components(graph, directed=False)[1]
 
 
@@ -482,6 +650,11 @@ def level_groups(frame: pd.DataFrame, members: pd.DataFrame) -> Iterator[LevelGr
         elif lv in AREA_LEVELS:
             known_g.setdefault(k, set()).update(parts_of.get(a, ()))
     index = {k: {g: i for i, g in enumerate(sorted(gs))} for k, gs in known_g.items()}
+    # Each area's grunnkretser as positions, once per area rather than once per row.
+    part_at: dict[tuple[str, str], np.ndarray] = {}
+    for a, k, lv in zip(area, kommune, level, strict=True):
+        if lv in AREA_LEVELS and a in parts_of and (k, a) not in part_at:
+            part_at[k, a] = np.asarray([index[k][g] for g in parts_of[a]], dtype=int)
     for idx in f.groupby(GROUP, sort=False, dropna=False, observed=True).indices.values():
         k = kommune[idx[0]]
         gi = index.get(k)
@@ -499,7 +672,7 @@ def level_groups(frame: pd.DataFrame, members: pd.DataFrame) -> Iterator[LevelGr
                 parts.append(np.arange(len(gi)))
             elif lv in AREA_LEVELS and area[r] in parts_of:
                 rows.append(r)
-                parts.append(np.asarray([gi[g] for g in parts_of[area[r]]], dtype=int))
+                parts.append(part_at[k, area[r]])
         if rows or (own >= 0).any():
             yield LevelGroup(rows=np.asarray(rows, dtype=int), parts=parts, grunnkrets=own)
 

@@ -129,29 +129,73 @@ def protect(
     fresh = mask if since is None else np.asarray(since, dtype=bool)
     for chunk in disclosure.chunks(f, fresh):
         eqs = disclosure.equations(f.iloc[chunk], given)
-        ties: dict[int, set[int]] = {}
-        for cells, _, _ in eqs:
-            for c in chunk[cells].tolist():
-                ties.setdefault(c, set()).update(chunk[cells].tolist())
-        for local, eq in disclosure.groups(len(chunk), eqs):
-            rows = chunk[local]
-            if not fresh[rows].any():
-                continue
-            while True:
-                table = disclosure.Table(
-                    known=np.where(mask[rows], np.nan, num[rows]), upper=den[rows], equations=eq
-                )
-                exposed = disclosure.determined(table)
-                if not len(exposed):
-                    break
-                target = int(rows[exposed[0]])
-                near = [c for c in ties.get(target, ()) if not mask[c] and not np.isnan(num[c])]
-                if not near:
-                    near = [int(r) for r in rows if not mask[r] and not np.isnan(num[r])]
-                if not near:
-                    break
-                mask[min(near, key=lambda c: rank[c])] = True
+        _protect_chunk(chunk, disclosure.Flat.of(eqs), mask, fresh, num, den, rank)
     return pd.Series(mask, index=hidden.index)
+
+
+def _protect_chunk(
+    chunk: np.ndarray,
+    flat: disclosure.Flat,
+    mask: np.ndarray,
+    fresh: np.ndarray,
+    num: np.ndarray,
+    den: np.ndarray,
+    rank: np.ndarray,
+) -> None:
+    """`protect` for one chunk's equations (`flat`, over positions in `chunk`), in `mask`.
+
+    Each group of tied rows is on its own: while the attacker pins a cell of it, the cheapest
+    visible cell sharing an equation with its first pinned cell is hidden (else the group's
+    cheapest). Groups share no equation, so every group still in play is attacked in one go.
+    """
+    n = len(chunk)
+    ties = _Ties(flat)
+    labels = disclosure.components(n, flat)
+    active = np.zeros(labels.max() + 1 if n else 0, dtype=bool)
+    active[labels[fresh[chunk]]] = True
+    lens = np.diff(flat.ptr)
+    eq_label = labels[flat.cells[flat.ptr[:-1][lens > 0]]]
+    flat = flat.select(lens > 0)
+    while active.any():
+        sel = np.flatnonzero(active[labels])
+        new = np.full(n, -1, dtype=np.int64)
+        new[sel] = np.arange(len(sel))
+        rows = chunk[sel]
+        table = disclosure.Table(
+            known=np.where(mask[rows], np.nan, num[rows]),
+            upper=den[rows],
+            equations=flat.select(active[eq_label]).renumber(new),
+        )
+        hit = sel[disclosure.determined(table, truth=num[rows])]
+        active[:] = False
+        # The first pinned cell of each group, as one group alone would be answered.
+        _, first = np.unique(labels[hit], return_index=True)
+        for t in hit[first].tolist():
+            tied = chunk[ties.of(t)]
+            near = tied[~mask[tied] & ~np.isnan(num[tied])]
+            if not len(near):
+                group = chunk[labels == labels[t]]
+                near = group[~mask[group] & ~np.isnan(num[group])]
+            if len(near):
+                mask[near[np.argmin(rank[near])]] = True
+                active[labels[t]] = True
+
+
+class _Ties:
+    """Which cells share an equation with a given cell (positions in a chunk)."""
+
+    def __init__(self, flat: disclosure.Flat) -> None:
+        self.flat = flat
+        self.order = np.argsort(flat.cells, kind="stable")
+        self.sorted = flat.cells[self.order]
+        self.eq = flat.rows[self.order]
+
+    def of(self, cell: int) -> np.ndarray:
+        """Every cell in an equation with `cell`, itself included."""
+        lo, hi = np.searchsorted(self.sorted, [cell, cell + 1])
+        ptr = self.flat.ptr
+        parts = [self.flat.cells[ptr[e] : ptr[e + 1]] for e in self.eq[lo:hi].tolist()]
+        return np.unique(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
 
 
 def protect_levels(
@@ -193,7 +237,10 @@ def protect_levels(
             cells = np.flatnonzero((pos >= 0) & mask[at])
             if not len(cells):
                 break
-            pinned = disclosure.determined(group.table(mask | unknown, num, den), among=cells)
+            table = group.table(mask | unknown, num, den)
+            # The true counts are a solution to start from where every grunnkrets has its row.
+            truth = np.where(pos >= 0, num[at], np.nan)
+            pinned = disclosure.determined(table, among=cells, truth=truth)
             if not len(pinned):
                 break
             # One complement per pinned cell a round; a pinned cell that shares grunnkretser

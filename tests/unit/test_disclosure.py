@@ -88,6 +88,33 @@ def test_determined_agrees_with_ranges(upper: list[int], seed: int, hide: list[b
     assert (low <= truth[t.hidden]).all() and (truth[t.hidden] <= high).all()
 
 
+def test_contradicting_figures_fail_closed() -> None:
+    """Published figures that admit no solution do not hide what a consistent part gives away."""
+    # x0 + x1 = 0 pins both hidden cells at 0 (0 <= count); x2 + x3 = 10 with denominators 3
+    # and 4 has no solution, so the table as a whole has none either.
+    t = disclosure.Table(
+        known=np.full(4, np.nan),
+        upper=np.array([5.0, 5.0, 3.0, 4.0]),
+        equations=[(np.array([0, 1]), np.ones(2), 0.0), (np.array([2, 3]), np.ones(2), 10.0)],
+    )
+    assert {0, 1} <= set(disclosure.determined(t).tolist())
+    # Two sums that contradict each other (a district total that is not its parts' sum):
+    # each alone still pins the hidden zeros it holds with a known neighbour.
+    t = disclosure.Table(
+        known=np.array([np.nan, np.nan, 7.0, np.nan, np.nan]),
+        upper=np.full(5, 20.0),
+        equations=[
+            (np.array([0, 1, 2]), np.ones(3), 7.0),  # x0 + x1 = 0
+            (np.array([0, 1, 2]), np.ones(3), 9.0),  # contradicts the first
+            (np.array([3, 4]), np.ones(2), 12.0),  # free: 12 = 0 + 12 ... 12 + 0
+        ],
+    )
+    assert set(disclosure.determined(t).tolist()) == {0, 1}
+    # Consistent, the same cells are as before.
+    t.equations = t.equations[:1] + t.equations[2:]
+    assert disclosure.determined(t).tolist() == [0, 1]
+
+
 def _districts(cells: list[tuple[int, int]], kommune: str = "k") -> pd.DataFrame:
     rows = [{"area_code": f"{kommune}d{i}", "numerator": n, "denominator": d,
              "parent_code": kommune} for i, (n, d) in enumerate(cells)]  # fmt: skip
