@@ -178,8 +178,10 @@ def test_a_table_is_named_by_its_publisher_not_by_the_source_fetching_it() -> No
     """Issue 14: the catalogue said "DISTRICTS 04317"; the districts source sums SSB's table."""
     from utfordringsbilde.pagemodels.common import provider_name, provider_names
 
+    assert i18n.source_label("districts", "04317", False, "en") == "SSB 04317"
     assert (
-        i18n.source_label("districts", "04317", False, "en") == "SSB 04317 (table id not verified)"
+        i18n.source_label("districts", "04317", False, "en", notes=True)
+        == "SSB 04317 (table id not verified)"
     )
     assert provider_name("districts", "en") == "Statistics Norway (SSB)"
     assert provider_names(["ssb", "districts", "fhi"], "nb") == (
