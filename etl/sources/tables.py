@@ -211,7 +211,7 @@ def children_observations(
     if not frames:
         return pd.DataFrame()
     out = pd.concat(frames, ignore_index=True)
-    out["source"] = "districts"
+    out["source"] = "ssb"
     out["source_updated"] = found.updated
     out["denominator"] = np.nan
     out["approximate"] = out["flag"].isna()
@@ -299,7 +299,7 @@ def households(
     out: dict[str, pd.DataFrame] = {}
     for ind, q in zip(inds, queries, strict=True):
         out[ind.id] = _household_rows(cells, q).assign(
-            indicator_id=ind.id, source="districts", source_updated=updated
+            indicator_id=ind.id, source="ssb", source_updated=updated
         )
     return out
 
