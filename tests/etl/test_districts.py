@@ -426,3 +426,43 @@ def test_refresh_stores_children_and_households_below_a_kommune_without_a_file(
 BERGEN_BYDELER_GK = {
     "B460101": ["46010101", "46010102", "46010103", "46010201", "46010202"],
 }
+
+
+def test_04362_splits_only_above_the_cell_limit(api: FakeApis, client: Client) -> None:
+    from etl.sources import tables
+
+    whole = tables.children(client, ["4601", "3905"])
+    assert whole is not None and api.hits(r"/04362/data") == 1  # both kommuner in one query
+    meta = json.loads((FIXTURES / "ssb" / "04362-metadata.json").read_text(encoding="utf-8"))
+    _, bergen = tables.children_selection(meta, ["4601"])
+    _, both = tables.children_selection(meta, ["4601", "3905"])
+    assert bergen == 12 * 18 * 5  # 9 + the old one + 0000 + 9999 codes × ages 0–17 × years
+    api.reset()
+    split = tables.children(client, ["4601", "3905"], max_cells=both - 1)
+    assert split is not None and api.hits(r"/04362/data") == 2
+    key = ["area_code", "period_to"]
+    pd.testing.assert_frame_equal(
+        whole.grunnkretser.sort_values(key).reset_index(drop=True),
+        split.grunnkretser.sort_values(key).reset_index(drop=True),
+    )
+
+
+def test_04362_age_bands_must_add_up_to_0_17() -> None:
+    from etl.sources import tables
+
+    def meta(codes: list[str]) -> dict:
+        return {
+            "id": ["Alder"],
+            "dimension": {"Alder": {"category": {"index": {c: i for i, c in enumerate(codes)}}}},
+        }
+
+    assert tables.child_ages(meta(["000-004", "005-009", "010-014", "015-017", "018+"])) == [
+        "000-004",
+        "005-009",
+        "010-014",
+        "015-017",
+    ]
+    with pytest.raises(tables.TableError, match="crosses 17"):
+        tables.child_ages(meta(["000-004", "005-009", "010-014", "015-019"]))
+    with pytest.raises(tables.TableError, match="add up"):
+        tables.child_ages(meta(["000-004", "005-009"]))
