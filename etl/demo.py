@@ -67,6 +67,8 @@ class IndicatorSpec(Strict):
     sex_difference: float = 0.0
     period_counts: Literal["pooled", "last"] = "pooled"
     start_year: int | None = None
+    # The only district levels the source publishes (SSB 06944: delomrade); None: every level.
+    district_levels: list[str] | None = None
 
 
 class Populations(Strict):
@@ -713,6 +715,10 @@ def indicator_frame(
             l_parents: list[str | None] = list(geo.level_kommune)
             frames.append(_long(ind, extra, geo.level_codes, geo.level_kinds, l_parents, period_to))
     frame = pd.concat(frames, ignore_index=True)
+    if spec.district_levels is not None:
+        # As live: no figures at levels the source does not publish (and nothing to suppress).
+        others = {*DISTRICT_KINDS, "grunnkrets"} - set(spec.district_levels)
+        frame = frame[~frame["level"].isin(others)].reset_index(drop=True)
     hide = suppress(ind, frame)
     if ind.source.sex_dimension:
         sexes = split_by_sex(
