@@ -136,6 +136,11 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="build without levekårssoner, bydeler and delområder",
     )
+    parser.add_argument(
+        "--primary-only",
+        action="store_true",
+        help="skip the loader's secondary suppression (slow at national scale) when building",
+    )
     args = parser.parse_args(argv)
 
     print(f"Machine: {machine()}")
@@ -148,6 +153,7 @@ def main(argv: list[str] | None = None) -> int:
             seed=args.seed,
             kommuner=args.kommuner,
             public_levels=not args.own_districts_only,
+            secondary=not args.primary_only,
         )
         print(
             f"Built in {time.perf_counter() - start:.1f} s: {run.rows:,} observations".replace(

@@ -403,10 +403,12 @@ def build(
     catalog: Catalog | None = None,
     kommuner: int | None = None,
     public_levels: bool = True,
+    secondary: bool = True,
 ) -> RunRecord:
     """Build the national warehouse at `target` with the production loader; `kommuner`: a
     smaller country of about that many; `public_levels`: levekårssoner, bydeler, delområder
-    besides the own districts."""
+    besides the own districts; `secondary=False`: primary suppression only (the loader's
+    cross-level LP is slow at national scale; the page reads are what is timed)."""
     catalog = catalog or load_catalog()
     cfg = demo.load_config(demo.DEMO_CONFIG, catalog)
     c = country(seed, kommuner)
@@ -436,4 +438,5 @@ def build(
         kommuner=c.kommuner,
         runs_log=runs_log or target.with_name("runs.jsonl"),
         meta={"seed": str(seed)},
+        suppress=secondary,
     )

@@ -685,8 +685,12 @@ def build_warehouse(
     kommuner: dict[str, Kommune] | None = None,
     runs_log: Path | None = None,
     meta: dict[str, str] | None = None,
+    suppress: bool = True,
 ) -> RunRecord:
     """Build a new warehouse with `produce`, validate it and swap it onto `target`.
+
+    `suppress=False` skips the district suppression: only for a benchmark of reads whose
+    producer suppressed its own cells (never for data anyone sees).
 
     On any failure the old `target` is untouched, the new file is removed, the run is
     recorded as failed in the runs log, and LoadError is raised with the cause.
@@ -709,7 +713,7 @@ def build_warehouse(
         b = Builder(con=con, run_id=run.run_id, catalog=catalog, kommuner=kommuner)
         _load_config_tables(b)
         produce(b)
-        hidden = _suppress_small_areas(con, catalog)
+        hidden = _suppress_small_areas(con, catalog) if suppress else 0
         if hidden:
             b.notes["suppressed"] = f"{hidden} district cells hidden (primary and secondary)"
         _compute_intervals(con, catalog)
