@@ -53,6 +53,8 @@ def _district_level(level: str) -> Query:
         from utfordringsbilde import overview, profile
 
         ov = overview.build(con, kommune, level=level)
+        if ov.districts.empty:  # a warehouse without that level: the default one
+            ov = overview.build(con, kommune)
         return profile.build(con, ov, str(ov.districts["area_code"].iloc[0]))
 
     return run
