@@ -39,6 +39,27 @@ def _district_page(con: duckdb.DuckDBPyConnection, kommune: str) -> pd.DataFrame
     return profile.build(con, ov, str(ov.districts["area_code"].iloc[0]))
 
 
+def _overview_level(level: str) -> Query:
+    def run(con: duckdb.DuckDBPyConnection, kommune: str) -> pd.DataFrame:
+        from utfordringsbilde import overview
+
+        return overview.build(con, kommune, level=level).cells
+
+    return run
+
+
+def _district_level(level: str) -> Query:
+    def run(con: duckdb.DuckDBPyConnection, kommune: str) -> pd.DataFrame:
+        from utfordringsbilde import overview, profile
+
+        ov = overview.build(con, kommune, level=level)
+        if ov.districts.empty:  # a warehouse without that level: the default one
+            ov = overview.build(con, kommune)
+        return profile.build(con, ov, str(ov.districts["area_code"].iloc[0]))
+
+    return run
+
+
 def bench_queries() -> tuple[str, list[tuple[str, Query]]]:
     """The core's query registry plus whole pages' data (SQL and the Python comparisons)."""
     from bench.queries import BENCH_QUERIES
@@ -46,6 +67,9 @@ def bench_queries() -> tuple[str, list[tuple[str, Query]]]:
     pages: list[tuple[str, Query]] = [
         ("page_overview (all data)", _overview_page),
         ("page_district_profile (all data)", _district_page),
+        # Delområder: the public level every kommune has (a warehouse without them: no rows).
+        ("page_overview (delområder)", _overview_level("delomrade")),
+        ("page_district_profile (delområder)", _district_level("delomrade")),
     ]
     return "bench.queries.BENCH_QUERIES + whole pages", [*BENCH_QUERIES, *pages]
 
@@ -106,6 +130,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=50, help="timed runs per query (≥ 50)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--target", type=Path, default=national.TARGET)
+    parser.add_argument(
+        "--kommuner", type=int, default=None, help="build a smaller country of about N kommuner"
+    )
+    parser.add_argument(
+        "--own-districts-only",
+        action="store_true",
+        help="build without levekårssoner, bydeler and delområder",
+    )
+    parser.add_argument(
+        "--primary-only",
+        action="store_true",
+        help="skip the loader's secondary suppression (slow at national scale) when building",
+    )
     args = parser.parse_args(argv)
 
     print(f"Machine: {machine()}")
@@ -113,7 +150,13 @@ def main(argv: list[str] | None = None) -> int:
         args.target.parent.mkdir(parents=True, exist_ok=True)
         print(f"Building {args.target} ...", flush=True)
         start = time.perf_counter()
-        run = national.build(args.target, seed=args.seed)
+        run = national.build(
+            args.target,
+            seed=args.seed,
+            kommuner=args.kommuner,
+            public_levels=not args.own_districts_only,
+            secondary=not args.primary_only,
+        )
         print(
             f"Built in {time.perf_counter() - start:.1f} s: {run.rows:,} observations".replace(
                 ",", " "

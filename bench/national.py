@@ -10,7 +10,7 @@ level is consistent; only primary suppression is applied (the benchmark times re
 from __future__ import annotations
 
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -60,6 +60,12 @@ FYLKER: dict[str, tuple[str, int]] = {
 CHILDREN = 1_100_000  # children 0–17 in Norway
 DISTRICTS = 1_500
 GRUNNKRETSER = 14_000
+KOMMUNER = 357
+# Public levels at national scale: ~1 900 delområder in every kommune, levekårssoner in 66
+# kommuner (25–52 each), bydeler in the four cities.
+DELOMRADER = 1_900
+LKS_KOMMUNER = 66
+BYDEL_KOMMUNER = 4
 
 Array = NDArray[np.float64]
 Index = NDArray[np.int64]
@@ -80,6 +86,10 @@ class Country:
     gk_district: Index
     gk_children: Array  # children 0–17 per grunnkrets in the last year
     kommune_growth: Array  # yearly growth per kommune
+    # The public levels (levekårssoner, bydeler, delområder): kind → (codes, kommune row of
+    # each, the grunnkrets rows of each area). Each is a partition of some kommuner's
+    # grunnkretser, different from the own districts', so figures do not nest across levels.
+    public: dict[str, tuple[list[str], list[int], list[Index]]] = field(default_factory=dict)
 
 
 def _starts(owner: Index, n: int) -> Index:
@@ -87,27 +97,31 @@ def _starts(owner: Index, n: int) -> Index:
     return np.searchsorted(owner, np.arange(n)).astype(np.int64)
 
 
-def country(seed: int = 1) -> Country:
-    """357 kommuner with ~1 500 districts and ~14 000 grunnkretser, sized like Norway."""
+def country(seed: int = 1, kommuner_wanted: int | None = None) -> Country:
+    """357 kommuner with ~1 500 districts and ~14 000 grunnkretser, sized like Norway; with
+    `kommuner_wanted`, about that many (at least one per fylke), everything scaled down."""
     rng = np.random.default_rng([seed, zlib.crc32(b"country")])
     fylke_codes = list(FYLKER)
     k_codes: list[str] = []
     k_fylke: list[int] = []
-    for f, (prefix, (_name, n)) in enumerate(FYLKER.items()):
+    scale = min(1.0, (kommuner_wanted or KOMMUNER) / KOMMUNER)
+    for f, (prefix, (_name, n_all)) in enumerate(FYLKER.items()):
+        n = max(1, round(n_all * scale))
         # Real kommune numbers are the fylke number and two digits; odd numbers look the part.
         k_codes += [f"{prefix}{2 * i + 1:02d}" for i in range(n)]
         k_fylke += [f] * n
     n_k = len(k_codes)
+    scale = n_k / KOMMUNER
     # Kommune sizes are very skewed: a few cities, many small rural kommuner.
     size = np.exp(rng.normal(7.0, 1.1, n_k))
     if "0301" in k_codes:
         size[k_codes.index("0301")] = size.max() * 4
-    children = size / size.sum() * CHILDREN
+    children = size / size.sum() * CHILDREN * scale
     # Bigger kommuner get more districts and grunnkretser (roughly as in SSB's division).
     n_d = np.maximum(2, np.rint(children**0.45 / 2.2)).astype(int)
-    n_d = np.maximum(2, np.rint(n_d * DISTRICTS / n_d.sum())).astype(int)
+    n_d = np.maximum(2, np.rint(n_d * DISTRICTS * scale / n_d.sum())).astype(int)
     n_gk = np.maximum(n_d, np.rint(children**0.6)).astype(int)
-    n_gk = np.maximum(n_d, np.rint(n_gk * GRUNNKRETSER / n_gk.sum())).astype(int)
+    n_gk = np.maximum(n_d, np.rint(n_gk * GRUNNKRETSER * scale / n_gk.sum())).astype(int)
 
     d_codes: list[str] = []
     d_kommune: list[int] = []
@@ -139,7 +153,9 @@ def country(seed: int = 1) -> Country:
             comparators=Comparators(),
             districts=Districts(level_name=Text({"nb": "Distrikt"}), demo_codes=True, items=items),
         )
+    gk_kommune = np.repeat(np.arange(n_k), n_gk)
     return Country(
+        public=_public_levels(k_codes, gk_kommune, children, scale),
         kommuner=kommuner,
         fylke_codes=fylke_codes,
         kommune_codes=k_codes,
@@ -151,6 +167,84 @@ def country(seed: int = 1) -> Country:
         gk_children=np.concatenate(gk_children),
         kommune_growth=rng.normal(0.0, 0.008, n_k),
     )
+
+
+def _public_levels(
+    k_codes: list[str], gk_kommune: Index, children: Array, scale: float
+) -> dict[str, tuple[list[str], list[int], list[Index]]]:
+    """Delområder in every kommune, levekårssoner in the larger ones, bydeler in the largest:
+    each a run of consecutive grunnkretser, cut at other places than the own districts."""
+    order = np.argsort(-children)
+    n_k = len(k_codes)
+    lks = set(order[: max(1, round(LKS_KOMMUNER * scale))].tolist())
+    bydel = set(order[: max(1, round(BYDEL_KOMMUNER * scale))].tolist())
+    starts = np.searchsorted(gk_kommune, np.arange(n_k + 1))
+    per_do = len(gk_kommune) / (DELOMRADER * scale)
+    out: dict[str, tuple[list[str], list[int], list[Index]]] = {
+        "levekarssone": ([], [], []),
+        "bydel": ([], [], []),
+        "delomrade": ([], [], []),
+    }
+    for k, code in enumerate(k_codes):
+        rows = np.arange(starts[k], starts[k + 1])
+        wanted = {"delomrade": max(1, round(len(rows) / per_do))}
+        if k in lks:
+            wanted["levekarssone"] = min(len(rows), 25 + k % 28)
+        if k in bydel:
+            wanted["bydel"] = min(len(rows), 10)
+        for kind, n in wanted.items():
+            codes, owners, members = out[kind]
+            for i, part in enumerate(np.array_split(rows, n)):
+                local = {
+                    "delomrade": f"{code}{i + 1:02d}",
+                    "levekarssone": f"{code}{i // 9 + 1:02d}{i % 9 + 1:04d}",
+                    "bydel": f"B{code}{i + 1:02d}",
+                }[kind]
+                codes.append(local)
+                owners.append(k)
+                members.append(part.astype(np.int64))
+    return {kind: v for kind, v in out.items() if v[0]}
+
+
+def public_areas(c: Country) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Area rows and district_member rows of the public levels."""
+    areas, members = [], []
+    for kind, (codes, owners, parts) in c.public.items():
+        for code, k, part in zip(codes, owners, parts, strict=True):
+            kommune = c.kommune_codes[k]
+            areas.append((code, f"{kind} {code}", kind, kommune, kommune, True))
+            members += [(code, c.gk_codes[g]) for g in part]
+    area_frame = pd.DataFrame(
+        areas,
+        columns=["area_code", "name", "level", "parent_code", "kommune_code", "demo_code"],
+    )
+    return area_frame, pd.DataFrame(members, columns=["area_code", "grunnkrets_code"])
+
+
+def _public_rows(
+    ind: Indicator,
+    spec: demo.IndicatorSpec,
+    c: Country,
+    g_lin: Array,
+    g_pop: Array,
+    counted: tuple[Array, Array] | None,
+    rng: np.random.Generator,
+) -> list[tuple[str, list[str], Array, Array]]:
+    """Every public level's (kind, codes, numerator or value, denominator): counts summed from
+    the grunnkretser, other values drawn around the mean of their grunnkretser's levels."""
+    out = []
+    for kind, (codes, _owners, parts) in c.public.items():
+        if counted is not None:
+            num, den = counted
+            a = np.stack([num[p].sum(axis=0) for p in parts])
+            d = np.stack([den[p].sum(axis=0) for p in parts])
+        else:
+            lin = np.stack([g_lin[p].mean(axis=0) for p in parts])
+            pop = np.rint(np.stack([g_pop[p].sum(axis=0) for p in parts]))
+            cells = demo.periods(ind, spec, lin, pop, rng)
+            a, d = _num_or_value(cells), cells.den
+        out.append((kind, codes, a, d))
+    return out
 
 
 def _sum_up(a: Array, owner: Index, n: int) -> Array:
@@ -204,12 +298,14 @@ def indicator_frame(
         g = demo.periods(ind, spec, g_lin, np.rint(g_children * factor), rng)
         assert g.num is not None
         levels.append(("grunnkrets", c.gk_codes, g.num, g.den))
+        levels += _public_rows(ind, spec, c, g_lin, g_children * factor, (g.num, g.den), rng)
         d_num, d_den = _sum_up(g.num, c.gk_district, n_d), _sum_up(g.den, c.gk_district, n_d)
         levels.append(("district", c.district_codes, d_num, d_den))
         k_a = _sum_up(d_num, c.district_kommune, n_k)
         k_den = _sum_up(d_den, c.district_kommune, n_k)
     elif ind.district_level:
         d_pop = np.rint(_sum_up(g_children, c.gk_district, n_d) * factor)
+        levels += _public_rows(ind, spec, c, g_lin, g_children * factor, None, rng)
         cells = demo.periods(ind, spec, d_lin, d_pop, rng)
         levels.append(("district", c.district_codes, _num_or_value(cells), cells.den))
         k_den = _sum_up(cells.den, c.district_kommune, n_k)
@@ -305,13 +401,25 @@ def build(
     seed: int = 1,
     runs_log: Path | None = None,
     catalog: Catalog | None = None,
+    kommuner: int | None = None,
+    public_levels: bool = True,
+    secondary: bool = True,
 ) -> RunRecord:
-    """Build the national warehouse at `target` with the production loader."""
+    """Build the national warehouse at `target` with the production loader; `kommuner`: a
+    smaller country of about that many; `public_levels`: levekårssoner, bydeler, delområder
+    besides the own districts; `secondary=False`: primary suppression only (the loader's
+    cross-level LP is slow at national scale; the page reads are what is timed)."""
     catalog = catalog or load_catalog()
     cfg = demo.load_config(demo.DEMO_CONFIG, catalog)
-    c = country(seed)
+    c = country(seed, kommuner)
+    if not public_levels:
+        c = replace(c, public={})
 
     def produce(b: Builder) -> None:
+        if c.public:
+            areas, members = public_areas(c)
+            b.add_areas(areas)
+            b.add_members(members)
         for ind in b.catalog.indicators:
             spec = cfg.indicators.get(ind.id)
             if spec is None:
@@ -330,4 +438,5 @@ def build(
         kommuner=c.kommuner,
         runs_log=runs_log or target.with_name("runs.jsonl"),
         meta={"seed": str(seed)},
+        suppress=secondary,
     )

@@ -67,6 +67,8 @@ class IndicatorSpec(Strict):
     sex_difference: float = 0.0
     period_counts: Literal["pooled", "last"] = "pooled"
     start_year: int | None = None
+    # The only district levels the source publishes (SSB 06944: delomrade); None: every level.
+    district_levels: list[str] | None = None
 
 
 class Populations(Strict):
@@ -719,6 +721,10 @@ def indicator_frame(
     if ind.source.ended is not None:
         # A series the publisher has stopped has no later periods to simulate.
         frame = frame[frame["period_to"] <= ind.source.ended].reset_index(drop=True)
+    if spec.district_levels is not None:
+        # As live: no figures at levels the source does not publish (and nothing to suppress).
+        others = {*DISTRICT_KINDS, "grunnkrets"} - set(spec.district_levels)
+        frame = frame[~frame["level"].isin(others)].reset_index(drop=True)
     hide = suppress(ind, frame)
     if ind.source.sex_dimension:
         sexes = split_by_sex(

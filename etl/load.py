@@ -50,6 +50,7 @@ OBSERVATION_COLUMNS = (
     "flag",
     "source",
     "source_updated",
+    "approximate",
 )
 
 AREA_COLUMNS = ("area_code", "name", "level", "parent_code", "kommune_code", "demo_code")
@@ -101,11 +102,14 @@ class Builder:
                 out[col] = frame[col]
             elif col in ("sex", "age_group"):
                 out[col] = "all"
+            elif col == "approximate":
+                out[col] = False
             else:
                 out[col] = None
         for col in ("value", "numerator", "denominator", "ci_low", "ci_high"):
             out[col] = pd.to_numeric(out[col], errors="raise").astype("float64")
         out["source_updated"] = pd.to_datetime(out["source_updated"], utc=True).dt.tz_localize(None)
+        out["approximate"] = out["approximate"].astype("boolean").fillna(False).astype(bool)
         self.con.register("_staged", out)
         try:
             self.con.execute(
@@ -215,8 +219,17 @@ class Builder:
         )
         try:
             before = self._staged_rows()
+            # A warehouse built before the `approximate` column had no approximate figures.
+            has = {
+                r[0]
+                for r in self.con.execute(
+                    "SELECT column_name FROM duckdb_columns() "
+                    "WHERE database_name = 'old_wh' AND table_name = 'observation'"
+                ).fetchall()
+            }
+            columns = [c if c in has else f"false AS {c}" for c in OBSERVATION_COLUMNS]
             self.con.execute(
-                f"INSERT INTO observation_stage SELECT {', '.join(OBSERVATION_COLUMNS)}, "
+                f"INSERT INTO observation_stage SELECT {', '.join(columns)}, "
                 "etl_run_id FROM old_wh.observation o "
                 "WHERE list_contains($catalog, indicator_id) "
                 "AND area_code IN (SELECT area_code FROM area) "
@@ -712,8 +725,12 @@ def build_warehouse(
     kommuner: dict[str, Kommune] | None = None,
     runs_log: Path | None = None,
     meta: dict[str, str] | None = None,
+    suppress: bool = True,
 ) -> RunRecord:
     """Build a new warehouse with `produce`, validate it and swap it onto `target`.
+
+    `suppress=False` skips the district suppression: only for a benchmark of reads whose
+    producer suppressed its own cells (never for data anyone sees).
 
     On any failure the old `target` is untouched, the new file is removed, the run is
     recorded as failed in the runs log, and LoadError is raised with the cause.
@@ -736,7 +753,7 @@ def build_warehouse(
         b = Builder(con=con, run_id=run.run_id, catalog=catalog, kommuner=kommuner)
         _load_config_tables(b)
         produce(b)
-        hidden = _suppress_small_areas(con, catalog)
+        hidden = _suppress_small_areas(con, catalog) if suppress else 0
         if hidden:
             b.notes["suppressed"] = f"{hidden} district cells hidden (primary and secondary)"
         _compute_intervals(con, catalog)

@@ -29,7 +29,7 @@ from etl import http
 from etl.http import ApiError, Client, DryRunClient
 from etl.jsonstat import JsonStatError
 from etl.load import Builder, LoadError, build_warehouse
-from etl.sources import REGISTRY, Source, klass, local
+from etl.sources import REGISTRY, Source, geonorge, klass, local
 from etl.sources.base import Result, Run, Step
 from utfordringsbilde.config import (
     Catalog,
@@ -242,6 +242,8 @@ def _take_steps(
     run: Run, sources: Sequence[Source], apply: Apply, progress: Progress | None = None
 ) -> None:
     """Plan every source, then take each step through the client and apply what it gives."""
+    # A source may plan differently by what else runs (the download replaces the outlines).
+    run.memo[geonorge.RUN_SOURCES] = tuple(s.name for s in sources)
     plans = [(source, source.plan(run)) for source in sources]
     if progress is not None:
         progress.tables.reset(total=sum(len(steps) for _, steps in plans))

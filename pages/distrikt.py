@@ -46,6 +46,8 @@ def render(view: View) -> None:
     # Below the chart at full width, as a table whose cells wrap: beside it, in a grid, the
     # comparison and trend columns were cut at 1366 px ("S/D/Ir", "Kan ikke b").
     st.table(model.table(prof, inds, name, view.kommune_name, lang).set_index(t("indicator", lang)))
+    if model.has_approximate(prof):
+        st.caption(t("approximate_note", lang))
 
     downloads.block(
         view,

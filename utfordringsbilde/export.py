@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from openpyxl import Workbook
@@ -47,6 +48,8 @@ COLUMNS = [
     "source",
     "fetched_at",
     "value_exact",
+    # Last, so the columns before it keep their places in existing spreadsheets.
+    "approximate",
 ]
 
 # The decimals each row's value is shown with: not a column of the file, it sets the
@@ -109,6 +112,8 @@ def export_table(
                 "denominator": _num(r.denominator),
                 "flag": flag or "",
                 "flag_meaning": flag_meaning(flag, lang) if flag else "",
+                # A sum of cells the source perturbs (SSB 04362): near, not exact.
+                "approximate": t("approximate_value", lang) if _approximate(r) else "",
                 "compared_with": benchmark_name,
                 "comparison": "" if flag else verdict_label(str(r.verdict), lang),
                 "trend": trend_label(str(trend), lang) if isinstance(trend, str) else "",
@@ -119,6 +124,12 @@ def export_table(
             }
         )
     return pd.DataFrame(rows, columns=[*COLUMNS, DECIMALS])
+
+
+def _approximate(row: Any) -> bool:
+    """Whether an observation row is marked approximate (absent or missing: not)."""
+    v = getattr(row, "approximate", False)
+    return isinstance(v, bool | np.bool_) and bool(v)
 
 
 def _decimals(ind: pd.Series) -> int | None:

@@ -22,6 +22,7 @@ PROFILE_COLUMNS = [
     "denominator",
     "flag",
     "verdict",
+    "approximate",
     "kommune_value",
     "landet_value",
     "range_min",
@@ -79,6 +80,9 @@ def build(con: queries.Con, ov: Overview, district: str) -> pd.DataFrame:
         columns[col] = r[col].to_numpy()
     for col in ("flag", "verdict"):  # text, inferred as a list of values would be
         columns[col] = r[col].tolist()
+    # A frame from before the column (or built by hand) has no approximate cells.
+    approx = r["approximate"] if "approximate" in r.columns else pd.Series(False, index=r.index)
+    columns["approximate"] = approx.fillna(False).astype(bool).to_numpy()
     columns["kommune_value"] = kom.reindex(ids_in_order).to_numpy(float)
     columns["landet_value"] = land.reindex(ids_in_order).to_numpy(float)
     for col, name in (("min", "range_min"), ("25%", "range_q25"), ("75%", "range_q75")):

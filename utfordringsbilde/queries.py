@@ -24,7 +24,8 @@ Con = duckdb.DuckDBPyConnection
 
 OBS_COLUMNS = (
     "o.indicator_id, o.area_code, o.period_from, o.period_to, o.sex, o.age_group, o.value, "
-    "o.numerator, o.denominator, o.ci_low, o.ci_high, o.flag, o.source, o.source_updated"
+    "o.numerator, o.denominator, o.ci_low, o.ci_high, o.flag, o.source, o.source_updated, "
+    "o.approximate"
 )
 
 

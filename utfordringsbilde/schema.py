@@ -102,6 +102,9 @@ CREATE TABLE observation (
     flag           VARCHAR CHECK (flag IS NULL OR flag IN (':', '..', '.')),
     source         VARCHAR NOT NULL,
     source_updated TIMESTAMP,
+    -- true where the source perturbs small counts (SSB 04362 turns 1s and 2s into 0 or 3), so
+    -- a sum of its cells is near, not equal to, the true figure; shown with a marker
+    approximate    BOOLEAN NOT NULL DEFAULT false,
     etl_run_id     VARCHAR NOT NULL
 );
 

@@ -17,7 +17,7 @@ import pandas as pd
 
 from etl import jsonstat
 from etl.http import ApiError, Client
-from etl.sources import klass, settings, ssb
+from etl.sources import klass, settings, ssb, tables
 from etl.sources.base import Request, Result, Run, Source, Step
 from utfordringsbilde import districts
 from utfordringsbilde.config import Indicator
@@ -373,7 +373,8 @@ class Districts(Source):
                 key="levels",
             )
         ]
-        inds = tuple(i for i in run.catalog.indicators if i.source.provider == NAME)
+        mine = [i for i in run.catalog.indicators if i.source.provider == NAME]
+        inds = tuple(i for i in mine if i.source.table == POPULATION_TABLE)
         if inds:
             selection = [
                 {"variableCode": "Grunnkretser", "valueCodes": [f"{k}*" for k in run.chosen]},
@@ -394,6 +395,36 @@ class Districts(Source):
                     key="population",
                 )
             )
+        for table, key, requests in (
+            (
+                tables.CHILDREN_TABLE,
+                "children",
+                lambda _: (
+                    ssb.metadata_request(tables.CHILDREN_TABLE, {}),
+                    tables.children_request(run.chosen),
+                ),
+            ),
+            (
+                tables.HOUSEHOLDS_TABLE,
+                "households",
+                lambda these: (
+                    ssb.metadata_request(tables.HOUSEHOLDS_TABLE, {"Region": tables.DELOMRADER}),
+                    tables.households_request(these, run.chosen),
+                ),
+            ),
+        ):
+            these = tuple(i for i in mine if i.source.table == table)
+            if these:
+                steps.append(
+                    Step(
+                        f"table {table} ({', '.join(i.id for i in these)})",
+                        requests(these),
+                        indicators=these,
+                        verified=all(i.source.verified for i in these),
+                        about=f"table {table}",
+                        key=key,
+                    )
+                )
         return steps
 
     def fetch(self, run: Run, step: Step) -> Result:
@@ -423,6 +454,10 @@ class Districts(Source):
                 members=level_members(levels),
                 notes=list(tables.notes),
             )
+        if step.key == "children":
+            return self._children(run, step)
+        if step.key == "households":
+            return self._households(run, step)
         pop = population(run.client, list(run.chosen))
         assert pop is not None
         frame = population_observations(pop, list(run.chosen), run_levels(run))
@@ -432,6 +467,34 @@ class Districts(Source):
         frame = frame[frame["area_code"].isin(run.areas.codes | set(_district_codes(run)))]
         frames = {ind.id: frame.assign(indicator_id=ind.id) for ind in step.indicators}
         return Result(frames=frames, notes=_not_rolled_up(run, step.indicators))
+
+    def _children(self, run: Run, step: Step) -> Result:
+        """Children 0–17 per grunnkrets (04362) rolled up to every level, marked approximate."""
+        found = tables.children(run.client, list(run.chosen))
+        if found is None:
+            return Result()
+        levels = run_levels(run)
+        frame = tables.children_observations(found, list(run.chosen), levels, level_members(levels))
+        if frame.empty:
+            return Result()
+        frame["numerator"] = float("nan")  # head counts: public down to the grunnkrets
+        frame = frame[frame["area_code"].isin(run.areas.codes | set(_district_codes(run)))]
+        return Result(frames={ind.id: frame.assign(indicator_id=ind.id) for ind in step.indicators})
+
+    def _households(self, run: Run, step: Step) -> Result:
+        """06944 per delområde: stored at that level only, never summed to other levels."""
+        found = tables.households(run.client, step.indicators, list(run.chosen))
+        if found is None:
+            return Result()
+        known = {d.code for lv in run_levels(run) if lv.kind == "delomrade" for d in lv.districts}
+        return Result(frames={i: f[f["area_code"].isin(known)] for i, f in found.items()})
+
+
+def _district_codes(run: Run) -> list[str]:
+    return [d.code for lv in run_levels(run) for d in lv.districts]
+
+
+SOURCE = Districts()
 
 
 def _not_rolled_up(run: Run, indicators: Sequence[Indicator]) -> list[str]:
@@ -446,10 +509,3 @@ def _not_rolled_up(run: Run, indicators: Sequence[Indicator]) -> list[str]:
                 f"so {ids} (summed from grunnkretser) is not available for them"
             )
     return notes
-
-
-def _district_codes(run: Run) -> list[str]:
-    return [d.code for lv in run_levels(run) for d in lv.districts]
-
-
-SOURCE = Districts()

@@ -89,20 +89,31 @@ class Geonorge(Source):
     error = GeoError
 
     def plan(self, run: Run) -> list[Step]:
-        """One step per chosen kommune: its outline, and its districts file when it has one."""
+        """One step per chosen kommune: its outline, and its districts file when it has one.
+        When this run reads the grunnkrets download, the outlines are dissolved from it, so
+        only kommuner with their own districts file get a step (which sends nothing)."""
         steps = []
+        dissolved = download_used(run)
         for code in run.chosen:
             geojson = run.config[code].districts.geojson
             notes = (f"districts from {run.folder / str(geojson)}",) if geojson else ()
-            steps.append(Step(f"kommune {code}", (boundary_request(code, notes),), key=code))
+            if not dissolved:
+                steps.append(Step(f"kommune {code}", (boundary_request(code, notes),), key=code))
+            elif geojson:
+                steps.append(Step(f"kommune {code} (districts from {geojson})", (), key=code))
         return steps
 
     def fetch(self, run: Run, step: Step) -> Result:
         """The kommune's outline and its districts' outlines, by area code."""
         code = str(step.key)
-        shapes = {code: kommune_boundary(run.client, code)}
+        shapes = {} if download_used(run) else {code: kommune_boundary(run.client, code)}
         shapes.update(district_shapes(run.config[code], run.folder))
         return Result(shapes=shapes)
+
+
+def download_used(run: Run) -> bool:
+    """Whether this run reads the grunnkrets download (refresh puts its sources in the memo)."""
+    return DOWNLOAD_NAME in run.memo.get(RUN_SOURCES, ())
 
 
 SOURCE = Geonorge()
@@ -117,6 +128,8 @@ SOURCE = Geonorge()
 # live answer from here.
 GRUNNKRETS_UUID = "51d279f8-e2be-4f5e-9f72-1a53f7535ec1"
 DOWNLOAD_NAME = "geonorge_download"
+# The memo key under which a refresh lists the names of the sources it runs.
+RUN_SOURCES = "sources"
 READY = "ReadyForDownload"
 
 
@@ -216,6 +229,12 @@ def level_shapes(
     and notes for districts some of whose grunnkretser have no polygon (left without a map)."""
     kommuner = sorted({lv.kommune for lv in levels})
     polygons = boundaries.read_grunnkretser(doc, kommuner)
+    return _level_shapes(polygons, levels, source)
+
+
+def _level_shapes(
+    polygons: dict[str, Any], levels: list[districts.Level], source: str
+) -> tuple[dict[str, str], list[str]]:
     out: dict[str, str] = {}
     notes: list[str] = []
     for lv in levels:
@@ -243,7 +262,11 @@ class GrunnkretsShapes(Source):
         """One order for the whole country, whatever the number of kommuner (cached by year)."""
         if not run.chosen:
             return []
-        notes = (f"cached in {cache_dir()} by division year {run.today.year}: sent once a year",)
+        notes = (
+            f"cached in {cache_dir()} by division year {run.today.year}: sent once a year",
+            "kommune outlines are dissolved from it; a kommune it lacks gets Kartverket's "
+            "outline (one GET each)",
+        )
         request = Request("POST", order_url(), body=order_body(), notes=notes)
         return [Step(f"grunnkretser {GRUNNKRETS_UUID} ({run.today.year})", (request,), key="all")]
 
@@ -255,7 +278,20 @@ class GrunnkretsShapes(Source):
         assert doc is not None
         own = {c for c in run.chosen if run.config[c].districts.geojson}
         levels = [lv for lv in run_levels(run) if not (lv.kind == "district" and lv.kommune in own)]
-        shapes, notes = level_shapes(doc, levels)
+        polygons = boundaries.read_grunnkretser(doc, run.chosen)
+        shapes, notes = _level_shapes(polygons, levels, "Geonorge grunnkretser")
+        # Each kommune's outline is the union of all its grunnkretser: no request per kommune.
+        names = {c: run.config[c].name for c in run.chosen}
+        outlines = boundaries.dissolve(
+            polygons, {k: [g for g in polygons if g.startswith(k)] for k in run.chosen}
+        )
+        for code in run.chosen:
+            if code in outlines:
+                shapes[code] = boundaries.feature_text(
+                    code, names[code], outlines[code], "Geonorge grunnkretser"
+                )
+            else:  # not in the download (e.g. a new kommune): Kartverket's outline instead
+                shapes[code] = kommune_boundary(run.client, code)
         return Result(shapes=shapes, notes=notes)
 
 

@@ -118,7 +118,25 @@ def test_levels_districts_only_where_the_catalog_allows(con: duckdb.DuckDBPyConn
         )
     }
     catalog = load_catalog()
-    assert district_ids == {i.id for i in catalog.indicators if i.district_level}
+    # An indicator whose source publishes other levels only (06944: delområder) has none here.
+    from etl import demo
+
+    specs = demo.load_config(demo.DEMO_CONFIG, catalog).indicators
+    limited = {
+        i
+        for i, spec in specs.items()
+        if spec.district_levels is not None and "district" not in spec.district_levels
+    }
+    assert limited == {"husholdninger_enslig_forsorger"}
+    assert district_ids == {i.id for i in catalog.indicators if i.district_level} - limited
+    assert "husholdninger_enslig_forsorger" in {
+        r[0]
+        for r in _rows(
+            con,
+            "SELECT DISTINCT indicator_id FROM observation JOIN area USING (area_code) "
+            "WHERE level = 'delomrade'",
+        )
+    }
     # Grunnkretser are areas (for maps and imports) but the demo has no values for them.
     levels = {
         r[0]

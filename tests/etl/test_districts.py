@@ -321,3 +321,148 @@ def test_bundled_levels_fill_in_what_klass_lacks(
     run.memo["district_levels"] = public.public_levels(tables, "3905")
     kinds = [(lv.kind, len(lv.districts)) for lv in public.run_levels(run)]
     assert kinds == [("district", 2), ("levekarssone", 25), ("delomrade", 17)]
+
+
+def test_refresh_stores_children_and_households_below_a_kommune_without_a_file(
+    api: FakeApis,
+    catalog: Catalog,
+    config: dict[str, Kommune],
+    paths: Paths,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """4601 with no file: 04362 children 0–17 at every level, marked approximate; 06944
+    households per delområde only, with small counts suppressed."""
+    from etl.sources import tables
+
+    monkeypatch.setenv("UB_CACHE_DIR", str(paths.warehouse.parent / "cache"))
+    out = io.StringIO()
+    assert "4601" not in config
+    code = refresh.main(
+        ["4601"],
+        client=Client(FAST),
+        target=paths.warehouse,
+        runs_log=paths.runs,
+        catalog=catalog,
+        config=config,
+        kommune_folder=FIXTURES / "kommuner",
+        out=out,
+        today=AT,
+    )
+    assert code == 0, out.getvalue()
+    assert api.hits(r"/ssb/.*/04362/data") == 1 and api.hits(r"/ssb/.*/06944/data") == 1
+    sent = next(s for s in api.log if s.path.endswith("/06944/data"))
+    region = next(i for i in sent.body["selection"] if i["variableCode"] == "Region")
+    assert region == {
+        "variableCode": "Region",
+        "valueCodes": ["4601*"],
+        "codelist": "vs_Delomraader01",
+    }
+    hh = next(i for i in sent.body["selection"] if i["variableCode"] == "HusholdType")
+    assert hh["valueCodes"] == ["0004", "0000"]  # the single-parent type found by its label
+
+    meta = json.loads((FIXTURES / "ssb" / "04362-metadata.json").read_text(encoding="utf-8"))
+    cube = json.loads((FIXTURES / "ssb" / "04362-data.json").read_text(encoding="utf-8"))
+    ids, size = cube["id"], cube["size"]
+    ages = tables.child_ages(meta)
+    assert ages == [f"{a:03d}" for a in range(18)]
+
+    def truth(g: str, year: str) -> float:
+        """Children 0–17 of one grunnkrets in the fixture's cube, summed by hand."""
+        total = 0.0
+        for s in ("1", "2"):
+            for a in ages:
+                pos = 0
+                for var, n in zip(ids, size, strict=True):
+                    index = cube["dimension"][var]["category"]["index"]
+                    want = {"Region": g, "Kjonn": s, "Alder": a, "ContentsCode": "Personer"}
+                    pos = pos * n + index[want.get(var, year)]
+                total += cube["value"][pos]
+        return total
+
+    with duckdb.connect(str(paths.warehouse), read_only=True) as con:
+        rows = con.execute(
+            "SELECT o.area_code, a.level, o.value, o.approximate FROM observation o "
+            "JOIN area a USING (area_code) WHERE o.indicator_id = 'barn_0_17_grunnkretser' "
+            "AND o.period_to = 2024 ORDER BY 1"
+        ).fetchall()
+        got = {c: (lv, v, ap) for c, lv, v, ap in rows}
+        assert {lv for lv, _, _ in got.values()} == {"kommune", "bydel", "delomrade"}
+        assert all(ap for _, _, ap in got.values())  # every 04362 figure is approximate
+        arna = BERGEN_BYDELER_GK["B460101"]
+        assert got["B460101"][1] == sum(truth(g, "2024") for g in arna)
+        assert got["460101"][1] == sum(
+            truth(g, "2024") for g in ("46010101", "46010102", "46010103")
+        )
+        # No other indicator is approximate.
+        assert not con.execute(
+            "SELECT count(*) FROM observation WHERE approximate "
+            "AND indicator_id <> 'barn_0_17_grunnkretser'"
+        ).fetchone()[0]
+        # Before 2024 the split grunnkrets leaves Bergenhus sentrum's sum unknown.
+        assert con.execute(
+            "SELECT flag FROM observation WHERE indicator_id = 'barn_0_17_grunnkretser' "
+            "AND area_code = '460103' AND period_to = 2023"
+        ).fetchone() == ("..",)
+
+        hh = con.execute(
+            "SELECT o.area_code, a.level, o.value, o.numerator, o.denominator, o.flag "
+            "FROM observation o JOIN area a USING (area_code) "
+            "WHERE o.indicator_id = 'husholdninger_enslig_forsorger' AND o.period_to = 2024 "
+            "ORDER BY 1"
+        ).fetchall()
+        assert {r[1] for r in hh} == {"delomrade"}  # never bydel, kommune or another level
+        by = {r[0]: r for r in hh}
+        assert sorted(by) == ["460101", "460102", "460103", "460104"]
+        assert by["460102"][5] == ":" and by["460102"][2] is None  # 2 households: suppressed
+        shown = [r for r in hh if r[5] is None]
+        assert len(shown) >= 2  # secondary suppression may hide one sibling, not all
+        for _, _, value, num, den, _ in shown:
+            assert value == pytest.approx(num / den * 100)
+        _, _, value, num, den, flag = by["460104"]
+        size = 300 + (4 * 53) % 500
+        assert flag is None and den == size + 40 and num == size // 16 + 4
+
+
+BERGEN_BYDELER_GK = {
+    "B460101": ["46010101", "46010102", "46010103", "46010201", "46010202"],
+}
+
+
+def test_04362_splits_only_above_the_cell_limit(api: FakeApis, client: Client) -> None:
+    from etl.sources import tables
+
+    whole = tables.children(client, ["4601", "3905"])
+    assert whole is not None and api.hits(r"/04362/data") == 1  # both kommuner in one query
+    meta = json.loads((FIXTURES / "ssb" / "04362-metadata.json").read_text(encoding="utf-8"))
+    _, bergen = tables.children_selection(meta, ["4601"])
+    _, both = tables.children_selection(meta, ["4601", "3905"])
+    assert bergen == 12 * 18 * 5  # 9 + the old one + 0000 + 9999 codes × ages 0–17 × years
+    api.reset()
+    split = tables.children(client, ["4601", "3905"], max_cells=both - 1)
+    assert split is not None and api.hits(r"/04362/data") == 2
+    key = ["area_code", "period_to"]
+    pd.testing.assert_frame_equal(
+        whole.grunnkretser.sort_values(key).reset_index(drop=True),
+        split.grunnkretser.sort_values(key).reset_index(drop=True),
+    )
+
+
+def test_04362_age_bands_must_add_up_to_0_17() -> None:
+    from etl.sources import tables
+
+    def meta(codes: list[str]) -> dict:
+        return {
+            "id": ["Alder"],
+            "dimension": {"Alder": {"category": {"index": {c: i for i, c in enumerate(codes)}}}},
+        }
+
+    assert tables.child_ages(meta(["000-004", "005-009", "010-014", "015-017", "018+"])) == [
+        "000-004",
+        "005-009",
+        "010-014",
+        "015-017",
+    ]
+    with pytest.raises(tables.TableError, match="crosses 17"):
+        tables.child_ages(meta(["000-004", "005-009", "010-014", "015-019"]))
+    with pytest.raises(tables.TableError, match="add up"):
+        tables.child_ages(meta(["000-004", "005-009"]))

@@ -84,7 +84,11 @@ def test_dry_run_uses_the_real_catalog_and_formats(monkeypatch: pytest.MonkeyPat
         k.path.endswith("/131/changes") and {"from", "to"} <= set(parse_qs(k.query)) for k in klass
     )
     assert any(k.path.endswith("/131/codesAt") and "date" in parse_qs(k.query) for k in klass)
-    geo = [u for _, u, _ in reqs if "kommuneinfo" in u]
+    # With the grunnkrets download in the run, kommune outlines are dissolved from it ...
+    assert not [u for _, u, _ in reqs if "kommuneinfo" in u]
+    assert any(m == "POST" and u.endswith("/api/order") for m, u, _ in reqs)
+    # ... and Kartverket's per-kommune outline is asked for only without it.
+    geo = [u for _, u, _ in listing(sources=["geonorge"]) if "kommuneinfo" in u]
     assert geo and all(re.search(r"/kommuner/\d{4}/omrade\?utkoordsys=4258$", u) for u in geo)
 
 

@@ -86,8 +86,23 @@ def test_csv_golden(table: pd.DataFrame) -> None:
     text = export.to_csv(table, "nb").decode("utf-8-sig")
     assert text.split("\r\n")[3] == (
         "lavinntekt;Vedvarende lavinntekt;3301-D03;Konnerud;2022–2024;12;prosent;10;14,2;120;"
-        "1000;;;Drammen;Bedre;→ Ingen sikker endring;FHI 403;2026-11-22;12"
+        "1000;;;Drammen;Bedre;→ Ingen sikker endring;FHI 403;2026-11-22;12;"
     )
+
+
+def test_approximate_rows_say_so_in_csv_and_xlsx() -> None:
+    cells = CELLS.assign(approximate=[True, False, False])
+    table = export.export_table(cells, INDS, NAMES, "Drammen", "2026-11-22", "en")
+    assert table["approximate"].tolist()[0].startswith("approximate")
+    assert table["approximate"].tolist()[1:] == ["", ""]
+    lines = export.to_csv(table, "en").decode("utf-8-sig").split("\r\n")
+    col = lines[0].split(";").index("Approximate")
+    assert lines[1].split(";")[col].startswith("approximate") and lines[2].split(";")[col] == ""
+    wb = openpyxl.load_workbook(io.BytesIO(export.to_xlsx(table, "t", "n", "en")))
+    rows = [[c.value for c in r] for r in wb.active.iter_rows()]
+    head = next(i for i, r in enumerate(rows) if "Approximate" in r)
+    at = rows[head].index("Approximate")
+    assert str(rows[head + 1][at]).startswith("approximate") and not rows[head + 2][at]
 
 
 def _with_decimals(decimals: int) -> pd.DataFrame:
@@ -102,8 +117,9 @@ def test_csv_numbers_at_display_precision_with_the_unrounded_value_beside() -> N
     header = rows[0]
     first, third = rows[1], rows[3]
     assert first[5] == "21,9" and first[7] == "20,0" and third[5] == "12,0"
-    assert header[-1] == "Verdi uten avrunding" and first[-1] == "21,908127"
-    assert first[9] == "500" and rows[2][-1] == ""
+    exact = header.index("Verdi uten avrunding")  # before the approximate marker, the last
+    assert exact == len(header) - 2 and first[exact] == "21,908127"
+    assert first[9] == "500" and rows[2][exact] == ""
 
 
 def test_csv_marks_demo_data_above_the_header(table: pd.DataFrame) -> None:

@@ -66,6 +66,12 @@ def test_district_table_one_row_per_indicator(demo_warehouse: Path, ov: overview
     table = distrikt.table(prof, ov.indicators, "D", ov.kommune_name, "nn")
     assert len(table) == len(prof)
     assert table.columns[0] == "Indikator" and "Landet" in table.columns
+    # The demo has no perturbed figures; one marked approximate gets ≈ and the page its note.
+    assert not distrikt.has_approximate(prof) and not table["D"].str.startswith("≈").any()
+    marked = prof.assign(approximate=[True] + [False] * (len(prof) - 1))
+    shown = distrikt.table(marked, ov.indicators, "D", ov.kommune_name, "nn")["D"]
+    assert distrikt.has_approximate(marked)
+    assert shown.iloc[0] == f"≈ {table['D'].iloc[0]}" and shown.iloc[1:].equals(table["D"].iloc[1:])
 
 
 def test_indicator_charts_carry_caption_and_table(ov: overview.Overview) -> None:

@@ -66,6 +66,7 @@ def _old_build(con: queries.Con, ov: Overview, district: str) -> pd.DataFrame:
                 "denominator": r["denominator"],
                 "flag": r["flag"],
                 "verdict": r["verdict"],
+                "approximate": bool(r.get("approximate", False)),
                 "kommune_value": kom.get(ind_id, np.nan),
                 "landet_value": land.get(ind_id, np.nan),
                 "range_min": s["min"] if s is not None else np.nan,

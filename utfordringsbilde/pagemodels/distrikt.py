@@ -7,7 +7,7 @@ import pandas as pd
 from utfordringsbilde import export
 from utfordringsbilde.i18n import flag_meaning, t, trend_label, verdict_label
 from utfordringsbilde.overview import Overview
-from utfordringsbilde.pagemodels.common import flag, formatter, names
+from utfordringsbilde.pagemodels.common import approximate, flag, formatter, names
 
 
 def chosen(ov: Overview, district: str | None) -> tuple[str, str]:
@@ -27,6 +27,17 @@ def spine_rows(prof: pd.DataFrame) -> pd.DataFrame:
     return prof[prof["spine_x"].notna() | prof["flag"].notna()]
 
 
+def _approx(prof: pd.DataFrame) -> list[bool]:
+    if "approximate" not in prof.columns:
+        return [False] * len(prof)
+    return prof["approximate"].fillna(False).astype(bool).tolist()
+
+
+def has_approximate(prof: pd.DataFrame) -> bool:
+    """Whether any figure of the profile is approximate (the page then explains the marker)."""
+    return any(_approx(prof))
+
+
 def table(
     prof: pd.DataFrame, inds: pd.DataFrame, name: str, kommune_name: str, lang: str
 ) -> pd.DataFrame:
@@ -37,7 +48,10 @@ def table(
     return pd.DataFrame(
         {
             t("indicator", lang): [short[i] for i in ids],
-            name: [fmt(i, v, f) for i, v, f in zip(ids, prof["value"], prof["flag"], strict=True)],
+            name: [
+                approximate(fmt(i, v, f), a)
+                for i, v, f, a in zip(ids, prof["value"], prof["flag"], _approx(prof), strict=True)
+            ],
             kommune_name: [fmt(i, v) for i, v in zip(ids, prof["kommune_value"], strict=True)],
             t("landet", lang): [fmt(i, v) for i, v in zip(ids, prof["landet_value"], strict=True)],
             t("compared_with", lang) + " " + kommune_name: [
