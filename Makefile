@@ -23,7 +23,7 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 install: $(VENV)/.runtime ## Create .venv and install the runtime dependencies
 
 REPLICAS ?=
-run: $(VENV)/.runtime ## Set up, build the warehouse if missing, serve on port PORT (default 8501; one replica per CPU behind haproxy)
+run: $(VENV)/.runtime ## Set up, build the warehouse if missing, serve on port PORT (default 8501; one replica per two CPUs, behind haproxy when more than one)
 	$(PY) -m etl ensure
 	$(PY) -m serve --port $(PORT) $(if $(REPLICAS),--replicas $(REPLICAS))
 

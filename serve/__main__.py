@@ -24,7 +24,7 @@ def main(argv: list[str] | None = None) -> int:
         "--replicas",
         type=int,
         default=int(os.environ.get("REPLICAS") or default_replicas()),
-        help=f"Streamlit processes (default: one per CPU, here {default_replicas()})",
+        help=f"Streamlit processes (default: one per two CPUs, here {default_replicas()})",
     )
     parser.add_argument("--bind", default="*", help="address the proxy listens on (default all)")
     args = parser.parse_args(argv)

@@ -30,12 +30,22 @@ class ServeError(RuntimeError):
     """A replica or the proxy did not start, or stopped unexpectedly."""
 
 
+CPUS_PER_REPLICA = 2
+
+
 def default_replicas() -> int:
-    """One replica per CPU this process may use: a Streamlit process renders on one core."""
+    """One replica per two CPUs this process may use (at least one).
+
+    Measured on 2 CPUs (bench/README.md): one replica held 20 sessions at p95 1.2 s in 400 MB
+    with the load average near 2 (the work outside the GIL, in DuckDB and Arrow, uses the
+    second core); a second replica halved the p95 but took 780 MB, over the 600 MB that
+    issue 16 allows all server processes together.
+    """
     try:
-        return max(1, len(os.sched_getaffinity(0)))
+        cpus = len(os.sched_getaffinity(0))
     except AttributeError:  # not Linux
-        return max(1, os.cpu_count() or 1)
+        cpus = os.cpu_count() or 1
+    return max(1, cpus // CPUS_PER_REPLICA)
 
 
 def proxy_binary() -> str | None:
