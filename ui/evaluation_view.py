@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable
 from html import escape
 from zoneinfo import ZoneInfo
@@ -11,7 +12,7 @@ import duckdb
 import streamlit as st
 
 from ui import access, assets, components, data, memo
-from utfordringsbilde import charts, evaluation, notes, numbers, palette, warehouse
+from utfordringsbilde import charts, evaluation, notes, numbers, palette, paths, warehouse
 from utfordringsbilde.evaluation import AreaResult, Evaluation, TargetResult
 from utfordringsbilde.i18n import t, tn, verdict_label
 from utfordringsbilde.pagemodels import evaluering as model
@@ -141,10 +142,26 @@ def red_flags(ev: Evaluation, lang: str) -> None:
     st.markdown("\n".join(f"- {evaluation.red_flag_sentence(f, lang)}" for f in ev.red_flags))
 
 
+@functools.cache
+def _method_note() -> str:
+    """docs/status.md without its first heading; '' when the docs are not installed."""
+    try:
+        text = (paths.ROOT / "docs" / "status.md").read_text(encoding="utf-8")
+    except OSError:
+        return ""
+    return text.split("\n", 1)[1].strip() if text.startswith("# ") else text
+
+
 def goals(ev: Evaluation, lang: str) -> None:
     """Strategies → goals → indicator cards."""
     st.markdown(t("eval_intro", lang))
     st.caption(t("eval_method", lang))
+    method = _method_note()
+    if method:
+        # The page links to the method itself: docs/status.md, shown here (it is not served
+        # anywhere else a reader of the page could open).
+        with st.expander(t("eval_method_doc", lang), icon=":material/menu_book:"):
+            st.markdown(method)
     all_notes = notes.by_target(_read_notes(ev.kommune, lang))
     strategy_names = {s.id: s.name.get(lang) for s in ev.plan.strategies}
     for strategy, goal_list in ev.sections():

@@ -284,3 +284,18 @@ def test_page_follows_the_chosen_district_level(demo_warehouse: Path) -> None:
     lks = _html(_started({"kommune": "3301", "niva": "levekarssone"}))
     assert 'data-testid="ub-district-table"' in lks
     assert "Drammen LKS" in lks
+
+
+@pytest.mark.parametrize(
+    ("lang", "label"),
+    [("nb", "Slik avgjøres status"), ("en", "How status is decided")],
+)
+def test_the_page_opens_the_method_note(demo_warehouse: Path, lang: str, label: str) -> None:
+    """Issue 14: the page links to "How status is decided", in a form a reader can open (the
+    docs are not served elsewhere): docs/status.md itself, under the goals."""
+    at = _started({"kommune": "3905", "sprak": lang})
+    found = [e for e in at.expander if e.label.startswith(label)]
+    assert found, [e.label for e in at.expander]
+    shown = "\n".join(m.value for m in found[0].markdown)
+    assert "One method: from the plan's baseline to the latest point" in shown
+    assert "| Data | Test | Significant when |" in shown

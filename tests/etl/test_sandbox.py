@@ -74,18 +74,20 @@ def test_a_zip_bomb_is_refused_with_the_readers_message() -> None:
 
 
 def test_a_slow_parse_is_killed_at_the_deadline() -> None:
-    # 50 000 rows of text in every column: within every limit, and seconds of work.
+    # 50 000 rows of text in every column: within every limit. The deadline is below the
+    # worker's own start-up (about 1 s here), so the kill is certain on any machine: a
+    # deadline above it depended on how fast this machine parses (on a quiet one it finished).
     line = ";".join(f"x{j}" for j in range(len(HEADER.split(";")))) + "\n"
     data = (HEADER + "\n" + line * (limits.MAX_ROWS - 1)).encode()
     before = _children()
     start = time.monotonic()
-    checked = sandbox.check(data, "treg.csv", timeout=1.5)
+    checked = sandbox.check(data, "treg.csv", timeout=0.3)
     took = time.monotonic() - start
     [problem] = checked.problems
-    assert "took longer than 1.5 s and was stopped" in problem.message, problem
+    assert "took longer than 0.3 s and was stopped" in problem.message, problem
     assert problem.file == "treg.csv" and problem.row is None
     assert checked.observations.empty
-    assert took < 1.5 + 2.0  # killed, not waited for
+    assert took < 0.3 + 2.0  # killed, not waited for
     assert _children() <= before  # the worker is gone, not left running
 
 
