@@ -13,7 +13,7 @@ from ui.state import View
 from utfordringsbilde.i18n import t
 from utfordringsbilde.pagemodels import indikator as model
 from utfordringsbilde.pagemodels import oversikt
-from utfordringsbilde.pagemodels.common import names
+from utfordringsbilde.pagemodels.common import any_approximate, names
 
 Export = Callable[[str], pd.DataFrame]  # built_at → the page's export table
 
@@ -99,6 +99,8 @@ def _main_chart(view: View, ind: model.Indicator, d: model.Districts, export: Ex
         lambda: model.main_chart(ind, d, mode, view.kommune_name, lang),
     )
     components.figure(main, lang, "indikator_hoved")
+    if any_approximate(d.cells):
+        st.caption(t("approximate_note", lang))
     downloads.block(view, export, main.title, ind.source, "indikator_last_ned", main.fig)
     return value
 

@@ -9,6 +9,7 @@ from ui.state import View
 from utfordringsbilde import charts, overview
 from utfordringsbilde.i18n import t
 from utfordringsbilde.pagemodels import oversikt as model
+from utfordringsbilde.pagemodels.common import any_approximate
 
 
 @frame.page
@@ -53,6 +54,8 @@ def render(view: View) -> None:
         else:
             st.html(components.heatmap(ov, shown, view, t("landet", lang)))
             components.in_app_links()
+            if any_approximate(ov.cells[ov.cells["indicator_id"].isin(shown["indicator_id"])]):
+                st.caption(t("approximate_note", lang))
     else:
         # Kommune-level figures only: against fylke, landet and the peers instead of districts.
         frame.no_districts(view)

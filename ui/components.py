@@ -14,6 +14,7 @@ from ui import assets, memo, state
 from ui.state import View
 from utfordringsbilde import charts, numbers, palette
 from utfordringsbilde.i18n import flag_meaning, label, t, verdict_label
+from utfordringsbilde.numbers import approximate, is_approximate
 from utfordringsbilde.overview import Overview
 from utfordringsbilde.pagemodels.common import provider_name
 from utfordringsbilde.pagemodels.indikator import Chart
@@ -62,6 +63,7 @@ def _cell(
     label: str,
     ref: bool,
     lang: str,
+    approx: bool = False,
 ) -> str:
     flag = flag if isinstance(flag, str) else None
     if flag:
@@ -70,11 +72,13 @@ def _cell(
             f'<td class="ub-suppressed" title="{escape(label)}: {escape(meaning)}">'
             f'{escape(flag)}<span class="ub-sr"> {escape(meaning)}</span></td>'
         )
-    text = numbers.value(value, unit, decimals, lang, with_unit=False)
+    text = approximate(numbers.value(value, unit, decimals, lang, with_unit=False), approx)
     ci = numbers.interval(ci_low, ci_high, decimals, lang)
     tip = f"{label}: {numbers.value(value, unit, decimals, lang)}"
     if ci:
         tip += f" ({t('interval', lang)} {ci})"
+    if approx:
+        tip += f", {t('approximate_value', lang)}"
     if ref:
         return f'<td class="ub-ref" title="{escape(tip)}">{escape(text)}</td>'
     verdict = str(verdict)
@@ -97,7 +101,7 @@ def _compared(row: Any, unit: str, decimals: int, label: str, lang: str) -> str:
         return _no_data(lang)
     return _cell(
         row.value, row.ci_low, row.ci_high, row.flag, row.verdict, unit, decimals, label,
-        False, lang,
+        False, lang, is_approximate(row),
     )  # fmt: skip
 
 

@@ -13,6 +13,7 @@ import pandas as pd
 from utfordringsbilde import funnel, numbers
 from utfordringsbilde.config import UNIT_MULTIPLIER
 from utfordringsbilde.i18n import flag_meaning, t, verdict_label
+from utfordringsbilde.numbers import approximate, is_approximate
 from utfordringsbilde.vocab import Flag
 
 SEXES = ("all", "male", "female")
@@ -57,8 +58,8 @@ def district_table(
         {
             t("areas_col", lang): frame["area_name"].tolist(),
             t("value", lang): [
-                numbers.value(v, unit, decimals, lang, f)
-                for v, f in zip(frame["value"], flags, strict=True)
+                approximate(numbers.value(v, unit, decimals, lang, f), not f and is_approximate(r))
+                for v, f, r in zip(frame["value"], flags, frame.itertuples(), strict=True)
             ],
             t("interval", lang): [
                 "" if f else numbers.interval(a, b, decimals, lang)

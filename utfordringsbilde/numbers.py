@@ -99,3 +99,22 @@ def oslo_time(value: dt.datetime | str | None) -> str:
         return ""
     utc = when.replace(tzinfo=dt.UTC) if when.tzinfo is None else when
     return utc.astimezone(OSLO).strftime("%d.%m.%Y %H:%M")
+
+
+# Before a figure that is a sum of cells the source perturbs (SSB 04362): near, not exact.
+# Not "≈": that is the symbol of the verdict "no certain difference" in the same tables.
+APPROXIMATE_MARK = "~"
+
+
+def is_approximate(row: object) -> bool:
+    """Whether a frame row (namedtuple) is marked approximate; a missing column or NaN: not."""
+    v = getattr(row, "approximate", False)
+    try:
+        return bool(v) and v == v  # NaN is truthy but not equal to itself
+    except TypeError:  # pd.NA
+        return False
+
+
+def approximate(text: str, is_approximate: bool) -> str:
+    """A formatted value with the approximate marker in front when it is approximate."""
+    return f"{APPROXIMATE_MARK} {text}" if is_approximate and text else text

@@ -208,3 +208,34 @@ def test_indicator_links_keep_the_view(
     )
     assert f'<a href="{href}" data-ub-nav="1"' in html
     assert 'target="_self"' not in html
+
+
+def test_an_approximate_cell_is_marked_and_told(
+    demo_warehouse: Path, overviews: dict[tuple[str, int | None], Overview]
+) -> None:
+    """Issue 12: a figure SSB perturbs (04362 sums) carries "~" in the heat map and says why on
+    hover; "≈" stays the verdict "no certain difference". Other cells are unchanged."""
+    sig = warehouse.signature(demo_warehouse)
+    ov = next(iter(overviews.values()))
+    cells = ov.cells.copy()
+    shown = cells[
+        cells["flag"].isna()
+        & cells["value"].notna()
+        & cells["area_code"].isin(ov.districts["area_code"])
+        & cells["indicator_id"].isin(ov.indicators["indicator_id"])
+    ]
+    first = shown.index[0]
+    cells["approximate"] = False
+    cells.loc[first, "approximate"] = True
+    marked = replace(ov, cells=cells)
+    view = View(sig, ov.kommune, ov.kommune_name, None, None, "nb")
+    before = components.heatmap_html(ov, ov.indicators, view, "Landet")
+    after = components.heatmap_html(marked, ov.indicators, view, "Landet")
+    row = cells.loc[first]
+    ind = ov.indicators.set_index("indicator_id").loc[row["indicator_id"]]
+    text = numbers.value(row["value"], ind["unit"], int(ind["decimals"]), "nb", with_unit=False)
+    assert f"</span> ~ {escape(text)}<" in after and f"</span> ~ {escape(text)}<" not in before
+    assert after.count(t("approximate_value", "nb")) == 1
+    # Exactly one cell differs: the marked one.
+    diff = [(a, b) for a, b in zip(before.split("<td"), after.split("<td"), strict=True) if a != b]
+    assert len(diff) == 1

@@ -66,12 +66,13 @@ def test_district_table_one_row_per_indicator(demo_warehouse: Path, ov: overview
     table = distrikt.table(prof, ov.indicators, "D", ov.kommune_name, "nn")
     assert len(table) == len(prof)
     assert table.columns[0] == "Indikator" and "Landet" in table.columns
-    # The demo has no perturbed figures; one marked approximate gets ≈ and the page its note.
-    assert not distrikt.has_approximate(prof) and not table["D"].str.startswith("≈").any()
+    # The demo has no perturbed figures; one marked approximate gets ~ and the page its note
+    # (not ≈, the symbol of "no certain difference").
+    assert not distrikt.has_approximate(prof) and not table["D"].str.startswith("~").any()
     marked = prof.assign(approximate=[True] + [False] * (len(prof) - 1))
     shown = distrikt.table(marked, ov.indicators, "D", ov.kommune_name, "nn")["D"]
     assert distrikt.has_approximate(marked)
-    assert shown.iloc[0] == f"≈ {table['D'].iloc[0]}" and shown.iloc[1:].equals(table["D"].iloc[1:])
+    assert shown.iloc[0] == f"~ {table['D'].iloc[0]}" and shown.iloc[1:].equals(table["D"].iloc[1:])
 
 
 def test_indicator_charts_carry_caption_and_table(ov: overview.Overview) -> None:
@@ -242,3 +243,26 @@ def test_level_labels_use_the_kommune_files_name() -> None:
     assert level_label("district", "nb") == "Egne områder"
     assert level_label("district", "en", own) == "Own districts"  # "district" adds nothing
     assert level_label("levekarssone", "nb", own) == "Levekårssoner"
+
+
+def test_approximate_district_values_are_marked_on_the_indicator_page(
+    ov: overview.Overview,
+) -> None:
+    """Issue 12: a 04362-type figure is marked "~" in the Indikator page's district table, and
+    the page knows to explain it; an unmarked table is unchanged."""
+    from utfordringsbilde import indicator
+    from utfordringsbilde.i18n import t
+    from utfordringsbilde.pagemodels.common import any_approximate
+
+    ind_id = ov.indicators["indicator_id"].iloc[0]
+    d = indikator.districts(ov, ind_id)
+    ind = indikator.describe(ov.indicators, ind_id, "nb")
+    plain = indicator.district_table(d.cells, ind.unit, ind.decimals, ov.kommune_name, "nb")
+    values = d.cells["flag"].isna() & d.cells["value"].notna()
+    marked_cells = d.cells.assign(approximate=values & (d.cells.index == d.cells.index[values][0]))
+    marked = indicator.district_table(marked_cells, ind.unit, ind.decimals, ov.kommune_name, "nb")
+    col = t("value", "nb")
+    first = list(d.cells.index).index(d.cells.index[values][0])
+    assert marked[col].iloc[first] == f"~ {plain[col].iloc[first]}"
+    assert (marked[col] != plain[col]).sum() == 1
+    assert any_approximate(marked_cells) and not any_approximate(d.cells)

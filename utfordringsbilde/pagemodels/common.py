@@ -37,15 +37,6 @@ def formatter(inds: pd.DataFrame, lang: str) -> Callable[..., str]:
     return fmt
 
 
-# Before a figure that is a sum of cells the source perturbs (SSB 04362): near, not exact.
-APPROXIMATE_MARK = "≈"
-
-
-def approximate(text: str, is_approximate: bool) -> str:
-    """A formatted value with the approximate marker in front when it is approximate."""
-    return f"{APPROXIMATE_MARK} {text}" if is_approximate and text else text
-
-
 def provider_name(provider: str, lang: str) -> str:
     """A data provider as people know it: `Statistisk sentralbyrå (SSB)`, never `LOCAL`."""
     try:
@@ -87,3 +78,8 @@ def level_label(level: str, lang: str, own_name: Text | None = None) -> str:
         if own != Districts().level_name.get(lang):
             return f"{words} ({own})"
     return words
+
+
+def any_approximate(cells: pd.DataFrame) -> bool:
+    """Whether any row of `cells` is marked approximate (the page then explains the marker)."""
+    return "approximate" in cells.columns and bool(cells["approximate"].fillna(False).any())

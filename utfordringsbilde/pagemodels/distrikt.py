@@ -6,8 +6,9 @@ import pandas as pd
 
 from utfordringsbilde import export
 from utfordringsbilde.i18n import flag_meaning, t, trend_label, verdict_label
+from utfordringsbilde.numbers import approximate
 from utfordringsbilde.overview import Overview
-from utfordringsbilde.pagemodels.common import approximate, flag, formatter, names
+from utfordringsbilde.pagemodels.common import any_approximate, flag, formatter, names
 
 
 def chosen(ov: Overview, district: str | None) -> tuple[str, str]:
@@ -35,7 +36,7 @@ def _approx(prof: pd.DataFrame) -> list[bool]:
 
 def has_approximate(prof: pd.DataFrame) -> bool:
     """Whether any figure of the profile is approximate (the page then explains the marker)."""
-    return any(_approx(prof))
+    return any_approximate(prof)
 
 
 def table(
