@@ -8,7 +8,7 @@ and denominator; figures a source publishes at one level stay at that level.
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -154,6 +154,25 @@ def default_kind(kinds: Iterable[str]) -> str | None:
     delområder."""
     present = set(kinds)
     return next((k for k in KINDS if k in present), None)
+
+
+def head_counts(
+    grunnkretser: pd.DataFrame, kommuner: Sequence[str], members: pd.DataFrame
+) -> pd.DataFrame:
+    """Head counts per grunnkrets summed upwards: each kommune (all its grunnkrets codes that
+    have a count) and each district of `members` (`roll_up`); no columns when nothing sums."""
+    key = ["period_from", "period_to", "sex", "age_group"]
+    frames = []
+    valid = grunnkretser[grunnkretser["flag"].isna()]
+    for k in kommuner:
+        part = valid[valid["area_code"].str.startswith(k)]
+        if part.empty:
+            continue
+        total = part.groupby(key, as_index=False)["numerator"].sum()
+        frames.append(total.assign(area_code=k, value=total["numerator"], flag=None))
+    if not members.empty:
+        frames.append(roll_up(grunnkretser, members, "count"))
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
 def roll_up(

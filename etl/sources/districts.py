@@ -260,26 +260,9 @@ def population_observations(
 ) -> pd.DataFrame:
     """Observation rows of `befolkning`: each kommune (sum of all its grunnkrets codes, so it
     equals SSB's kommune total) and each district of every level (sum of its grunnkretser)."""
-    gk = pop.grunnkretser
-    key = ["period_from", "period_to", "sex", "age_group"]
-    frames = []
-    valid = gk[gk["flag"].isna()]
-    for k in kommuner:
-        part = valid[valid["area_code"].str.startswith(k)]
-        if part.empty:
-            continue
-        total = part.groupby(key, as_index=False)["numerator"].sum()
-        total["area_code"] = k
-        total["value"] = total["numerator"]
-        total["flag"] = None
-        frames.append(total)
-    members = level_members(levels)
-    if not members.empty:
-        rolled = districts.roll_up(gk, members, "count")
-        frames.append(rolled)
-    if not frames:
-        return pd.DataFrame()
-    out = pd.concat(frames, ignore_index=True)
+    out = districts.head_counts(pop.grunnkretser, kommuner, level_members(levels))
+    if out.columns.empty:  # nothing to sum
+        return out
     out["indicator_id"] = POPULATION_INDICATOR
     out["source"] = "ssb"
     out["source_updated"] = pop.updated

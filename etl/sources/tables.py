@@ -196,21 +196,9 @@ def children_observations(
 ) -> pd.DataFrame:
     """Observation rows: each kommune (sum of its grunnkrets codes) and each district of every
     level (sum of its grunnkretser), all marked approximate: SSB turns 1s and 2s into 0 or 3."""
-    gk = found.grunnkretser
-    key = ["period_from", "period_to", "sex", "age_group"]
-    frames = []
-    valid = gk[gk["flag"].isna()]
-    for k in kommuner:
-        part = valid[valid["area_code"].str.startswith(k)]
-        if part.empty:
-            continue
-        total = part.groupby(key, as_index=False)["numerator"].sum()
-        frames.append(total.assign(area_code=k, value=total["numerator"], flag=None))
-    if not members.empty:
-        frames.append(districts.roll_up(gk, members, "count"))
-    if not frames:
-        return pd.DataFrame()
-    out = pd.concat(frames, ignore_index=True)
+    out = districts.head_counts(found.grunnkretser, kommuner, members)
+    if out.columns.empty:  # nothing to sum
+        return out
     out["source"] = "ssb"
     out["source_updated"] = found.updated
     out["denominator"] = np.nan
